@@ -1,0 +1,179 @@
+"""User-facing errors and the one loader that turns TOML files into validated objects.
+
+Every mistake a user can make in an input file (a scenario, an experiment
+spec) ends up as an :class:`InputError`: one line naming the file, the key,
+what was expected and what was given. The command line prints that line and
+exits with status 2, before anything is written.
+"""
+
+from __future__ import annotations
+
+import difflib
+import tomllib
+from pathlib import Path
+from typing import Any, TypeVar
+
+import pydantic
+
+EXIT_USAGE = 2
+
+M = TypeVar("M", bound=pydantic.BaseModel)
+
+
+class InputError(Exception):
+    """A mistake in user input, explained in one line.
+
+    Attributes:
+        file: the file the mistake is in (or None when it came from code).
+        key: dotted path of the offending key, e.g. ``interventions[2].start``.
+        expected: what would have been accepted.
+        given: what was found.
+    """
+
+    def __init__(self, file: str | Path | None, key: str, expected: str, given: Any):
+        self.file = str(file) if file is not None else None
+        self.key = key
+        self.expected = expected
+        self.given = given
+        super().__init__(self.message)
+
+    @property
+    def message(self) -> str:
+        where = f"{self.file}: " if self.file else ""
+        key = f"{self.key}: " if self.key else ""
+        return f"{where}{key}expected {self.expected}, got {self.given}"
+
+
+def suggest(name: str, candidates) -> str:
+    """' (did you mean "x"?)' for the closest candidate, or '' when none is close."""
+    close = difflib.get_close_matches(name, list(candidates), n=1, cutoff=0.6)
+    return f' (did you mean "{close[0]}"?)' if close else ""
+
+
+def _loc_to_key(loc: tuple) -> str:
+    key = ""
+    for part in loc:
+        if isinstance(part, int):
+            key += f"[{part}]"
+        else:
+            # pydantic adds the tag of a discriminated union to the path; drop it
+            if key.endswith("]") and part and part[0].islower() and "-" not in part:
+                key += f".{part}"
+            else:
+                key += f".{part}" if key else str(part)
+    return key
+
+
+def _strip_union_tags(loc: tuple, model: type[pydantic.BaseModel]) -> tuple:
+    """pydantic reports discriminated-union members as an extra loc element
+    (the tag, e.g. ``training``); users never wrote that, so remove it."""
+    tags = getattr(model, "__union_tags__", set())
+    return tuple(p for p in loc if not (isinstance(p, str) and p in tags))
+
+
+def _fields_at(model: type[pydantic.BaseModel], loc: tuple) -> list[str]:
+    """Field names valid at the parent of ``loc`` (for did-you-mean suggestions)."""
+    current: Any = model
+    for part in loc[:-1]:
+        if isinstance(part, int):
+            continue
+        fields = getattr(current, "model_fields", None)
+        if fields is None:
+            tagged = getattr(model, "__union_tags__", {})
+            if isinstance(tagged, dict) and part in tagged:
+                current = tagged[part]
+                continue
+            return []
+        if part not in fields:
+            tagged = getattr(model, "__union_tags__", {})
+            if isinstance(tagged, dict) and part in tagged:
+                current = tagged[part]
+                continue
+            return []
+        ann = fields[part].annotation
+        current = _innermost_model(ann) or current
+    fields = getattr(current, "model_fields", None)
+    return list(fields) if fields else []
+
+
+def _innermost_model(ann: Any) -> type[pydantic.BaseModel] | None:
+    if isinstance(ann, type) and issubclass(ann, pydantic.BaseModel):
+        return ann
+    for arg in getattr(ann, "__args__", ()) or ():
+        found = _innermost_model(arg)
+        if found is not None:
+            return found
+    return None
+
+
+def from_validation_error(
+    err: pydantic.ValidationError, file: str | Path | None, model: type[pydantic.BaseModel]
+) -> InputError:
+    """The first problem pydantic found, as one InputError."""
+    first = err.errors(include_url=False)[0]
+    loc = _strip_union_tags(tuple(first["loc"]), model)
+    key = _loc_to_key(loc)
+    kind = first["type"]
+    given = first.get("input")
+    if kind == "extra_forbidden":
+        name = str(loc[-1]) if loc else "?"
+        allowed = _fields_at(model, loc)
+        hint = suggest(name, allowed)
+        listed = ", ".join(sorted(allowed)) if allowed else "no other keys"
+        return InputError(file, key, f"one of the known keys ({listed})", f'unknown key "{name}"{hint}')
+    if kind == "missing":
+        return InputError(file, key, "this key to be present", "nothing")
+    ctx = first.get("ctx") or {}
+    if kind in ("greater_than_equal", "greater_than", "less_than_equal", "less_than"):
+        op = {"greater_than_equal": ">=", "greater_than": ">", "less_than_equal": "<=",
+              "less_than": "<"}[kind]
+        bound = next(iter(ctx.values()), "?")
+        return InputError(file, key, f"a number {op} {bound}", repr(given))
+    if kind == "union_tag_invalid":
+        tags = ctx.get("expected_tags", "")
+        tag = ctx.get("tag", given)
+        hint = suggest(str(tag), [t.strip(" '") for t in str(tags).split(",")])
+        return InputError(file, key, f"a type among {tags}", f'"{tag}"{hint}')
+    if kind == "literal_error":
+        expected = ctx.get("expected", "one of the allowed values")
+        hint = suggest(str(given), [t.strip(" '") for t in str(expected).replace(" or ", ",").split(",")])
+        return InputError(file, key, f"one of {expected}", f"{given!r}{hint}")
+    if kind == "value_error":
+        msg = first["msg"].removeprefix("Value error, ")
+        return InputError(file, key, msg, repr(given) if given is not None else "that")
+    # pydantic's own wording for type errors is clear enough ("Input should be a valid integer")
+    expected = first["msg"].removeprefix("Input should be ").rstrip(".")
+    return InputError(file, key, expected, f"{given!r} ({type(given).__name__})")
+
+
+def read_toml(path: str | Path) -> dict:
+    """Read a TOML file, turning a missing or malformed file into an InputError."""
+    p = Path(path)
+    if not p.exists():
+        return _raise(InputError(p, "", "an existing file", "a path that does not exist"))
+    if p.is_dir():
+        return _raise(InputError(p, "", "a TOML file", "a directory"))
+    try:
+        with p.open("rb") as fh:
+            return tomllib.load(fh)
+    except tomllib.TOMLDecodeError as exc:
+        return _raise(InputError(p, "", "valid TOML", f"a syntax error ({exc})"))
+    except UnicodeDecodeError:
+        return _raise(InputError(p, "", "a UTF-8 text file", "undecodable bytes"))
+
+
+def _raise(err: InputError):
+    raise err
+
+
+def load_model(model: type[M], data: dict, file: str | Path | None = None) -> M:
+    """Validate ``data`` against ``model``; any problem becomes one InputError."""
+    try:
+        return model.model_validate(data)
+    except pydantic.ValidationError as exc:
+        raise from_validation_error(exc, file, model) from None
+
+
+def load_toml_model(model: type[M], path: str | Path) -> M:
+    """Read a TOML file and validate it against a pydantic model."""
+    return load_model(model, read_toml(path), path)
