@@ -1,0 +1,183 @@
+"""What a planner reads: monthly indicators, per-artisan records, the OVOP scorecard.
+
+Analysis code reads these tables, never model internals.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from .agents import TIER_NAMES
+
+
+def gini(x: np.ndarray) -> float:
+    """Gini coefficient of non-negative values (0 = equal, 1 = one holds all)."""
+    x = np.sort(np.asarray(x, float))
+    n = len(x)
+    total = x.sum()
+    if n == 0 or total <= 0:
+        return 0.0
+    cum = np.cumsum(x)
+    return float((n + 1 - 2 * (cum.sum() / total)) / n)
+
+
+def monthly(model, month: int) -> dict:
+    """Indicators at the end of ``month`` (one row of the monthly table)."""
+    a = model.artisans
+    act = a.active
+    inc = a.income[act]
+    f = model.flows
+    within, between = model.network.counts()
+    trans, comps = model.network.partner_structure(act)
+    tier_rev = a.sales_by_tier.sum(axis=0)
+    tot_rev = float(tier_rev.sum())
+    lj = model.ljmp_enabled
+    row = {
+        "month": month,
+        "year": model.spec.behaviour.start_year + (month - 1) // 12,
+        "calendar_month": (month - 1) % 12 + 1,
+        "festive": bool(model.market.festive[month]),
+        "rainy": bool(model.market.rainy[month]),
+        "active_businesses": int(act.sum()),
+        "income_mean": float(inc.mean()) if len(inc) else 0.0,
+        "income_median": float(np.median(inc)) if len(inc) else 0.0,
+        "income_total": float(inc.sum()),
+        "jobs": int((1 + a.workers[act]).sum()),
+        "gini": gini(np.maximum(inc, 0.0)),
+        "output_units": float(a.output.sum()),
+        "sales_value": tot_rev,
+        "partnerships_within": within,
+        "partnerships_between": between,
+        "partnerships_formed": model.network.formed,
+        "partnerships_dissolved": model.network.dissolved,
+        "mean_trust": model.network.mean_trust(),
+        "ties": model.network.m,
+        "partner_transitivity": trans,
+        "partner_components": comps,
+        **{f"share_{t}": (float(tier_rev[i]) / tot_rev if tot_rev > 0 else 0.0)
+           for i, t in enumerate(TIER_NAMES)},
+        "reach_national_share": float((a.reach[act] >= 1).mean()) if act.any() else 0.0,
+        "skill_mean": float(a.skill[act].mean()) if act.any() else 0.0,
+        "quality_mean": float(a.quality[act].mean()) if act.any() else 0.0,
+        "price_received": float(a.revenue[act].sum() / max(a.sales_units[act].sum(), 1e-9)),
+        "cash_mean": float(a.cash[act].mean()) if act.any() else 0.0,
+        "gov_trust_mean": float(a.gov_trust[act].mean()) if act.any() else 0.0,
+        "awareness_mean": float(model.villages.awareness.mean()),
+        "gov_knowledge": float(model.government.knowledge),
+        "association_knowledge": float(model.villages.knowledge.mean()),
+        "turnovers": model.turnovers,
+        "ljmp_members": int((a.ljmp & act).sum()) if lj else 0,
+        "ljmp_loans_outstanding": float(a.debt.sum()),
+        "ljmp_borrowers": int((a.debt > 0).sum()),
+        "ljmp_new_loans": float(model._new_loans),
+        "ljmp_defaults": int(model._defaults),
+        "ljmp_written_off": float(f.written_off.sum()),
+        "ljmp_fund": float(model.ljmp_fund.sum()),
+        "budget_balance": float(model.government.balance),
+        "budget_spent": float(f.gov_spent),
+        "budget_spent_total": float(model.government.spent_total),
+        "grants": float(f.grant.sum()),
+    }
+    return row
+
+
+def finalize(df: pd.DataFrame) -> pd.DataFrame:
+    """Derived columns that need the whole series so far.
+
+    ``income_growth``: the 12-month rolling mean income against the first
+    year's mean, minus one (seasonality cancels). ``income_per_rupiah``:
+    cumulative income above the first year's level per rupiah of programme
+    spending (0 before any spending). A gain against a no-programme baseline
+    is computed by the experiment tools from paired runs."""
+    if df.empty:
+        return df
+    inc = df["income_mean"]
+    first_year = inc.iloc[:12].expanding().mean()
+    ref = float(first_year.iloc[-1])
+    ref_series = pd.Series(np.where(np.arange(len(df)) < 12, first_year.reindex(range(len(df))).ffill(), ref))
+    roll = inc.rolling(12, min_periods=1).mean()
+    denom = ref_series.where(ref_series.abs() > 1e-9, np.nan)
+    df["income_growth"] = (roll / denom - 1).fillna(0.0).to_numpy()
+    gain = (df["income_total"] - df["active_businesses"] * ref_series).cumsum()
+    spent = df["budget_spent_total"]
+    df["income_per_rupiah"] = np.where(spent > 0, gain / spent.where(spent > 0, 1.0), 0.0)
+    return df
+
+
+AGENT_COLUMNS = ("village", "product", "active", "skill", "gmp", "design", "digital", "books", "tier",
+                 "workers", "cash", "debt", "inventory", "quality", "brand", "reach", "member", "board",
+                 "ljmp", "gov_trust", "income", "revenue", "sales_units", "output")
+
+
+def agent_frame(model, month: int) -> pd.DataFrame:
+    a = model.artisans
+    data = {"month": np.full(a.n, month), "artisan": np.arange(a.n)}
+    for c in AGENT_COLUMNS:
+        data[c] = getattr(a, c).copy()
+    return pd.DataFrame(data)
+
+
+# The Ministry of Industry's OVOP assessment dimensions (domain brief, section 1),
+# each mapped to the model state that stands for it, scored 0-100.
+SCORECARD = (
+    "raw_material_source", "production_capacity", "value_added", "environment",
+    "quality_consistency", "product_development", "brand_ip", "role_in_group",
+    "community_participation", "organisation", "bookkeeping", "market_area", "sales_growth",
+    "customers", "marketing_channel", "product_history", "local_wisdom", "gmp",
+    "packaging_label", "equipment", "product_standard", "quality_management",
+)
+
+
+def scorecard(model) -> pd.DataFrame:
+    """One row per village, one column per assessment dimension (0-100), and the mean."""
+    a, v = model.artisans, model.villages
+    nv = len(model.village_names)
+    act = a.active
+    w = act.astype(float)
+    cnt = np.maximum(np.bincount(a.village, w, nv), 1.0)
+    total = np.maximum(np.bincount(a.village, minlength=nv), 1)
+
+    def vmean(x):
+        return np.bincount(a.village, np.asarray(x, float) * w, nv) / cnt
+
+    q_mean = vmean(a.quality)
+    q_sd = np.sqrt(np.maximum(vmean(a.quality ** 2) - q_mean ** 2, 0))
+    env = model._environment()
+    unit_value = np.divide(a.revenue, np.maximum(a.output, 1e-9))
+    value_added = 1 - model.material_share[a.product] * model.price[a.product] / np.maximum(unit_value, 1e-9)
+    recs = pd.DataFrame.from_records(model.records) if model.records else pd.DataFrame()
+    growth = 0.0
+    if len(recs) >= 24:
+        growth = recs["sales_value"].iloc[-12:].mean() / max(recs["sales_value"].iloc[:12].mean(), 1e-9) - 1
+    standard = (a.gmp >= 0.6) & (env >= 1.0)
+    scores = {
+        "raw_material_source": v.raw_material,
+        "production_capacity": np.clip(vmean(a.tier) / 2 * 0.5 + vmean(np.minimum(a.workers, 10)) / 20, 0, 1),
+        "value_added": np.clip(vmean(np.clip(value_added, 0, 1)), 0, 1),
+        "environment": vmean(env),
+        "quality_consistency": np.clip(1 - q_sd / np.maximum(q_mean, 1e-9), 0, 1),
+        "product_development": vmean(a.design),
+        "brand_ip": vmean(a.brand),
+        "role_in_group": vmean(0.5 * a.member + 0.5 * a.board),
+        "community_participation": v.awareness,
+        "organisation": v.knowledge * vmean(a.member),
+        "bookkeeping": vmean(a.books),
+        "market_area": vmean(a.reach) / 2,
+        "sales_growth": np.full(nv, np.clip(0.5 + growth, 0, 1)),
+        "customers": np.clip(vmean(a.reputation) + vmean(a.exposure) / 2, 0, 1),
+        "marketing_channel": np.clip(vmean(a.ljmp) * 0.5 + vmean(a.digital) * 0.5, 0, 1),
+        "product_history": v.product_history,
+        "local_wisdom": v.local_wisdom,
+        "gmp": vmean(a.gmp),
+        "packaging_label": np.clip(0.5 * vmean(a.brand) + 0.5 * vmean(a.design), 0, 1),
+        "equipment": vmean(a.tier) / 2,
+        "product_standard": vmean(standard),
+        "quality_management": vmean(standard & (a.books >= 0.3)),
+    }
+    df = pd.DataFrame({k: np.round(100 * np.asarray(val, float), 1) for k, val in scores.items()})
+    df.insert(0, "village", model.village_names)
+    df.insert(1, "artisans", total)
+    df.insert(2, "active", np.bincount(a.village, w, nv).astype(int))
+    df["overall"] = df[list(SCORECARD)].mean(axis=1).round(1)
+    return df
