@@ -60,6 +60,7 @@ class Artisans:
         income, revenue, sales_units, output: last month's values.
         income_ema, volatility: smoothed income and its volatility (LJMP risk).
         mentored: mentored this month.
+        reached: took part in (or received) at least one government programme so far.
     """
 
     village: np.ndarray
@@ -97,13 +98,14 @@ class Artisans:
     mentored: np.ndarray
     loan_term_left: np.ndarray
     sales_by_tier: np.ndarray = field(default=None)  # (n, 3) revenue by tier, last month
+    reached: np.ndarray = field(default=None)  # ever reached by a programme (coverage, P3/P7)
 
     @property
     def n(self) -> int:
         return len(self.village)
 
     def columns(self) -> list[str]:
-        return [f.name for f in fields(self) if f.name != "sales_by_tier"]
+        return [f.name for f in fields(self) if f.name not in ("sales_by_tier", "reached")]
 
 
 class Artisan(mesa.Agent):

@@ -152,6 +152,7 @@ class Behaviour(Strict):
                                     description="price multiplier by tier (province, national, export)",
                                     json_schema_extra={"source": "assumption"})
     quality_premium: float = P(0.6, ge=0, doc="price premium of quality 1 over quality 0.5, x2")
+    size_elasticity: float = P(0.5, ge=0, le=1, doc="elasticity of a producer's order share to its capacity")
     middleman_margin: float = P(0.25, ge=0, lt=1, doc="share of the market price kept by traders")
     festive_boost: float = P(0.35, ge=0, le=2, source="field",
                              doc="demand lift in the month before Eid and Christmas (Rasau Jaya: 25-50%)")
@@ -215,7 +216,8 @@ class Government(Strict):
 
     annual_budget: float = P(0.0, ge=0, doc="programme budget per fiscal year, Rp")
     officers: int = P(4, ge=1, doc="programme officers")
-    knowledge_regrowth: float = P(0.05, ge=0, le=1, doc="monthly recovery of institutional knowledge")
+    knowledge_regrowth: float = P(0.15, ge=0, le=1, source="calibrated",
+                                  doc="monthly recovery of institutional knowledge")
 
 
 class LJMP(Strict):
@@ -340,7 +342,8 @@ class OfficerTurnover(Strict):
     rate: float = Field(0.0, ge=0, le=12, description="expected turnovers per year")
     months: list[int] = Field(default_factory=list, description="scheduled turnover months")
     who: Literal["agency", "association", "both"] = "both"
-    knowledge_loss: float = Field(0.6, ge=0, le=1, description="share of knowledge lost per turnover")
+    knowledge_loss: float = Field(0.25, ge=0, le=1, description="share of knowledge lost per turnover "
+                                  "(calibrated on P2)")
     medium_term_plan: bool = Field(False, description="a written medium-term plan keeps part of it")
     plan_retention: float = Field(0.6, ge=0, le=1, description="share of the loss a plan prevents")
 

@@ -33,6 +33,7 @@ def monthly(model, month: int) -> dict:
     tier_rev = a.sales_by_tier.sum(axis=0)
     tot_rev = float(tier_rev.sum())
     lj = model.ljmp_enabled
+    recip_now, recip_gone = model.network.partner_reciprocity(a.reciprocity)
     row = {
         "month": month,
         "year": model.spec.behaviour.start_year + (month - 1) // 12,
@@ -46,11 +47,16 @@ def monthly(model, month: int) -> dict:
         "jobs": int((1 + a.workers[act]).sum()),
         "gini": gini(np.maximum(inc, 0.0)),
         "output_units": float(a.output.sum()),
+        "output_dried": float(a.output[model.dried[a.product]].sum()),
         "sales_value": tot_rev,
         "partnerships_within": within,
         "partnerships_between": between,
         "partnerships_formed": model.network.formed,
         "partnerships_dissolved": model.network.dissolved,
+        "partnerships_dissolved_one_sided": model.network.dissolved_one_sided,
+        "reciprocity_partners": recip_now,
+        "reciprocity_dissolved": recip_gone,
+        "partnership_age_mean": model.network.mean_age(month),
         "mean_trust": model.network.mean_trust(),
         "ties": model.network.m,
         "partner_transitivity": trans,
@@ -58,6 +64,7 @@ def monthly(model, month: int) -> dict:
         **{f"share_{t}": (float(tier_rev[i]) / tot_rev if tot_rev > 0 else 0.0)
            for i, t in enumerate(TIER_NAMES)},
         "reach_national_share": float((a.reach[act] >= 1).mean()) if act.any() else 0.0,
+        "reached_share": float(a.reached.mean()),
         "skill_mean": float(a.skill[act].mean()) if act.any() else 0.0,
         "quality_mean": float(a.quality[act].mean()) if act.any() else 0.0,
         "price_received": float(a.revenue[act].sum() / max(a.sales_units[act].sum(), 1e-9)),

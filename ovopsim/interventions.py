@@ -103,6 +103,7 @@ class Programme:
         a = model.artisans
         p = model.villages.awareness[a.village[idx]] * (0.5 + 0.5 * a.gov_trust[idx])
         went = idx[model.rng.random(len(idx)) < p]
+        a.reached[went] = True
         a.gov_trust[went] += model.b.gov_trust_gain * (1 - a.gov_trust[went])
         return went
 
@@ -162,6 +163,7 @@ class Capital(Programme):
         return np.full(len(idx), self.spec.amount + self.spec.cost)
 
     def effect(self, model, chosen):
+        model.artisans.reached[chosen] = True
         if self.spec.mode == "grant":
             model.flows.grant[chosen] += self.spec.amount
             model.artisans.cash[chosen] += self.spec.amount
@@ -190,6 +192,7 @@ class Equipment(Programme):
     def effect(self, model, chosen):
         a = model.artisans
         own = (1 - self.spec.share) * model.equipment_cost[a.tier[chosen] + 1]
+        a.reached[chosen] = True
         a.cash[chosen] -= own
         model.flows.invest[chosen] += own
         a.tier[chosen] += 1
@@ -247,6 +250,7 @@ class Brand(Programme):
 
     def effect(self, model, chosen):
         a = model.artisans
+        a.reached[chosen] = True
         a.brand[chosen] = True
         a.reputation[chosen] += 0.1 * (1 - a.reputation[chosen])
 

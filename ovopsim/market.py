@@ -63,6 +63,7 @@ class Market:
     def __init__(self, capacity_by_product: np.ndarray, *, province: float, national: float,
                  export: float, growth: float, tier_price, festive_boost: float,
                  rainy_months, start_year: int, months: int):
+        self.capacity = np.asarray(capacity_by_product, float)
         self.base_demand = np.outer(capacity_by_product, [province, national, export])
         self.growth = growth
         self.tier_price = np.asarray(tier_price, float)
@@ -84,9 +85,23 @@ class Market:
         return d
 
     def orders(self, month: int, product: np.ndarray, reach: np.ndarray, attract: np.ndarray,
-               n_products: int) -> np.ndarray:
-        """(n, 3) orders each artisan receives, by tier."""
+               n_products: int, size: np.ndarray | None = None) -> np.ndarray:
+        """(n, 3) orders each artisan receives, by tier.
+
+        With ``size`` (each artisan's initial capacity), demand in the outer tiers
+        (other provinces, export) is not a fixed pie: it is the tier's share of
+        the initial capacity of the artisans who reach it. A district's producers
+        are small next to the national and export markets, so each one who opens
+        a tier brings its own buyers there (assumption, ODD); the province market
+        stays a fixed, nearly saturated pie (Rasau Jaya)."""
         dem = self.demand(month)
+        if size is not None:
+            dem = dem.copy()
+            per_unit = np.divide(dem[:, 1:], self.capacity[:, None], out=np.zeros_like(dem[:, 1:]),
+                                 where=self.capacity[:, None] > 0)
+            for t in (1, 2):
+                opened = np.bincount(product, np.where(reach >= t, size, 0.0), n_products)
+                dem[:, t] = per_unit[:, t - 1] * opened
         out = np.zeros((len(product), 3))
         for t in range(3):
             w = np.where(reach >= t, attract, 0.0)

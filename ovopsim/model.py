@@ -166,6 +166,7 @@ class OVOPModel(mesa.Model):
             income=np.zeros(n), revenue=np.zeros(n), sales_units=np.zeros(n), output=np.zeros(n),
             income_ema=np.zeros(n), volatility=np.zeros(n), mentored=np.zeros(n, bool),
             loan_term_left=np.zeros(n, np.int64), sales_by_tier=np.zeros((n, 3)),
+            reached=np.zeros(n, bool),
         )
         self.artisans = a
         self.stage_partners = np.zeros(n, np.int64)
@@ -203,6 +204,14 @@ class OVOPModel(mesa.Model):
         self.ljmp_fund = np.full(nc, s.ljmp.fund if s.ljmp.enabled else 0.0)
         self.ljmps = [LJMPAgent(self, c) for c in range(nc)] if s.ljmp.enabled else []
         self._update_quality_and_reach()
+        # a surveyed population starts settled: each artisan expects the orders its
+        # quality wins it (not a uniform share of capacity), so the first year is not a
+        # transient of over-production, unsold stock and lay-offs (assumption, ODD)
+        attract = self._attractiveness(cap)
+        self._size = cap.copy()  # initial capacity: what a producer brings to an outer tier
+        first = self.market.orders(1, product, a.reach, attract, len(used), self._size).sum(axis=1)
+        a.expected[:] = first / (1 + b.festive_boost if self.market.festive[1] else 1.0)
+        a.cash[:] = w.capital_months * a.expected * self.price[product] * self.material_share[product]
         Artisan.create_agents(self, n, idx=list(range(n)))
         self.flows = accounting.Flows(n, nc)
 
@@ -213,6 +222,17 @@ class OVOPModel(mesa.Model):
         v = self.villages
         return (self.out_per_worker[a.product] * (1 + a.workers) * self.equipment_productivity[a.tier]
                 * (0.5 + a.skill) * v.raw_material[a.village])
+
+    def _attractiveness(self, capacity: np.ndarray) -> np.ndarray:
+        """Buyers' weight for an artisan within a tier: size, quality, reputation.
+
+        Orders grow less than in proportion to size (``size_elasticity`` < 1):
+        buyers follow a producer, not its headcount, so a business that lays a
+        worker off keeps most of its customers (assumption, ODD). With elasticity 1
+        a producer with below-average quality lost orders with every lay-off and
+        shrank to nothing."""
+        a = self.artisans
+        return np.maximum(capacity, 0.0) ** self.b.size_elasticity * a.quality * (1 + a.reputation)
 
     def _environment(self) -> np.ndarray:
         a = self.artisans
@@ -385,8 +405,8 @@ class OVOPModel(mesa.Model):
         cap = np.where(act, cap * (b.overtime if festive else 1.0), 0.0)
         factor = 1 + b.festive_boost if festive else 1.0
         plan = np.clip(a.expected * factor * 1.05 - a.inventory, 0, cap)
-        attract = np.where(act, base * a.quality * (1 + a.reputation), 0.0)
-        orders = mk.orders(month, a.product, a.reach, attract, len(self.product_names))
+        attract = np.where(act, self._attractiveness(base), 0.0)
+        orders = mk.orders(month, a.product, a.reach, attract, len(self.product_names), self._size)
         supply = plan + a.inventory
         sold = Market.fill(orders, supply)
         sold_units = sold.sum(axis=1)
@@ -443,9 +463,15 @@ class OVOPModel(mesa.Model):
         # the loss (farm income carries the household: rice, corn, cassava)
         pos = np.maximum(profit, 0.0)
         draw = np.where(act, np.minimum(pos, b.subsistence) + b.draw_share * np.maximum(pos - b.subsistence, 0.0), 0.0)
-        f.draw += draw
         # grants, loans, repayments and equipment were booked to cash when they happened
-        a.cash += f.revenue - f.fee - f.materials - f.wages + f.com_in - f.com_out - draw
+        operating = f.revenue - f.fee - f.materials - f.wages + f.com_in - f.com_out
+        # informal debts (negative cash) are repaid before the household takes its share,
+        # so a profitable business climbs out of the red and only loss-making ones close
+        # (assumption, ODD; without it a business earning less than subsistence never
+        # rebuilds its cash and closes however profitable it is)
+        draw = np.minimum(draw, np.maximum(a.cash + operating, 0.0))
+        f.draw += draw
+        a.cash += operating - draw
         a.income[:] = np.where(act, profit, 0.0)
         a.income_ema[:] = np.where(a.income_ema == 0, profit, 0.8 * a.income_ema + 0.2 * profit)
         dev = np.abs(profit - a.income_ema) / np.maximum(np.abs(a.income_ema), b.subsistence)

@@ -73,6 +73,10 @@ class SocialNetwork:
         self.between[:m] = village[lo] != village[hi]
         self._keys = set((lo * n + hi).tolist())
         self.formed = self.dissolved = 0
+        # one-sided dissolutions and the weaker partner's reciprocity trait summed over
+        # them: does the norm decide which ties end? (P4)
+        self.dissolved_one_sided = 0
+        self.dissolved_reciprocity = 0.0
 
     # -- construction ---------------------------------------------------------------
     @classmethod
@@ -219,6 +223,8 @@ class SocialNetwork:
         streak = np.where(one_sided, self.one_sided[e] + 1, 0)
         self.one_sided[e] = streak
         gone = e[streak >= dissolve_after]
+        self.dissolved_one_sided += len(gone)
+        self.dissolved_reciprocity += float(np.minimum(reciprocity[u[gone]], reciprocity[v[gone]]).sum())
         self._dissolve(gone)
 
         received = np.bincount(pv, q_uv, n) + np.bincount(pu, q_vu, n)
@@ -292,6 +298,23 @@ class SocialNetwork:
         p = self.partner[:m]
         b = int((p & self.between[:m]).sum())
         return int(p.sum()) - b, b
+
+    def partner_reciprocity(self, reciprocity: np.ndarray) -> tuple[float, float]:
+        """Mean reciprocity trait of the weaker side of current partnerships, and of
+        partnerships dissolved as one-sided so far (0 when there are none)."""
+        m = self.m
+        p = self.partner[:m]
+        weaker = np.minimum(reciprocity[self.u[:m][p]], reciprocity[self.v[:m][p]])
+        now = float(weaker.mean()) if len(weaker) else 0.0
+        gone = (self.dissolved_reciprocity / self.dissolved_one_sided
+                if self.dissolved_one_sided else 0.0)
+        return now, gone
+
+    def mean_age(self, month: int) -> float:
+        """Mean months since current partnerships formed."""
+        m = self.m
+        s = self.since[:m][self.partner[:m]]
+        return float((month - s).mean()) if len(s) else 0.0
 
     def mean_trust(self) -> float:
         return float(self.trust[: self.m].mean()) if self.m else 0.0
