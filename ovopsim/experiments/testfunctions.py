@@ -97,8 +97,11 @@ def ishigami_failing(params: Mapping[str, float], seed: int) -> dict:
 
 
 def ishigami_crashing(params: Mapping[str, float], seed: int) -> dict:
-    """Kills its own process (os._exit) when x1 > ``params['crash_above']`` (default 2.0)."""
-    if float(params["x1"]) > float(params.get("crash_above", 2.0)):
+    """Kills its own process (os._exit) when x1 > ``params['crash_above']`` (default 2.0)
+    and, if ``params['crash_flag']`` names a file, only while that file exists."""
+    flag = params.get("crash_flag")
+    armed = flag is None or os.path.exists(str(flag))
+    if armed and float(params["x1"]) > float(params.get("crash_above", 2.0)):
         os._exit(7)
     return ishigami(params, seed)
 
@@ -146,6 +149,6 @@ register_model("ishigami_slow", ishigami_slow, parameters=(*_X3, "delay"), outco
 register_model("ishigami_busy", ishigami_busy, parameters=(*_X3, "delay"), outcomes=("y",))
 register_model("ishigami_failing", ishigami_failing, parameters=(*_X3, "fail_above"),
                outcomes=("y",))
-register_model("ishigami_crashing", ishigami_crashing, parameters=(*_X3, "crash_above"),
+register_model("ishigami_crashing", ishigami_crashing, parameters=(*_X3, "crash_above", "crash_flag"),
                outcomes=("y",))
 register_model("sobol_g", sobol_g, outcomes=("y",))
