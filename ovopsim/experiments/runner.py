@@ -44,6 +44,7 @@ import signal
 import sys
 import threading
 import uuid
+import warnings
 from collections.abc import Callable, Mapping
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures import as_completed as cf_as_completed
@@ -279,8 +280,11 @@ def _auto_chunk(n_pending: int, workers: int) -> int:
 
 
 def _process_pool(workers: int) -> ProcessPoolExecutor:
-    # fork is fastest, but forking a multi-threaded process is unsafe (and
-    # deprecated); fall back to a forkserver that has the heavy imports preloaded
+    # fork starts workers in milliseconds with everything imported. It is unsafe
+    # when other *Python* threads run (a Dask client's event loop, a monitor): then
+    # use a forkserver with the heavy imports preloaded (~0.5 s more). Native
+    # thread pools (OpenBLAS, Arrow) register at-fork handlers, so they do not
+    # count, although Python 3.12 warns about them (see _submit_all).
     if sys.platform.startswith("linux") and threading.active_count() == 1:
         ctx = multiprocessing.get_context("fork")
     else:
@@ -422,7 +426,10 @@ def _execute(chunks, model_fn, out: Path, executor, n_workers, scheduler, dask_l
             for chunk in chunks:
                 record(run_chunk(model_fn, chunk))
         elif executor == "process":
-            futures = [pool.submit(run_chunk, model_fn, c) for c in chunks]
+            with warnings.catch_warnings():  # the first submit forks the workers
+                warnings.filterwarnings("ignore", message=".*use of fork\\(\\) may lead",
+                                        category=DeprecationWarning)
+                futures = [pool.submit(run_chunk, model_fn, c) for c in chunks]
             for fut in cf_as_completed(futures):
                 try:
                     result = fut.result()
