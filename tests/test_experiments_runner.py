@@ -38,6 +38,14 @@ def test_executors_give_identical_tables(tmp_path):
     assert serial["run_id"].tolist() == list(range(120))
     pd.testing.assert_frame_equal(serial, proc, check_exact=True)
     pd.testing.assert_frame_equal(serial, dask, check_exact=True)
+    # an existing cluster, reached by its scheduler address
+    from distributed import LocalCluster
+
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                      dashboard_address=None) as cluster:
+        remote = run_design(design, model, out_dir=tmp_path / "remote", executor="dask",
+                            scheduler=cluster.scheduler_address, progress=False)
+    pd.testing.assert_frame_equal(serial, remote, check_exact=True)
     # the values are the model's: ishigami + seeded noise
     row = serial.iloc[17]
     expected = tf.ishigami_noisy({k: row[k] for k in BOUNDS}, int(row["seed"]), noise=0.3)["y"]
@@ -137,3 +145,11 @@ def test_unpicklable_model_is_refused_before_writing(tmp_path):
     runs = run_design(design, lambda p, s: {"y": 1.0}, out_dir=tmp_path / "o", executor="serial",
                       progress=False)
     assert runs["y"].tolist() == [1.0]
+
+
+def test_unreachable_scheduler_is_an_input_error(tmp_path):
+    design = full_factorial({"x1": [0.0], "x2": [0.0], "x3": [0.0]})
+    with pytest.raises(InputError, match="--scheduler"):
+        run_design(design, tf.ishigami, out_dir=tmp_path / "o", executor="dask",
+                   scheduler="tcp://127.0.0.1:9", progress=False)
+    assert not (tmp_path / "o").exists()

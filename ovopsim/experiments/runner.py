@@ -306,7 +306,11 @@ def _dask_client(scheduler: str | None, dask_local: int | None):
     from distributed import Client, LocalCluster
 
     if scheduler:
-        return Client(scheduler), None
+        try:
+            return Client(scheduler, timeout="5s"), None
+        except (OSError, TimeoutError, ValueError) as exc:
+            raise InputError(None, "--scheduler", "the address of a running Dask scheduler",
+                             f"{scheduler} ({type(exc).__name__}: {exc})") from None
     cluster = LocalCluster(n_workers=int(dask_local), threads_per_worker=1, processes=True,
                            dashboard_address=None)
     return Client(cluster), cluster
@@ -365,7 +369,22 @@ def run_design(design: Design, model_fn: Callable, *, out_dir: str | Path,
     design_hash = design.hash(extra=name)
     out = Path(out_dir)
     resuming = check_out_dir(out, design_hash)
+    # connect to Dask before writing anything: a wrong address is an input error
+    dask = _dask_client(scheduler, dask_local) if executor == "dask" else (None, None)
+    try:
+        return _run(design, model_fn, out, resuming, name, design_hash, chunk_size, executor,
+                    workers, dask, progress)
+    finally:
+        client, cluster = dask
+        if client is not None:
+            client.close()
+        if cluster is not None:
+            cluster.close()
 
+
+def _run(design, model_fn, out, resuming, name, design_hash, chunk_size, executor, workers,
+         dask, progress) -> pd.DataFrame:
+    """Create/clean ``out``, write the manifest, run what is not finished, read back."""
     for sub in ("runs", "series"):
         (out / sub).mkdir(parents=True, exist_ok=True)
         for stale in (out / sub).glob(".*.tmp"):
@@ -380,33 +399,29 @@ def run_design(design: Design, model_fn: Callable, *, out_dir: str | Path,
     runs = design.runs()
     pending = design.run_params(runs[~runs["run_id"].isin(done)])
 
-    if executor == "serial":
-        n_workers = 1
-    elif executor == "process":
-        n_workers = workers or os.cpu_count() or 1
-    else:
-        n_workers = workers or dask_local or 1
-    size = chunk_size or _auto_chunk(len(pending), n_workers)
-    chunks = [pending[i:i + size] for i in range(0, len(pending), size)]
-
-    if chunks:
-        _execute(chunks, model_fn, out, executor, n_workers, scheduler, dask_local, progress,
+    if pending:
+        _execute(pending, chunk_size, model_fn, out, executor, workers, dask[0], progress,
                  total=design.n_runs, initial=len(done))
     return read_runs(out, design)
 
 
-def _execute(chunks, model_fn, out: Path, executor, n_workers, scheduler, dask_local,
-             progress, *, total: int, initial: int) -> None:
+def _execute(pending, chunk_size, model_fn, out: Path, executor, workers, client, progress,
+             *, total: int, initial: int) -> None:
     from tqdm.auto import tqdm
 
     class Bar(tqdm):
         monitor_interval = 0  # no monitor thread: keeps later forks safe
 
-    pool = client = cluster = None
+    pool = None
+    n_workers = 1
+    if executor == "process":
+        n_workers = workers or os.cpu_count() or 1
+    elif executor == "dask":
+        n_workers = workers or sum(client.nthreads().values()) or 1
+    size = chunk_size or _auto_chunk(len(pending), n_workers)
+    chunks = [pending[i:i + size] for i in range(0, len(pending), size)]
     if executor == "process":
         pool = _process_pool(min(n_workers, len(chunks)))  # before tqdm starts its thread
-    elif executor == "dask":
-        client, cluster = _dask_client(scheduler, dask_local)
     bar = Bar(total=total, initial=initial, unit="run", desc="runs", disable=not progress,
                dynamic_ncols=True, smoothing=0.1)
     failed = 0
@@ -457,10 +472,6 @@ def _execute(chunks, model_fn, out: Path, executor, n_workers, scheduler, dask_l
         bar.close()
         if pool is not None:
             pool.shutdown(wait=True)
-        if client is not None:
-            client.close()
-        if cluster is not None:
-            cluster.close()
     if crashes:
         raise WorkerCrashed(
             f"a worker process died ({crashes[0]}); {len(crashes)} chunk(s) of runs did not finish. "
