@@ -96,7 +96,11 @@ def build_parser() -> argparse.ArgumentParser:
             continue
         mod = importlib.import_module(name)
         adder = getattr(mod, "add_parsers", None) or mod.add_parser
+        known = set(sub.choices)
         adder(sub)
+        for cmd in set(sub.choices) - known:
+            if sub.choices[cmd].get_default("func") is None:
+                sub.choices[cmd].set_defaults(func=mod.handle)
     return parser
 
 
