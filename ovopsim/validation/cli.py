@@ -1,0 +1,62 @@
+"""``ovopsim validate``: run the pattern checks and regenerate docs/VALIDATION.md."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import time
+from pathlib import Path
+
+from ..cli import _positive_int
+
+DOCS = Path(__file__).resolve().parent.parent.parent / "docs"
+QUICK_REPLICATES = 6
+
+
+def add_parsers(subparsers) -> None:
+    p = subparsers.add_parser(
+        "validate", help="reproduce the case-study patterns P1-P7 and write docs/VALIDATION.md",
+        description="Run every pattern's replicated, seeded experiment (common random numbers "
+                    "across arms), print the validation table and write it with figures to "
+                    "OUT/VALIDATION.md. Exit status 1 when a check fails.")
+    p.add_argument("--replicates", type=_positive_int, default=20, help="replicates per arm (default 20)")
+    p.add_argument("--months", type=_positive_int, default=60,
+                   help="horizon (default 60; the tolerances are stated for 60)")
+    p.add_argument("--out", type=Path, default=DOCS, help="where VALIDATION.md and figures go (default docs/)")
+    p.add_argument("--workers", type=_positive_int, default=min(2, os.cpu_count() or 1),
+                   help="worker processes (default 2)")
+    p.add_argument("--quick", action="store_true",
+                   help=f"{QUICK_REPLICATES} replicates, table only (no VALIDATION.md)")
+    p.add_argument("--seed", type=int, default=20250101, help="root seed of the replicate seeds")
+    p.set_defaults(func=handle)
+
+
+def handle(args) -> int:
+    from .core import validate
+    from .report import markdown, text_table
+
+    reps = QUICK_REPLICATES if args.quick else args.replicates
+    t0 = time.perf_counter()
+    v = validate(replicates=reps, months=args.months, workers=args.workers, root_seed=args.seed)
+    runtime = time.perf_counter() - t0
+    print(text_table(v))
+    print(f"runtime {runtime:.0f} s with {args.workers} worker(s)")
+    if not args.quick:
+        cmd = "ovopsim validate" + ("" if reps == 20 else f" --replicates {reps}") + (
+            "" if args.months == 60 else f" --months {args.months}")
+        md = markdown(v, args.out, command=cmd, runtime=runtime)
+        print(f"wrote {md}")
+    return 0 if v.passed else 1
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m ovopsim.validation")
+    sub = parser.add_subparsers(dest="command")
+    add_parsers(sub)
+    argv = list(argv) if argv is not None else None
+    import sys
+    argv = argv if argv is not None else sys.argv[1:]
+    if not argv or argv[0] != "validate":
+        argv = ["validate", *argv]
+    args = parser.parse_args(argv)
+    return args.func(args)
