@@ -1,4 +1,4 @@
-"""``ovopsim validate``: run the pattern checks and regenerate docs/VALIDATION.md."""
+"""``ovopsim validate`` and ``ovopsim calibrate``: the pattern checks and the calibration."""
 
 from __future__ import annotations
 
@@ -29,6 +29,8 @@ def add_parsers(subparsers) -> None:
                    help=f"{QUICK_REPLICATES} replicates, table only (no VALIDATION.md)")
     p.add_argument("--seed", type=int, default=20250101, help="root seed of the replicate seeds")
     p.set_defaults(func=handle)
+    from .calibrate import add_parser
+    add_parser(subparsers)
 
 
 def handle(args) -> int:

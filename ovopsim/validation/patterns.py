@@ -72,13 +72,14 @@ class Check:
     direction: int = 0
     tolerance: str = ""
 
-    def passes(self, mean: float, ci_lo: float, ci_hi: float) -> bool:
+    def passes(self, mean: float, ci_lo: float, ci_hi: float, strict: bool = True) -> bool:
+        """Whether the check passes; ``strict=False`` (calibration screening with few
+        replicates) asks a direction of the mean only, not of the whole interval."""
         if not np.isfinite(mean):
             return False
-        if self.direction > 0:
-            return ci_lo > 0
-        if self.direction < 0:
-            return ci_hi < 0
+        if self.direction:
+            lo, hi = (ci_lo, ci_hi) if strict else (mean, mean)
+            return lo > 0 if self.direction > 0 else hi < 0
         return (self.lo is None or mean >= self.lo) and (self.hi is None or mean <= self.hi)
 
     def describe_tolerance(self) -> str:
