@@ -145,14 +145,14 @@ class Behaviour(Strict):
 
     # market
     province_demand: float = P(0.85, gt=0, doc="province demand as a share of initial capacity")
-    national_demand: float = P(0.3, ge=0, doc="other-provinces demand as a share of initial capacity")
-    export_demand: float = P(0.1, ge=0, doc="export demand as a share of initial capacity")
+    national_demand: float = P(0.2, source="calibrated", ge=0, doc="other-provinces demand as a share of the initial capacity of producers reaching it")
+    export_demand: float = P(0.1, ge=0, doc="export demand as a share of the initial capacity of producers reaching it")
     demand_growth: float = P(0.0, ge=-0.5, le=0.5, doc="yearly growth of demand in every tier")
     tier_price: list[float] = Field(default_factory=lambda: [1.0, 1.25, 1.6],
                                     description="price multiplier by tier (province, national, export)",
                                     json_schema_extra={"source": "assumption"})
     quality_premium: float = P(0.6, ge=0, doc="price premium of quality 1 over quality 0.5, x2")
-    size_elasticity: float = P(0.5, ge=0, le=1, doc="elasticity of a producer's order share to its capacity")
+    size_elasticity: float = P(0.31, source="calibrated", ge=0, le=1, doc="elasticity of a producer's order share to its capacity")
     middleman_margin: float = P(0.25, ge=0, lt=1, doc="share of the market price kept by traders")
     festive_boost: float = P(0.35, ge=0, le=2, source="field",
                              doc="demand lift in the month before Eid and Christmas (Rasau Jaya: 25-50%)")
@@ -177,14 +177,14 @@ class Behaviour(Strict):
     months_to_close: int = P(6, ge=1, doc="months of negative cash before a business closes")
     invest_buffer: float = P(1.5, ge=1, doc="cash needed as a multiple of the equipment price to buy it")
     # learning
-    learning_rate: float = P(0.25, ge=0, le=1, doc="share of the gap closed by one training round")
+    learning_rate: float = P(0.26, source="calibrated", ge=0, le=1, doc="share of the gap closed by one training round")
     mentoring_boost: float = P(1.0, ge=0, doc="extra learning when a mentor follows training")
     skill_decay: float = P(0.005, ge=0, le=1, doc="monthly fade of unused practices")
     practice_learning: float = P(0.002, ge=0, le=1, doc="monthly skill gain from practice")
     awareness_topdown: float = P(0.35, ge=0, le=1, source="field",
                                  doc="community awareness without dialogue (top-down programmes stay low)")
     # trust and reciprocity
-    trust_gain: float = P(0.08, ge=0, le=1, doc="trust gained per reciprocated month")
+    trust_gain: float = P(0.12, source="calibrated", ge=0, le=1, doc="trust gained per reciprocated month")
     trust_loss: float = P(0.15, ge=0, le=1, doc="trust lost per one-sided month")
     trust_neglect: float = P(0.01, ge=0, le=1, doc="monthly fade of trust on idle ties")
     trust_floor: float = P(0.2, ge=0, le=1, doc="trust an idle tie fades towards")
@@ -197,7 +197,7 @@ class Behaviour(Strict):
     closure_rate: float = P(0.01, ge=0, le=1, doc="monthly chance a partnership introduces a partner's partner")
     commission: float = P(0.5, ge=0, le=1, doc="share of the margin on passed orders paid back (the norm)")
     # market reach (a score; a tier opens when the score passes its threshold)
-    reach_national: float = P(0.6, ge=0, doc="reach score that opens other provinces")
+    reach_national: float = P(0.57, source="calibrated", ge=0, doc="reach score that opens other provinces")
     reach_export: float = P(1.0, ge=0, doc="reach score that opens export (also needs brand and standard)")
     reach_access: float = P(0.5, ge=0, doc="reach from the village's market access")
     reach_digital: float = P(0.5, ge=0, doc="reach from digital marketing practice")
@@ -206,7 +206,7 @@ class Behaviour(Strict):
     exposure_decay: float = P(0.1, ge=0, le=1, doc="monthly fade of promotion exposure")
     reputation_decay: float = P(0.02, ge=0, le=1, doc="monthly fade of reputation")
     gov_trust_gain: float = P(0.05, ge=0, le=1, doc="trust in government gained per programme attended")
-    forum_awareness: float = P(0.3, ge=0, le=1, doc="share of the awareness gap a forum meeting closes")
+    forum_awareness: float = P(0.34, source="calibrated", ge=0, le=1, doc="share of the awareness gap a forum meeting closes")
     # LJMP and finance
     gov_trust_initial: float = P(0.4, ge=0, le=1, doc="artisans' initial trust in the government")
 
@@ -216,7 +216,7 @@ class Government(Strict):
 
     annual_budget: float = P(0.0, ge=0, doc="programme budget per fiscal year, Rp")
     officers: int = P(4, ge=1, doc="programme officers")
-    knowledge_regrowth: float = P(0.15, ge=0, le=1, source="calibrated",
+    knowledge_regrowth: float = P(0.17, ge=0, le=1, source="calibrated",
                                   doc="monthly recovery of institutional knowledge")
 
 
@@ -342,7 +342,7 @@ class OfficerTurnover(Strict):
     rate: float = Field(0.0, ge=0, le=12, description="expected turnovers per year")
     months: list[int] = Field(default_factory=list, description="scheduled turnover months")
     who: Literal["agency", "association", "both"] = "both"
-    knowledge_loss: float = Field(0.25, ge=0, le=1, description="share of knowledge lost per turnover "
+    knowledge_loss: float = Field(0.28, ge=0, le=1, description="share of knowledge lost per turnover "
                                   "(calibrated on P2)")
     medium_term_plan: bool = Field(False, description="a written medium-term plan keeps part of it")
     plan_retention: float = Field(0.6, ge=0, le=1, description="share of the loss a plan prevents")

@@ -312,7 +312,16 @@ class OfficerTurnover(Shock):
     Each month in the window, turnover happens with probability rate/12 (or
     in the scheduled months) separately for the agency and for each
     village's board. A medium-term plan keeps ``plan_retention`` of what would
-    be lost."""
+    be lost.
+
+    Turnover draws come from the shock's own random stream, the same number each
+    month whatever the rate: the model's other draws are not shifted by it, and
+    arms that differ only in rate or plan share their draws (common random
+    numbers: the turnovers at rate 2 are a subset of those at rate 4)."""
+
+    def __init__(self, spec, model):
+        super().__init__(spec, model)
+        self.rng = model.rng.spawn(1)[0]
 
     def apply(self, model, month):
         s = self.spec
@@ -321,18 +330,19 @@ class OfficerTurnover(Shock):
         loss = s.knowledge_loss * (1 - s.plan_retention * s.medium_term_plan)
         scheduled = month in s.months
         p = min(1.0, s.rate / 12)
-        if s.who in ("agency", "both") and (scheduled or model.rng.random() < p):
+        nv = len(model.village_names)
+        a = model.artisans
+        u_agency, u_villages, u_board = self.rng.random(), self.rng.random(nv), self.rng.random(a.n)
+        if s.who in ("agency", "both") and (scheduled or u_agency < p):
             model.government.lose_knowledge(loss)
             model.turnovers += 1
         if s.who in ("association", "both"):
-            nv = len(model.village_names)
-            hit = np.ones(nv, bool) if scheduled else model.rng.random(nv) < p
+            hit = np.ones(nv, bool) if scheduled else u_villages < p
             if hit.any():
                 v = model.villages
                 v.knowledge[hit] *= 1 - loss
-                a = model.artisans
                 inv = hit[a.village] & a.member
-                a.board[inv] = model.rng.random(int(inv.sum())) < model.spec.world.board_share
+                a.board[inv] = u_board[inv] < model.spec.world.board_share
                 model.turnovers += int(hit.sum())
 
 

@@ -9,7 +9,7 @@ import pytest
 from ovopsim.validation.core import mean_ci, validate
 from ovopsim.validation.patterns import P2, P7, PATTERNS, Check
 
-REDUCED = dict(replicates=5, months=60, workers=2)
+REDUCED = dict(replicates=8, months=60, workers=2)  # the full check is `ovopsim validate` (20)
 
 
 def test_check_tolerances():

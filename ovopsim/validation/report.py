@@ -11,6 +11,7 @@ from .core import Validation
 from .patterns import PATTERNS, Pattern
 
 FIG_DIR = "figures/validation"
+SMOOTHED = ("income_mean",)  # festive peaks hide the trend: drawn as a 12-month moving mean
 LABELS = {"income_mean": "mean income (Rp/month)", "jobs": "jobs", "reached_share": "share ever reached",
           "partnerships_between": "partnerships between villages",
           "share_national": "share of sales to other provinces", "output_units": "output (units)",
@@ -59,12 +60,15 @@ def figure(v: Validation, p: Pattern, path: Path) -> Path:
     for name in arms:
         point = v.arm_point[f"{p.id}.{name}"]
         s = v.series[v.series["point"] == point].pivot(index="t", columns="replicate", values=column)
+        if column in SMOOTHED:
+            s = s.rolling(12, min_periods=1).mean()
         m = s.mean(axis=1)
         h = 1.96 * s.std(axis=1, ddof=1) / np.sqrt(s.shape[1]) if s.shape[1] > 1 else 0 * m
         ax.plot(m.index, m.to_numpy(), label=name, lw=1.4)
         ax.fill_between(m.index, (m - h).to_numpy(), (m + h).to_numpy(), alpha=0.2)
     ax.set_xlabel("month")
-    ax.set_ylabel(LABELS.get(column, column))
+    ax.set_ylabel(LABELS.get(column, column) + (", 12-month mean" if column in SMOOTHED else ""),
+                  fontsize=8)
     ax.set_title(f"{p.id} ({p.source})", fontsize=10)
     ax.legend(fontsize=8, frameon=False)
     fig.tight_layout()
