@@ -48,7 +48,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "access_shock": ("New road or airport", "Jalan atau bandara baru"),
     # intervention fields
     "on": ("on", "aktif"),
-    "start": ("Starts in month", "Mulai bulan ke-"),
+    "start": ("Starts in month", "Bulan mulai"),
     "intensity": ("Share of artisans offered a place each round", "Bagian perajin yang ditawari tiap putaran"),
     "intensity_facility": ("Share of villages that get one", "Bagian desa yang mendapatkannya"),
     "intensity_forum": ("Share of villages holding a meeting", "Bagian desa yang mengadakan pertemuan"),
@@ -102,6 +102,7 @@ TEXT: dict[str, tuple[str, str]] = {
                      "Warna titik: desa. Ukuran titik: pendapatan perajin bulan ini."),
     # explanation
     "about": ("About this scenario", "Tentang skenario ini"),
+    "seed_used": ("This run's random seed", "Benih acak simulasi ini"),
     "case_study": ("What the field study found", "Temuan studi lapangan"),
     "watch": ("What to watch for", "Yang perlu diperhatikan"),
     "fallback": ("(not yet translated)", "(belum diterjemahkan)"),

@@ -9,18 +9,17 @@ the model, nothing changes it.
 from __future__ import annotations
 
 import matplotlib
+import numpy as np
+import pandas as pd
+import solara
+from matplotlib.collections import LineCollection
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.ticker import MaxNLocator
+from mesa.visualization.utils import update_counter
 
-matplotlib.use("Agg")
-
-import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
-import solara  # noqa: E402
-from matplotlib.collections import LineCollection  # noqa: E402
-from matplotlib.figure import Figure  # noqa: E402
-from matplotlib.lines import Line2D  # noqa: E402
-
-from .i18n import scenario_texts, t  # noqa: E402
-from .layout import disc_radius, village_centres  # noqa: E402
+from .i18n import scenario_texts, t
+from .layout import disc_radius, village_centres
 
 TIE_RGB = np.array([0.35, 0.35, 0.4])
 PARTNER_COLOUR = "#222222"
@@ -138,6 +137,7 @@ def draw_plots(df: pd.DataFrame, lang: str = "en", figsize=(7.6, 5.2)) -> Figure
     ax.set_title(t("plot_budget", lang), fontsize=8)
     for ax in axes.flat:
         ax.tick_params(labelsize=7)
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
         ax.set_xlabel(t("month", lang), fontsize=7)
         ax.grid(alpha=0.3)
         if empty:
@@ -180,6 +180,7 @@ def _id(name: str) -> dict:
 
 @solara.component
 def Monitors(model, lang: str):
+    update_counter.get()  # re-drawn after every step: Mesa bumps this counter
     with solara.Row(gap="8px", style={"flex-wrap": "wrap"}):
         for key, label, value in monitor_values(model, lang):
             with solara.Card(margin=0, style={"min-width": "120px", "padding": "4px 8px"}):
@@ -190,6 +191,7 @@ def Monitors(model, lang: str):
 
 @solara.component
 def NetworkView(model, lang: str):
+    update_counter.get()  # re-drawn after every step: Mesa bumps this counter
     fig = draw_network(model, lang)
     with solara.Column(gap="0px"):
         solara.v.Html(tag="h3", children=[t("network_title", lang)], attributes=_id("network-title"),
@@ -200,17 +202,22 @@ def NetworkView(model, lang: str):
 
 @solara.component
 def Plots(model, lang: str):
+    update_counter.get()  # re-drawn after every step: Mesa bumps this counter
     fig = draw_plots(model.monthly(), lang)
-    solara.FigureMatplotlib(fig, format="png", dependencies=[id(model), model.steps, lang])
+    with solara.v.Html(tag="div", attributes=_id("plots")):
+        solara.FigureMatplotlib(fig, format="png", dependencies=[id(model), model.steps, lang])
 
 
 @solara.component
 def Explanation(model, lang: str):
+    update_counter.get()  # re-drawn after every step: Mesa bumps this counter
     meta = model.spec.scenario
     txt = scenario_texts(meta, lang)
     with solara.Column(gap="4px", style={"font-size": "14px"}):
         solara.v.Html(tag="h3", children=[f"{t('about', lang)}: {model.scenario_name}"],
                       attributes=_id("about"), style_="margin: 0; font-size: 16px;")
+        solara.v.Html(tag="div", children=[f"{t('seed_used', lang)}: {model.seed_used}"],
+                      attributes=_id("seed-used"), style_="font-size: 12px; color: #555;")
         solara.Markdown(txt["description"])
         solara.Markdown(f"**{t('case_study', lang)}.** {txt['case_study']}")
         solara.Markdown(f"**{t('watch', lang)}.** {txt['watch']}")
