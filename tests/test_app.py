@@ -169,3 +169,17 @@ def test_a_step_and_redraw_with_500_artisans_is_quick():
         best = min(best, time.perf_counter() - start)
     # about 0.5 s on a quiet laptop core; the bound leaves room for a busy CI machine
     assert best < 2.0
+
+
+# -- command line ---------------------------------------------------------------------------
+def test_app_command_line_defaults_and_a_wrong_scenario():
+    import argparse
+
+    from ovopsim.app import cli
+
+    parser = argparse.ArgumentParser(prog="ovopsim")
+    cli.add_parser(parser.add_subparsers(dest="command"))
+    args = parser.parse_args(["app"])
+    assert (args.host, args.port, args.scenario) == ("127.0.0.1", 8765, None)
+    args = parser.parse_args(["app", "--host", "0.0.0.0", "--port", "9000", "--scenario", "nope"])
+    assert cli.handle(args) == 2  # a usage error, before any server starts

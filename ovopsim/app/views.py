@@ -19,7 +19,7 @@ from matplotlib.ticker import MaxNLocator
 from mesa.visualization.utils import update_counter
 
 from .i18n import scenario_texts, t
-from .layout import disc_radius, village_centres
+from .layout import disc_radius, village_centres, village_layout
 
 TIE_RGB = np.array([0.35, 0.35, 0.4])
 PARTNER_COLOUR = "#222222"
@@ -44,7 +44,9 @@ def income_sizes(income: np.ndarray) -> np.ndarray:
 def draw_network(model, lang: str = "en", figsize=(6.4, 6.0)) -> Figure:
     """The social-capital network on the model's fixed layout."""
     a, net = model.artisans, model.network
-    pos = model.positions
+    pos = getattr(model, "positions", None)
+    if pos is None:  # a plain OVOPModel (notebooks): the same fixed layout
+        pos = village_layout(model.artisans.village, len(model.village_names))
     nv = len(model.village_names)
     m = net.m
     u, v = net.u[:m], net.v[:m]
