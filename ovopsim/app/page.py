@@ -1,7 +1,7 @@
 """The teaching page: Mesa's SolaraViz around the OVOP model.
 
 Run it with ``ovopsim app`` (or ``python -m ovopsim.app``, or
-``solara run ovopsim/app/page.py``). Like Mesa's example apps, the page is a
+``solara run ovopsim.app.page``). Like Mesa's example apps, the page is a
 ``SolaraViz`` with the model, its components and the model parameters; Mesa
 provides Step, Play/Pause and Reset and re-creates the model on Reset. Around
 it the page adds a language switch and the grouped scenario controls (Mesa's
