@@ -14,6 +14,7 @@ Verbs::
     run_sensitivity(problem, model_fn, method=, n=, out_dir=...)   -> SensitivityResult
 """
 
+from . import ovop  # noqa: F401  (registers the OVOP model: "ovop", "ovop_series")
 from .api import SweepResult, sensitivity, sweep
 from .design import (
     Design,
