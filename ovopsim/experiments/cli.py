@@ -50,14 +50,15 @@ def add_parsers(subparsers) -> None:
     help_text = COMPARE_HELP
     p = subparsers.add_parser("compare", help=help_text, description=help_text)
     p.add_argument("scenarios", nargs="+", metavar="SCENARIO",
-                   help="scenario files or names of shipped scenarios")
-    p.add_argument("--replicates", type=_positive_int, default=10, metavar="N",
+                   help="scenario files or names of shipped scenarios (or one sweep spec "
+                        "with method = \"points\": each point is a scenario)")
+    p.add_argument("--replicates", type=_positive_int, default=None, metavar="N",
                    help="runs per scenario, with the same seeds in every scenario (default 10)")
     p.add_argument("--baseline", metavar="NAME", default=None,
                    help="the reference scenario (default: one named baseline, else the first)")
     p.add_argument("--months", type=_positive_int, metavar="N", default=None,
                    help="months to simulate (default: each scenario's)")
-    p.add_argument("--seed", type=_seed, metavar="N", default=0,
+    p.add_argument("--seed", type=_seed, metavar="N", default=None,
                    help="root seed of the replicate seeds (default 0)")
     p.add_argument("--set", action="append", metavar="KEY=VALUE", dest="overrides",
                    help="override a parameter in every scenario, e.g. behaviour.trust_gain=0.1 "

@@ -180,6 +180,43 @@ def make_arms(scenarios, overrides: Mapping[str, Any] | None = None) -> list[Arm
     return arms
 
 
+def is_spec(scenarios) -> bool:
+    """True when ``scenarios`` is one TOML file with an ``[experiment]`` table."""
+    if isinstance(scenarios, (list, tuple)) and len(scenarios) == 1:
+        scenarios = scenarios[0]
+    if not isinstance(scenarios, (str, Path)) or not Path(scenarios).is_file():
+        return False
+    try:
+        return "experiment" in tomllib.loads(Path(scenarios).read_text())
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError):
+        return False
+
+
+def arms_from_spec(path: Path) -> tuple[dict[str, dict], dict[str, Any]]:
+    """The points of a ``method = "points"`` sweep spec of the OVOP model as arms
+    (label -> params; ``label`` names a point, else ``point<i>``), and the spec's
+    replicates, seed and months."""
+    from .spec import load_spec
+
+    spec = load_spec(path)
+    if spec.experiment.model not in ("ovop", "ovop_series") or spec.design is None \
+            or spec.design.method != "points":
+        raise InputError(path, "design.method", 'a sweep of model "ovop" with method = '
+                         '"points" (each point is a scenario to compare)',
+                         f'model "{spec.experiment.model}", '
+                         f'{spec.design.method if spec.design else "no design"}')
+    fixed = {k: v for k, v in spec.fixed_parameters().items() if k != "months"}
+    arms = {}
+    for i, point in enumerate(spec.design.points):
+        params = {**fixed, **point}
+        if "scenario" in point:
+            params["scenario"] = str(spec.base_dir / str(point["scenario"]))
+        arms[str(params.pop("label", f"point{i}"))] = params
+    defaults = {"replicates": spec.experiment.replicates, "seed": spec.experiment.seed,
+                "months": spec.experiment.months}
+    return arms, defaults
+
+
 def pick_baseline(arms: list[Arm], baseline: str | None) -> str:
     """The reference arm: ``baseline`` (label, name or path), else one labelled
     ``baseline``, else the first."""
@@ -324,8 +361,8 @@ def default_out_dir(labels: list[str], digest: str) -> Path:
     return Path("results") / (name if len(name) <= 80 else f"compare_{digest[:10]}")
 
 
-def compare(scenarios, *, replicates: int = 10, baseline: str | None = None,
-            months: int | None = None, seed: int = 0,
+def compare(scenarios, *, replicates: int | None = None, baseline: str | None = None,
+            months: int | None = None, seed: int | None = None,
             overrides: Mapping[str, Any] | None = None, out_dir: str | Path | None = None,
             executor: str = "process", workers: int | None = None,
             scheduler: str | None = None, dask_local: int | None = None,
@@ -335,12 +372,16 @@ def compare(scenarios, *, replicates: int = 10, baseline: str | None = None,
 
     Args:
         scenarios: names or paths of scenarios, or a mapping label -> name/path
-            or label -> ``{"scenario": ..., "<dotted.key>": value, ...}``.
-        replicates: runs per scenario (replicate i has the same seed everywhere).
+            or label -> ``{"scenario": ..., "<dotted.key>": value, ...}``, or the
+            path of a ``method = "points"`` sweep spec of model ``ovop`` (each
+            point an arm, named by its ``label``; the spec's replicates, seed
+            and months are the defaults).
+        replicates: runs per scenario (replicate i has the same seed everywhere;
+            default 10).
         baseline: label, name or path of the reference (default: the scenario
             named ``baseline`` if any, else the first).
         months: horizon (default: each scenario's own).
-        seed: root seed of the replicate seeds.
+        seed: root seed of the replicate seeds (default 0).
         overrides: dotted overrides applied to every scenario.
         out_dir: where results go (default ``results/compare_<a>_vs_<b>...``);
             rerunning with the same arguments resumes.
@@ -354,6 +395,16 @@ def compare(scenarios, *, replicates: int = 10, baseline: str | None = None,
     """
     from ovopsim.config import load_scenario
 
+    defaults = {"replicates": 10, "seed": 0, "months": None}
+    spec_out = None
+    if is_spec(scenarios):
+        path = Path(scenarios[0] if isinstance(scenarios, (list, tuple)) else scenarios)
+        spec_out = Path("results") / f"{path.stem}_compare"
+        scenarios, from_spec = arms_from_spec(path)
+        defaults.update(from_spec)
+    replicates = defaults["replicates"] if replicates is None else replicates
+    seed = defaults["seed"] if seed is None else seed
+    months = defaults["months"] if months is None else months
     if months is not None and (isinstance(months, bool) or int(months) != months
                                or months < 1):
         raise InputError(None, "--months", "a whole number >= 1", repr(months))
@@ -373,7 +424,7 @@ def compare(scenarios, *, replicates: int = 10, baseline: str | None = None,
     # the model name carries each scenario file's content, so an edited file is a new experiment
     hashes = {a.label: load_scenario(a.params["scenario"]).content_hash()[:12] for a in arms}
     model_name = "ovop_series " + " ".join(f"{k}={v}" for k, v in hashes.items())
-    out = Path(out_dir) if out_dir is not None else default_out_dir(
+    out = Path(out_dir) if out_dir is not None else spec_out or default_out_dir(
         labels, design.hash(extra=model_name))
     runs = run_design(design, simulate_with_series, out_dir=out, executor=executor, workers=workers,
                       scheduler=scheduler, dask_local=dask_local, progress=progress,
@@ -491,7 +542,7 @@ def report(result: CompareResult) -> str:
                    "Fieller 95% CI):")
         for r in ce.itertuples(index=False):
             ci = (f"[{fmt(r.ci_low)}, {fmt(r.ci_high)}]" if np.isfinite(r.ci_low)
-                  else "[CI unbounded: the income gain is not clearly different from zero]")
+                  else "[CI unbounded: the income gain is not clearly non-zero]")
             out.append(f"  {r.scenario:<28} {fmt(r.cost_per_rupiah_income)} {ci}   "
                        f"(spent {fmt(r.extra_spending, True)}, income {fmt(r.extra_income, True)})")
     failed = int((result.runs["status"] == "failed").sum())
