@@ -100,6 +100,7 @@ def test_process_executor_gives_the_same_tables_and_rerun_resumes(serial, tmp_pa
     (["baseline", "blitar_batik", "--set", "behaviour.trust_gan=0.1"], 'did you mean "trust_gain"'),
     (["baseline", "blitar_batik", "--baseline", "blitar"], 'did you mean "blitar_batik"'),
     (["baseline", "baseline"], "twice"),
+    (["baseline"], "at least two scenarios"),
 ])
 def test_bad_compare_input_is_one_line_exit_2_nothing_written(args, key, tmp_path, capsys):
     out = tmp_path / "out"

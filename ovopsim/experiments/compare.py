@@ -409,6 +409,9 @@ def compare(scenarios, *, replicates: int | None = None, baseline: str | None = 
                                or months < 1):
         raise InputError(None, "--months", "a whole number >= 1", repr(months))
     arms = make_arms(scenarios, overrides)
+    if len(arms) < 2:
+        raise InputError(None, "scenarios", "at least two scenarios to compare",
+                         f"only {arms[0].label}")
     if months is not None:
         for arm in arms:
             check_params({**arm.params, "months": int(months)})
