@@ -28,21 +28,10 @@ COMMANDS = {
 }
 
 
-def _whole_number(minimum: int):
-    """An argparse type: a whole number >= ``minimum``."""
-    def parse(text: str) -> int:
-        try:
-            value = int(text)
-        except ValueError:
-            value = None
-        if value is None or value < minimum:
-            raise argparse.ArgumentTypeError(f"expected a whole number >= {minimum}, got {text!r}")
-        return value
-    return parse
+from ..cli import whole_number  # noqa: E402
 
-
-_positive_int = _whole_number(1)
-_seed = _whole_number(0)
+_positive_int = whole_number(1)
+_seed = whole_number(0)
 
 
 def add_parsers(subparsers) -> None:
