@@ -11,10 +11,13 @@ Verbs::
     from_points(rows, replicates=, seed=, fixed=)                  -> Design
     sweep(spec_or_path, out_dir=..., executor=...)                 -> SweepResult
     sensitivity(spec_or_path, out_dir=..., executor=...)           -> SensitivityResult
+    compare(scenarios, replicates=, baseline=, out_dir=...)         -> CompareResult
     run_sensitivity(problem, model_fn, method=, n=, out_dir=...)   -> SensitivityResult
 """
 
+from . import ovop  # noqa: F401  (registers the OVOP model: "ovop", "ovop_series")
 from .api import SweepResult, sensitivity, sweep
+from .compare import CompareResult, compare
 from .design import (
     Design,
     from_points,
@@ -29,7 +32,7 @@ from .spec import ExperimentSpec, load_spec
 from .testfunctions import MODELS, register_model
 
 __all__ = [
-    "MODELS", "AnalysisError", "Design", "ExperimentSpec", "SensitivityResult", "Settings",
+    "MODELS", "AnalysisError", "CompareResult", "compare", "Design", "ExperimentSpec", "SensitivityResult", "Settings",
     "SweepResult", "WorkerCrashed", "from_points", "from_samples", "full_factorial",
     "latin_hypercube", "load_spec", "read_runs", "read_series", "register_model",
     "replicate_seeds", "run_design", "run_sensitivity", "sensitivity", "sweep",

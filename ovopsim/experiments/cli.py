@@ -1,4 +1,4 @@
-"""Command-line plumbing for ``sweep SPEC`` and ``sensitivity SPEC``.
+"""Command-line plumbing for ``compare SCENARIO...``, ``sweep SPEC`` and ``sensitivity SPEC``.
 
 The main ``ovopsim`` command calls :func:`add_parsers` with its subparsers and
 :func:`handle` with the parsed arguments when ``args.experiment_command`` is set.
@@ -20,42 +20,62 @@ from ovopsim.errors import EXIT_USAGE, InputError
 
 EXIT_FAILED = 1
 EXIT_INTERRUPTED = 130
+COMPARE_HELP = ("run scenarios with the same replicate seeds and compare them with a baseline "
+                "(paired differences, 95% CIs, cost per rupiah of income; resumable)")
 COMMANDS = {
     "sweep": "run a parameter sweep described by a TOML spec (resumable)",
     "sensitivity": "run a global sensitivity analysis described by a TOML spec (resumable)",
 }
 
 
-def _positive_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"expected a number >= 1, got {value}")
-    return value
+from ..cli import whole_number  # noqa: E402
+
+_positive_int = whole_number(1)
+_seed = whole_number(0)
 
 
 def add_parsers(subparsers) -> None:
-    """Register ``sweep`` and ``sensitivity`` on an argparse subparsers object."""
+    """Register ``compare``, ``sweep`` and ``sensitivity`` on an argparse subparsers object."""
+    help_text = COMPARE_HELP
+    p = subparsers.add_parser("compare", help=help_text, description=help_text)
+    p.add_argument("scenarios", nargs="+", metavar="SCENARIO",
+                   help="scenario files or names of shipped scenarios (or one sweep spec "
+                        "with method = \"points\": each point is a scenario)")
+    p.add_argument("--replicates", type=_positive_int, default=None, metavar="N",
+                   help="runs per scenario, with the same seeds in every scenario (default 10)")
+    p.add_argument("--baseline", metavar="NAME", default=None,
+                   help="the reference scenario (default: one named baseline, else the first)")
+    p.add_argument("--months", type=_positive_int, metavar="N", default=None,
+                   help="months to simulate (default: each scenario's)")
+    p.add_argument("--seed", type=_seed, metavar="N", default=None,
+                   help="root seed of the replicate seeds (default 0)")
+    p.add_argument("--set", action="append", metavar="KEY=VALUE", dest="overrides",
+                   help="override a parameter in every scenario, e.g. behaviour.trust_gain=0.1 "
+                        "(repeatable)")
+    _common_options(p, "results/compare_<a>_vs_<b>")
+    p.set_defaults(experiment_command="compare")
     for name, help_text in COMMANDS.items():
         p = subparsers.add_parser(name, help=help_text, description=help_text)
         p.add_argument("spec", help="the experiment spec (TOML)")
-        p.add_argument("--out", metavar="DIR", default=None,
-                       help="output directory (default: results/<spec name>); "
-                            "rerunning with the same DIR resumes")
-        p.add_argument("--executor", choices=("serial", "process", "dask"), default=None,
-                       help="where runs execute (default: process, or dask with "
-                            "--scheduler/--dask-local)")
-        p.add_argument("--workers", type=_positive_int, metavar="N", default=None,
-                       help="worker processes for --executor process (default: all cores)")
-        p.add_argument("--scheduler", metavar="tcp://HOST:PORT", default=None,
-                       help="address of an existing Dask scheduler (implies --executor dask)")
-        p.add_argument("--dask-local", type=_positive_int, metavar="N", default=None,
-                       help="start a local Dask cluster of N worker processes "
-                            "(implies --executor dask)")
-        p.add_argument("--no-progress", action="store_true", help="no progress bar")
+        _common_options(p, "results/<spec name>")
         p.set_defaults(experiment_command=name)
+
+
+def _common_options(p, default_out: str) -> None:
+    p.add_argument("--out", metavar="DIR", default=None,
+                   help=f"output directory (default: {default_out}); "
+                        "rerunning with the same DIR resumes")
+    p.add_argument("--executor", choices=("serial", "process", "dask"), default=None,
+                   help="where runs execute (default: process, or dask with "
+                        "--scheduler/--dask-local)")
+    p.add_argument("--workers", type=_positive_int, metavar="N", default=None,
+                   help="worker processes for --executor process (default: all cores)")
+    p.add_argument("--scheduler", metavar="tcp://HOST:PORT", default=None,
+                   help="address of an existing Dask scheduler (implies --executor dask)")
+    p.add_argument("--dask-local", type=_positive_int, metavar="N", default=None,
+                   help="start a local Dask cluster of N worker processes "
+                        "(implies --executor dask)")
+    p.add_argument("--no-progress", action="store_true", help="no progress bar")
 
 
 def _print_table(df: pd.DataFrame, limit: int = 20) -> None:
@@ -83,7 +103,14 @@ def handle(args: argparse.Namespace) -> int:
                "scheduler": args.scheduler, "dask_local": args.dask_local,
                "progress": not args.no_progress}
     try:
-        if args.experiment_command == "sweep":
+        if args.experiment_command == "compare":
+            from .compare import compare, parse_sets
+
+            result = compare(args.scenarios, replicates=args.replicates,
+                             baseline=args.baseline, months=args.months, seed=args.seed,
+                             overrides=parse_sets(args.overrides), **options)
+            print(result.table())
+        elif args.experiment_command == "sweep":
             result = sweep(args.spec, **options)
             _print_table(result.summary)
             n_failed = int((result.runs["status"] == "failed").sum())

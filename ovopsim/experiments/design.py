@@ -120,11 +120,12 @@ class Design:
         table = self.runs() if table is None else table
         names = self.parameters
         out = []
-        for row in table.itertuples(index=False):
-            d = row._asdict()
-            params = {k: _plain(d[k]) for k in names}
+        # positional rows: namedtuples would rename dotted names (behaviour.trust_gain)
+        for run_id, seed, *values in table[["run_id", "seed", *names]].itertuples(
+                index=False, name=None):
+            params = {k: _plain(v) for k, v in zip(names, values, strict=True)}
             params.update(self.fixed)
-            out.append((int(d["run_id"]), int(d["seed"]), params))
+            out.append((int(run_id), int(seed), params))
         return out
 
     def to_dict(self) -> dict:

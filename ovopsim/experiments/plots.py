@@ -112,3 +112,65 @@ def plot_all(result, folder: Path) -> list[Path]:
             index = "mu_star" if method == "morris" else BAR_INDICES[method][0]
             files.append(over_time(df, outcome, index, folder / f"over_time_{outcome}.png"))
     return files
+
+
+# --------------------------------------------------------------------------- comparisons
+
+SERIES_TITLES = {"income_mean": "mean income per business (Rp/month)", "jobs": "jobs",
+                 "partnerships_between": "partnerships between villages",
+                 "mean_trust": "mean trust on ties",
+                 "share_national": "share of sales to other provinces",
+                 "budget_spent_total": "programme spending to date (Rp)"}
+
+
+def compare_series(result, path: Path) -> Path:
+    """Key indicators by month: mean over replicates and 95% band, one line per scenario."""
+    from .compare import SERIES_INDICATORS
+
+    s = result.series_summary
+    indicators = [i for i in SERIES_INDICATORS if i in set(s["indicator"])]
+    ncol = 3
+    nrow = max(1, -(-len(indicators) // ncol))
+    fig, axes = plt.subplots(nrow, ncol, figsize=(4.6 * ncol, 3.2 * nrow), squeeze=False)
+    for ax, ind in zip(axes.flat, indicators, strict=False):
+        for arm in result.arms:
+            d = s[(s["indicator"] == ind) & (s["scenario"] == arm.label)]
+            line = ax.plot(d["t"], d["mean"], label=arm.label,
+                           linewidth=2 if arm.label == result.baseline else 1.4)[0]
+            ax.fill_between(d["t"], d["ci_low"], d["ci_high"], color=line.get_color(),
+                            alpha=0.2, linewidth=0)
+        ax.set_title(SERIES_TITLES.get(ind, ind), fontsize="medium")
+        ax.set_xlabel("month")
+    for ax in list(axes.flat)[len(indicators):]:
+        ax.set_visible(False)
+    axes.flat[0].legend(fontsize="small")
+    fig.suptitle("Scenarios over time: mean and 95% band over replicates (common seeds)")
+    return _save(fig, path)
+
+
+def compare_effects(result, path: Path) -> Path:
+    """Forest plot: difference from the baseline with its 95% interval, one panel
+    per key outcome (each in its own units), one row per scenario."""
+    from .compare import KEY_OUTCOMES
+
+    d = result.differences
+    outcomes = [o for o in KEY_OUTCOMES if o in set(d["outcome"])]
+    arms = [a.label for a in result.arms if a.label != result.baseline]
+    ncol = 2
+    nrow = max(1, -(-len(outcomes) // ncol))
+    fig, axes = plt.subplots(nrow, ncol, figsize=(11, 0.5 + nrow * (0.9 + 0.28 * len(arms))),
+                             squeeze=False)
+    y = np.arange(len(arms))[::-1]
+    for ax, o in zip(axes.flat, outcomes, strict=False):
+        sub = d[d["outcome"] == o].set_index("scenario").reindex(arms)
+        mean = sub["mean_diff"].to_numpy(float)
+        err = np.vstack([mean - sub["ci_low"].to_numpy(float),
+                         sub["ci_high"].to_numpy(float) - mean])
+        ax.errorbar(mean, y, xerr=np.nan_to_num(err), fmt="o", capsize=3)
+        ax.axvline(0, color="black", linewidth=0.6)
+        ax.set_yticks(y, arms, fontsize="small")
+        ax.set_title(KEY_OUTCOMES[o], fontsize="medium")
+    for ax in list(axes.flat)[len(outcomes):]:
+        ax.set_visible(False)
+    fig.suptitle(f"Difference from {result.baseline} (paired by seed), 95% CI")
+    return _save(fig, path)

@@ -119,7 +119,39 @@ class Outputs(Strict):
     at: Literal["final", "all"] = "final"
 
 
+def _flat(table: dict, prefix: str = "") -> dict:
+    """``{"behaviour": {"trust_gain": 0.1}}`` -> ``{"behaviour.trust_gain": 0.1}``."""
+    out = {}
+    for k, v in table.items():
+        if isinstance(v, dict):
+            out.update(_flat(v, f"{prefix}{k}."))
+        else:
+            out[f"{prefix}{k}"] = v
+    return out
+
+
+def _flat_parameters(table: dict, prefix: str = "") -> dict:
+    """Nested ``[parameters.behaviour.trust_gain]`` tables -> ``"behaviour.trust_gain"``.
+
+    A table is a parameter when it holds a value that is not a table (``levels``,
+    ``bounds``, or a misspelling that validation then reports); otherwise its keys
+    are a dotted name's parts.
+    """
+    out = {}
+    for k, v in table.items():
+        if isinstance(v, dict) and v and all(isinstance(x, dict) for x in v.values()):
+            out.update(_flat_parameters(v, f"{prefix}{k}."))
+        else:
+            out[f"{prefix}{k}"] = v
+    return out
+
+
 class ExperimentSpec(Strict):
+    """A whole spec file. Dotted parameter names (scenario overrides such as
+    ``behaviour.trust_gain``) may be written as nested TOML tables or keys:
+    ``[parameters.behaviour.trust_gain]``, ``[fixed] behaviour.trust_gain = 0.1``,
+    ``points = [{interventions.dialogue.intensity = 0.0}]``."""
+
     experiment: ExperimentSection
     design: DesignSection | None = None
     sensitivity: SensitivitySection | None = None
@@ -128,6 +160,22 @@ class ExperimentSpec(Strict):
     outputs: Outputs = Field(default_factory=Outputs)
 
     _file: Path | None = PrivateAttr(default=None)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _dotted_names(cls, data):
+        if not isinstance(data, dict):
+            return data
+        data = dict(data)
+        if isinstance(data.get("parameters"), dict):
+            data["parameters"] = _flat_parameters(data["parameters"])
+        if isinstance(data.get("fixed"), dict):
+            data["fixed"] = _flat(data["fixed"])
+        design = data.get("design")
+        if isinstance(design, dict) and isinstance(design.get("points"), list):
+            data["design"] = {**design, "points": [_flat(p) if isinstance(p, dict) else p
+                                                    for p in design["points"]]}
+        return data
     _params: dict[str, Parameter] = PrivateAttr(default_factory=dict)
 
     @property
@@ -191,7 +239,49 @@ def check_spec(spec: ExperimentSpec, file: Path | None = None) -> ExperimentSpec
         _check_sweep(spec, params, file)
     else:
         _check_sensitivity(spec, params, file)
+    if info is not None and info.check is not None:
+        _dry_run(spec, info.check, file)
     return spec
+
+
+def _dry_run(spec: ExperimentSpec, check, file) -> None:
+    """Let the model check parameter sets as runs would get them (before running).
+
+    Fixed parameters alone; then each varied parameter at each level (or at both
+    bounds) with the others fixed; each design point whole. An error inside a
+    file the model reads (a scenario) keeps that file's name.
+    """
+    fixed = spec.fixed_parameters()
+
+    def where(key: str, prefix: str) -> str:
+        if prefix:
+            return f"{prefix}.{key}"
+        if key in spec.fixed:
+            return f"fixed.{key}"
+        return f"experiment.{key}" if key in ("scenario", "months") else key
+
+    def run_check(params: dict, prefix: str = "", name: str | None = None) -> None:
+        try:
+            check(params)
+        except InputError as e:
+            if e.file is not None:
+                raise
+            key = f"parameters.{name}" if name is not None and e.key == name else where(e.key,
+                                                                                      prefix)
+            raise InputError(file, key, e.expected, e.given) from None
+
+    d = spec.design
+    if d is not None and d.method == "points":
+        for i, point in enumerate(d.points or []):
+            params = {**fixed, **point}
+            if "scenario" in point:
+                params["scenario"] = str(spec.base_dir / str(point["scenario"]))
+            run_check(params, f"design.points[{i}]")
+        return
+    run_check(fixed)
+    for name, p in spec.params.items():
+        for value in (p.levels if p.levels is not None else p.bounds):
+            run_check({**fixed, name: value}, name=name)
 
 
 def _check_sweep(spec: ExperimentSpec, params: dict[str, Parameter], file) -> None:

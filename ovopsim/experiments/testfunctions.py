@@ -111,10 +111,16 @@ def ishigami_crashing(params: Mapping[str, float], seed: int) -> dict:
 
 @dataclass(frozen=True)
 class ModelInfo:
-    """What the spec checker knows about a registered model (None = anything)."""
+    """What the spec checker knows about a registered model (None = anything).
+
+    ``check(params)``, when given, is called with parameter sets as a run would
+    receive them (before anything runs) and raises InputError whose ``key`` names
+    the offending parameter, e.g. an unknown scenario override.
+    """
 
     parameters: tuple[str, ...] | None = None
     outcomes: tuple[str, ...] | None = None
+    check: Callable[[dict], None] | None = None
 
 
 #: registered model functions, by the name used in spec files (``model = "..."``)
@@ -123,15 +129,17 @@ MODEL_INFO: dict[str, ModelInfo] = {}
 
 
 def register_model(name: str, fn: Callable, *, parameters: Sequence[str] | None = None,
-                   outcomes: Sequence[str] | None = None) -> None:
+                   outcomes: Sequence[str] | None = None,
+                   check: Callable[[dict], None] | None = None) -> None:
     """Make ``fn`` available to spec files as ``model = name``.
 
-    ``parameters``/``outcomes``, when given, let specs be checked before running.
+    ``parameters``/``outcomes``, when given, let specs be checked before running;
+    ``check(params)`` validates parameter values too (see :class:`ModelInfo`).
     ``fn`` must be picklable (module-level function or functools.partial of one).
     """
     MODELS[name] = fn
     MODEL_INFO[name] = ModelInfo(tuple(parameters) if parameters is not None else None,
-                                 tuple(outcomes) if outcomes is not None else None)
+                                 tuple(outcomes) if outcomes is not None else None, check)
 
 
 def get_model(name: str, file=None, key: str = "experiment.model") -> Callable:

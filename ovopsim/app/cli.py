@@ -1,0 +1,71 @@
+"""``ovopsim app``: start the teaching page in a local web server.
+
+The main command line (:mod:`ovopsim.cli`) registers this sub-command with
+:func:`add_parser` and runs it with :func:`handle`; ``python -m ovopsim.app``
+does the same on its own. The server listens on 127.0.0.1 unless told
+otherwise: use ``--host 0.0.0.0`` to serve a classroom network.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+
+from ..errors import EXIT_USAGE
+from . import controls
+
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_PORT = 8765
+SCENARIO_ENV = "OVOPSIM_APP_SCENARIO"  # how the chosen scenario reaches the page
+
+
+def add_parser(subparsers) -> argparse.ArgumentParser:
+    """Register ``app`` on an ``argparse`` sub-parsers object."""
+    p = subparsers.add_parser(
+        "app", help="open the interactive teaching app in a browser",
+        description="Start the teaching app (a Mesa SolaraViz page) and print its address.")
+    configure(p)
+    return p
+
+
+def configure(p: argparse.ArgumentParser) -> argparse.ArgumentParser:
+    p.add_argument("--host", default=DEFAULT_HOST,
+                   help=f"address to listen on (default {DEFAULT_HOST}: this computer only; "
+                        "0.0.0.0 for a classroom network)")
+    p.add_argument("--port", type=int, default=DEFAULT_PORT, help=f"port (default {DEFAULT_PORT})")
+    p.add_argument("--scenario", default=None,
+                   help="shipped scenario shown first (default: proppo_batik); "
+                        f"one of: {', '.join(controls.scenario_names())}")
+    return p
+
+
+def handle(args: argparse.Namespace) -> int:
+    """Run the server until interrupted; the exit status."""
+    if args.scenario is not None:
+        names = controls.scenario_names()
+        if args.scenario not in names:
+            print(f"ovopsim app: --scenario: expected one of {', '.join(names)}, got {args.scenario!r}")
+            return EXIT_USAGE
+        os.environ[SCENARIO_ENV] = args.scenario
+    from . import assets
+
+    left = assets.ensure()  # before Solara reads its settings (the cache folder may change)
+    if left:
+        print(f"ovopsim app: could not fetch {', '.join(left)} with npm; the browser will try the "
+              "public CDN", flush=True)
+    from solara.__main__ import run as solara_run
+
+    print(f"ovopsim app: open http://{'localhost' if args.host in ('127.0.0.1', '0.0.0.0') else args.host}"
+          f":{args.port}/ in a browser (Ctrl+C stops it)", flush=True)
+    try:
+        solara_run.main(["ovopsim.app.page", "--host", args.host, "--port", str(args.port),
+                         "--production", "--no-open", "--log-level", "warning"],
+                        standalone_mode=False)
+    except KeyboardInterrupt:
+        pass
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = configure(argparse.ArgumentParser(prog="python -m ovopsim.app", description=__doc__.splitlines()[0]))
+    return handle(p.parse_args(argv))

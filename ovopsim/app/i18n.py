@@ -1,0 +1,191 @@
+"""Every word the teaching app shows, in English and Bahasa Indonesia.
+
+``TEXT`` maps a key to its two versions; :func:`t` picks one. Scenario texts
+come from the scenario files: ``watch`` and ``watch_id`` are already in both
+languages there; ``description`` and ``case_study`` are written in English
+only, so their Indonesian versions live in the tables below, keyed by the
+English sentence. A scenario whose English text changes falls back to English
+until the table is updated (``tests/test_app.py`` checks the shipped ones).
+"""
+
+from __future__ import annotations
+
+LANGUAGES = {"en": "English", "id": "Bahasa Indonesia"}
+
+TEXT: dict[str, tuple[str, str]] = {
+    # page
+    "title": ("ovopsim: One Village One Product", "ovopsim: Satu Desa Satu Produk"),
+    "language": ("Language", "Bahasa"),
+    "scenario": ("Scenario", "Skenario"),
+    "seed": ("Random seed (any whole number)", "Benih acak (bilangan bulat apa saja)"),
+    "apply_hint": ("Changes take effect when you press Reset.",
+                   "Perubahan berlaku setelah Anda menekan Reset (atur ulang)."),
+    "controls": ("Run the model", "Jalankan model"),
+    "setup": ("Set up the world", "Siapkan dunia"),
+    "how_to": (
+        "Pick a scenario, switch programmes on or off, then press **Reset**. "
+        "**Step** advances one month; **▶** plays month after month.",
+        "Pilih skenario, nyalakan atau matikan program, lalu tekan **Reset** (atur ulang). "
+        "**Step** (langkah) memajukan satu bulan; **▶** memutar bulan demi bulan."),
+    # groups
+    "group_programmes": ("Programmes the government pays for", "Program yang dibiayai pemerintah"),
+    "group_shocks": ("Things that happen to the programme", "Kejadian yang menimpa program"),
+    "group_money": ("Money and institutions", "Dana dan kelembagaan"),
+    "group_trust": ("Trust and partnerships", "Kepercayaan dan kemitraan"),
+    "group_market": ("Market", "Pasar"),
+    "group_world": ("World size and length", "Ukuran dunia dan lama simulasi"),
+    # intervention types
+    "training": ("Training", "Pelatihan"),
+    "mentoring": ("Mentoring (a coach follows the artisan)", "Pendampingan (pendamping mengikuti perajin)"),
+    "capital": ("Capital (grants or soft loans)", "Permodalan (hibah atau pinjaman lunak)"),
+    "equipment": ("Equipment aid", "Bantuan peralatan"),
+    "facility": ("Shared facility (e.g. wastewater plant)", "Fasilitas bersama (mis. IPAL)"),
+    "promotion": ("Promotion (exhibitions, online shops)", "Promosi (pameran, toko daring)"),
+    "brand": ("Brand registration", "Pendaftaran merek"),
+    "forum": ("Village forum (dialogue)", "Forum desa (dialog)"),
+    "budget_cut": ("Budget cut", "Pemotongan anggaran"),
+    "officer_turnover": ("Officers change job", "Pergantian petugas"),
+    "access_shock": ("New road or airport", "Jalan atau bandara baru"),
+    # intervention fields
+    "on": ("on", "aktif"),
+    "start": ("Starts in month", "Bulan mulai"),
+    "intensity": ("Share of artisans offered a place each round", "Bagian perajin yang ditawari tiap putaran"),
+    "intensity_facility": ("Share of villages that get one", "Bagian desa yang mendapatkannya"),
+    "intensity_forum": ("Share of villages holding a meeting", "Bagian desa yang mengadakan pertemuan"),
+    "intensity_budget_cut": ("Share of the budget removed", "Bagian anggaran yang dipotong"),
+    "intensity_officer_turnover": ("Changes of officers per year", "Pergantian petugas per tahun"),
+    "intensity_access_shock": ("Extra demand from outside the province", "Tambahan permintaan dari luar provinsi"),
+    # key parameters
+    "annual_budget": ("Programme budget per year (million Rp)", "Anggaran program per tahun (juta Rp)"),
+    "ljmp": ("LJMP: a cluster agency that markets, lends and mentors",
+             "LJMP: lembaga sentra yang memasarkan, meminjamkan, dan mendampingi"),
+    "trust_gain": ("Trust gained after a fair month", "Kepercayaan yang bertambah setelah bulan yang adil"),
+    "trust_loss": ("Trust lost after a one-sided month", "Kepercayaan yang hilang setelah bulan yang sepihak"),
+    "partner_rate": ("Chance a trusted tie becomes a partnership (per month)",
+                     "Peluang hubungan tepercaya menjadi kemitraan (per bulan)"),
+    "bridges": ("Ties to other villages per artisan", "Hubungan ke desa lain per perajin"),
+    "province_demand": ("Demand in the province (share of what can be made)",
+                        "Permintaan di provinsi (bagian dari kapasitas produksi)"),
+    "middleman_margin": ("Share of the price kept by traders", "Bagian harga yang diambil tengkulak"),
+    "scale": ("Copies of the villages (more artisans)", "Salinan desa (lebih banyak perajin)"),
+    "months": ("Months to simulate", "Jumlah bulan yang disimulasikan"),
+    # monitors
+    "month": ("Month", "Bulan"),
+    "artisans_active": ("Businesses open", "Usaha yang buka"),
+    "income_mean": ("Mean income (thousand Rp/month)", "Pendapatan rata-rata (ribu Rp/bulan)"),
+    "jobs": ("Jobs", "Lapangan kerja"),
+    "partnerships_within": ("Partnerships within villages", "Kemitraan di dalam desa"),
+    "partnerships_between": ("Partnerships between villages", "Kemitraan antardesa"),
+    "mean_trust": ("Mean trust", "Kepercayaan rata-rata"),
+    "budget_spent_total": ("Budget spent (million Rp)", "Anggaran terpakai (juta Rp)"),
+    "outside_share": ("Sales outside the province", "Penjualan ke luar provinsi"),
+    # plots
+    "plot_income": ("Mean income per business (thousand Rp)", "Pendapatan rata-rata per usaha (ribu Rp)"),
+    "plot_jobs": ("Jobs (owners and workers)", "Lapangan kerja (pemilik dan pekerja)"),
+    "plot_partnerships": ("Partnerships", "Kemitraan"),
+    "within": ("within villages", "di dalam desa"),
+    "between": ("between villages", "antardesa"),
+    "plot_trust": ("Mean trust on ties", "Kepercayaan rata-rata pada hubungan"),
+    "plot_tiers": ("Where sales go (share of value)", "Tujuan penjualan (bagian nilai)"),
+    "province": ("province", "provinsi"),
+    "national": ("other provinces", "provinsi lain"),
+    "export": ("export", "ekspor"),
+    "plot_budget": ("Programme money spent (million Rp)", "Dana program terpakai (juta Rp)"),
+    "no_data": ("Press Step to run the first month.", "Tekan Step untuk menjalankan bulan pertama."),
+    # network
+    "network_title": ("Who works with whom", "Siapa bekerja sama dengan siapa"),
+    "legend_tie": ("tie (darker = more trust)", "hubungan (lebih gelap = lebih percaya)"),
+    "legend_partner": ("partnership", "kemitraan"),
+    "legend_partner_between": ("partnership between villages", "kemitraan antardesa"),
+    "legend_closed": ("business closed", "usaha tutup"),
+    "network_note": ("Dot colour: village. Dot size: the artisan's income this month.",
+                     "Warna titik: desa. Ukuran titik: pendapatan perajin bulan ini."),
+    # explanation
+    "about": ("About this scenario", "Tentang skenario ini"),
+    "seed_used": ("This run's random seed", "Benih acak simulasi ini"),
+    "case_study": ("What the field study found", "Temuan studi lapangan"),
+    "watch": ("What to watch for", "Yang perlu diperhatikan"),
+    "fallback": ("(not yet translated)", "(belum diterjemahkan)"),
+}
+
+# Indonesian versions of the scenarios' English ``description`` texts.
+DESCRIPTION_ID: dict[str, str] = {
+    "The full package on a budget a quarter of what it needs: fewer artisans reached.":
+        "Paket lengkap dengan anggaran seperempat dari kebutuhan: lebih sedikit perajin terjangkau.",
+    "The same package fully funded: the comparison arm for the underfunded Bangka Tengah run.":
+        "Paket yang sama dengan anggaran penuh: pembanding bagi skenario Bangka Tengah yang kekurangan dana.",
+    "No programme: four batik villages left to themselves (the Blitar world without the programme).":
+        "Tanpa program: empat desa batik berjalan sendiri (dunia Blitar tanpa program).",
+    "Four batik villages under a sustained collaborative programme (dialogue, training, exhibitions, "
+    "digital promotion).":
+        "Empat desa batik dengan program kolaboratif yang berkelanjutan (dialog, pelatihan, pameran, "
+        "promosi digital).",
+    "Blitar's collaborative programme with training and exhibitions cut by half from month 25.":
+        "Program kolaboratif Blitar dengan dana pelatihan dan pameran dipotong separuh mulai bulan ke-25.",
+    "Blitar's collaborative programme with frequent officer turnover and no medium-term plan.":
+        "Program kolaboratif Blitar dengan pergantian petugas yang sering dan tanpa rencana jangka menengah.",
+    "Blitar's collaborative programme with frequent officer turnover and a medium-term plan.":
+        "Program kolaboratif Blitar dengan pergantian petugas yang sering, tetapi dengan rencana jangka "
+        "menengah.",
+    "Five batik villages specialised in stages, with exhibitions and a forum: partnerships across villages.":
+        "Lima desa batik yang berspesialisasi pada tahap produksi berbeda, dengan pameran dan forum: "
+        "kemitraan antardesa.",
+    "Six transmigration villages, 50 food and craft producers, a top-down OVOP package.":
+        "Enam desa transmigrasi, 50 produsen pangan dan kerajinan, paket OVOP yang top-down (dari atas).",
+    "Three clusters, each with an LJMP that aggregates, lends and mentors; a new airport from month 24.":
+        "Tiga sentra, masing-masing dengan LJMP yang menghimpun dan memasarkan produk, memberi pinjaman, "
+        "dan mendampingi; bandara baru mulai bulan ke-24.",
+}
+
+# Indonesian versions of the scenarios' English ``case_study`` texts.
+CASE_STUDY_ID: dict[str, str] = {
+    "Bangka Tengah: the budget was too small for the planned activities; incomes still changed for real "
+    "and knowledge and competence rose markedly.":
+        "Bangka Tengah: anggaran terlalu kecil untuk kegiatan yang direncanakan; meski begitu pendapatan "
+        "benar-benar berubah, dan pengetahuan serta kompetensi naik dengan nyata.",
+    "Reference arm for every comparison.":
+        "Skenario pembanding untuk setiap perbandingan.",
+    "Blitar: collaboration between government and the batik community raised batik business income by "
+    "50-70% and created jobs in production, marketing and tourism.":
+        "Blitar: kolaborasi pemerintah dan komunitas batik menaikkan pendapatan usaha batik 50-70% dan "
+        "menciptakan lapangan kerja di bidang produksi, pemasaran, dan pariwisata.",
+    "Proppo: OVOP raised incomes slowly; villages specialise in different stages and work together; trust "
+    "and reciprocity are the engine, and a tie with no mutual benefit is not continued.":
+        "Proppo: OVOP menaikkan pendapatan secara perlahan; desa-desa berspesialisasi pada tahap produksi "
+        "yang berbeda dan bekerja sama; kepercayaan dan resiprositas (saling membalas) menjadi penggeraknya, "
+        "dan hubungan tanpa manfaat bersama tidak dilanjutkan.",
+    "Rasau Jaya: not fully successful, chiefly for want of national and international networks; community "
+    "awareness stayed low because the programme was top-down.":
+        "Rasau Jaya: belum sepenuhnya berhasil, terutama karena kurangnya jaringan nasional dan "
+        "internasional; kesadaran masyarakat tetap rendah karena program bersifat top-down (dari atas).",
+    "Singkawang: each cluster gets an LJMP (management services and financing); freelance mentors work in "
+    "each cluster; the new airport is expected to widen market reach.":
+        "Singkawang: setiap sentra mendapat LJMP (Lembaga Jasa Manajemen dan Pembiayaan); pendamping lepas "
+        "bekerja di setiap sentra; bandara baru diharapkan memperluas jangkauan pasar.",
+}
+
+
+def t(key: str, lang: str = "en") -> str:
+    """The text for ``key`` in ``lang`` ("en" or "id"); the key itself if unknown."""
+    pair = TEXT.get(key)
+    if pair is None:
+        return key
+    return pair[1] if lang == "id" else pair[0]
+
+
+def scenario_texts(meta, lang: str = "en") -> dict[str, str]:
+    """Description, case study and what to watch for, in ``lang``.
+
+    ``meta`` is a scenario's ``[scenario]`` table (:class:`ovopsim.config.Meta`).
+    Text with no Indonesian version yet is shown in English, marked as such."""
+    if lang != "id":
+        return {"description": meta.description, "case_study": meta.case_study, "watch": meta.watch}
+
+    def translated(table: dict[str, str], text: str) -> str:
+        if not text:
+            return ""
+        return table.get(text) or f"{text} {t('fallback', 'id')}"
+
+    watch = meta.watch_id or (f"{meta.watch} {t('fallback', 'id')}" if meta.watch else "")
+    return {"description": translated(DESCRIPTION_ID, meta.description),
+            "case_study": translated(CASE_STUDY_ID, meta.case_study), "watch": watch}

@@ -1,0 +1,95 @@
+"""The OVOP model in the experiment registry: ``model = "ovop"`` / ``"ovop_series"``.
+
+Parameters of a run (see :mod:`ovopsim.outcomes`):
+
+* ``scenario``: a scenario file (or a shipped scenario's name), required;
+* ``months``: the horizon (default: the scenario's);
+* ``label``: a name for the parameter set (shown in tables; the model ignores it);
+* any dotted override :meth:`ovopsim.config.Scenario.with_overrides` accepts:
+  ``behaviour.trust_gain``, ``government.annual_budget``,
+  ``interventions.<name or type>.<field>``, ``world.x``, ``network.x``, ``ljmp.x``.
+
+:func:`check_params` applies them to the scenario on a dry run, so a misspelt
+key or a value out of range is one InputError (with did-you-mean) before
+anything is written or run.
+
+``ovop`` returns the scalar outcomes of :data:`ovopsim.outcomes.OUTCOMES`;
+``ovop_series`` returns them together with the monthly indicator table
+(``t`` = month), which the runner stores under ``series/``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+
+from ovopsim.errors import InputError, suggest
+from ovopsim.outcomes import OUTCOMES, scenario_for, simulate, summarise
+from ovopsim.simulation import run
+
+from .testfunctions import register_model
+
+#: parameters that are not scenario overrides
+PLAIN = ("scenario", "months", "label")
+OVERRIDE_SECTIONS = ("world", "network", "behaviour", "government", "ljmp", "generate")
+
+
+def simulate_with_series(params: dict, seed: int) -> tuple[dict[str, float], pd.DataFrame]:
+    """One run -> (scalar outcomes, monthly numeric indicators with ``t`` = month)."""
+    months = params.get("months")
+    res = run(scenario_for(params), seed=int(seed), months=int(months) if months else None)
+    monthly = res.monthly
+    series = monthly.select_dtypes("number").drop(columns=["year", "calendar_month"],
+                                                  errors="ignore")
+    return summarise(monthly), series.rename(columns={"month": "t"})
+
+
+def override_keys(scenario) -> list[str]:
+    """Every dotted key ``with_overrides`` accepts on ``scenario`` (for suggestions)."""
+    data = scenario.model_dump(mode="python")
+    keys = [f"{sec}.{k}" for sec in OVERRIDE_SECTIONS if isinstance(data.get(sec), dict)
+            for k in data[sec]]
+    for iv in data.get("interventions") or []:
+        label = iv.get("name") or iv["type"]
+        keys += [f"interventions.{label}.{k}" for k in iv if k not in ("type", "name")]
+    return keys
+
+
+def check_params(params: dict[str, Any]) -> None:
+    """Dry-run one parameter set: load the scenario, apply each override, then all.
+
+    Raises InputError with ``key`` = the offending parameter (``scenario`` for a
+    missing one; errors inside the scenario file name that file).
+    """
+    from ovopsim.config import load_scenario
+
+    if "scenario" not in params:
+        raise InputError(None, "scenario", "a scenario for the OVOP model (experiment.scenario, "
+                         "or scenario in every point)", "none")
+    scenario = load_scenario(str(params["scenario"]))
+    months = params.get("months")
+    if months is not None and (isinstance(months, bool) or not isinstance(months, int)
+                               or months < 1):
+        raise InputError(None, "months", "a whole number of months >= 1", repr(months))
+    overrides = {}
+    for key, value in params.items():
+        if key in PLAIN:
+            continue
+        if "." not in key:
+            known = override_keys(scenario)
+            hits = [k for k in known if k.rsplit(".", 1)[-1] == key]
+            hint = f' (did you mean "{hits[0]}"?)' if hits else suggest(key, [*PLAIN, *known])
+            raise InputError(None, key, "scenario, months, label or a dotted override such as "
+                             "behaviour.trust_gain", f'"{key}"{hint}')
+        try:
+            scenario.with_overrides({key: value})
+        except InputError as exc:
+            raise InputError(None, key, exc.expected, exc.given) from None
+        overrides[key] = value
+    if len(overrides) > 1:
+        scenario.with_overrides(overrides)
+
+
+register_model("ovop", simulate, outcomes=tuple(OUTCOMES), check=check_params)
+register_model("ovop_series", simulate_with_series, check=check_params)

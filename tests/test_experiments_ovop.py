@@ -1,0 +1,155 @@
+"""The OVOP model in the experiments: compare, its statistics, the shipped specs."""
+
+import math
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy import stats
+
+from ovopsim.cli import main
+from ovopsim.errors import InputError
+from ovopsim.experiments import compare, load_spec, replicate_seeds, sensitivity
+from ovopsim.experiments.compare import fieller
+from ovopsim.outcomes import OUTCOMES, simulate
+
+ROOT = Path(__file__).resolve().parents[1]
+SPECS = sorted((ROOT / "experiments").glob("*.toml"))
+ARGS = {"replicates": 3, "months": 24, "seed": 5, "progress": False}
+
+
+@pytest.fixture(scope="module")
+def serial(tmp_path_factory):
+    out = tmp_path_factory.mktemp("cmp") / "serial"
+    return compare(["baseline", "blitar_batik"], out_dir=out, executor="serial", **ARGS)
+
+
+def test_compare_tables_have_one_row_per_scenario_and_outcome(serial):
+    assert serial.baseline == "baseline"
+    assert len(serial.runs) == 6 and (serial.runs["status"] == "ok").all()
+    assert len(serial.summary) == 2 * len(OUTCOMES)
+    assert len(serial.differences) == len(OUTCOMES)
+    assert set(serial.differences["scenario"]) == {"blitar_batik"}
+    assert len(serial.series) == 6 * 24 and serial.series["t"].max() == 24
+    assert set(serial.series_summary["scenario"]) == {"baseline", "blitar_batik"}
+    assert all(Path(f).stat().st_size > 0 for f in serial.figures)
+    for name in ("summary", "differences", "runs", "cost_effectiveness"):
+        assert (serial.out_dir / f"{name}.csv").is_file()
+        assert (serial.out_dir / f"{name}.parquet").is_file()
+    assert (serial.out_dir / "manifest.json").is_file() and (serial.out_dir / "compare.json").is_file()
+    assert "Difference from baseline" in serial.table()
+
+
+def test_every_scenario_gets_the_same_replicate_seeds(serial):
+    seeds = serial.runs.pivot(index="replicate", columns="scenario", values="seed")
+    assert (seeds["baseline"] == seeds["blitar_batik"]).all()
+    assert list(seeds["baseline"]) == replicate_seeds(5, 3)
+    first = serial.runs.iloc[0]
+    direct = simulate({"scenario": first["scenario_file"], "months": 24}, int(first["seed"]))
+    assert direct["income"] == first["income"] and direct["jobs"] == first["jobs"]
+
+
+def test_differences_are_paired_by_replicate(serial):
+    wide = serial.runs.pivot(index="replicate", columns="scenario")
+    diffs = serial.differences.set_index("outcome")
+    summary = serial.summary.set_index(["scenario", "outcome"])
+    for outcome in ("income", "income_total", "mean_trust", "budget_spent"):
+        d = (wide[outcome]["blitar_batik"] - wide[outcome]["baseline"]).to_numpy()
+        half = stats.t.ppf(0.975, len(d) - 1) * d.std(ddof=1) / math.sqrt(len(d))
+        row = diffs.loc[outcome]
+        assert row["mean_diff"] == pytest.approx(d.mean())
+        assert row["ci_low"] == pytest.approx(d.mean() - half)
+        assert row["ci_high"] == pytest.approx(d.mean() + half)
+        assert row["ci_low"] <= row["mean_diff"] <= row["ci_high"]
+        assert row["mean_diff"] == pytest.approx(summary.loc[("blitar_batik", outcome), "mean"]
+                                                 - summary.loc[("baseline", outcome), "mean"])
+    # the programme costs money; the baseline spends nothing
+    assert summary.loc[("baseline", "budget_spent"), "mean"] == 0
+    assert diffs.loc["budget_spent", "mean_diff"] > 0
+    ce = serial.cost_effectiveness.iloc[0]
+    assert ce["cost_per_rupiah_income"] == pytest.approx(
+        diffs.loc["budget_spent", "mean_diff"] / diffs.loc["income_total", "mean_diff"])
+
+
+def test_fieller_interval_brackets_the_ratio_and_is_open_when_the_gain_is_noise():
+    rng = np.random.default_rng(0)
+    gain = 10 + rng.normal(0, 1, 30)
+    cost = 5 + 0.3 * gain + rng.normal(0, 0.5, 30)
+    ratio, lo, hi = fieller(cost, gain)
+    assert ratio == pytest.approx(cost.mean() / gain.mean())
+    assert lo < ratio < hi
+    _, lo, hi = fieller(cost, rng.normal(0, 1, 30))
+    assert math.isnan(lo) and math.isnan(hi)
+
+
+def test_process_executor_gives_the_same_tables_and_rerun_resumes(serial, tmp_path):
+    par = compare(["baseline", "blitar_batik"], out_dir=tmp_path / "p", executor="process",
+                  workers=2, **ARGS)
+    for name in ("runs", "summary", "differences", "cost_effectiveness", "series_summary"):
+        pd.testing.assert_frame_equal(getattr(par, name), getattr(serial, name))
+    parts = sorted((tmp_path / "p" / "runs").iterdir())
+    again = compare(["baseline", "blitar_batik"], out_dir=tmp_path / "p", executor="serial",
+                    **ARGS)
+    assert sorted((tmp_path / "p" / "runs").iterdir()) == parts  # nothing rerun
+    pd.testing.assert_frame_equal(again.differences, serial.differences)
+
+
+@pytest.mark.parametrize("args, key", [
+    (["baseline", "nope.toml"], "nope.toml"),
+    (["baseline", "blitar_batik", "--set", "behaviour.trust_gan=0.1"], 'did you mean "trust_gain"'),
+    (["baseline", "blitar_batik", "--baseline", "blitar"], 'did you mean "blitar_batik"'),
+    (["baseline", "baseline"], "twice"),
+    (["baseline"], "at least two scenarios"),
+])
+def test_bad_compare_input_is_one_line_exit_2_nothing_written(args, key, tmp_path, capsys):
+    out = tmp_path / "out"
+    assert main(["compare", *args, "--replicates", "2", "--out", str(out)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert key in err and "\n" not in err
+    assert not out.exists()
+
+
+@pytest.mark.parametrize("path", SPECS, ids=lambda p: p.stem)
+def test_shipped_specs_load_and_validate(path):
+    spec = load_spec(path)
+    assert spec.experiment.replicates >= 1
+
+
+def test_unknown_override_in_a_spec_is_one_error_with_a_suggestion(tmp_path):
+    text = (ROOT / "experiments" / "morris_screening.toml").read_text()
+    text = text.replace("../scenarios/", f"{ROOT}/scenarios/")
+    bad = tmp_path / "bad.toml"
+    bad.write_text(text.replace("[parameters.behaviour.trust_loss]",
+                                "[parameters.behaviour.trust_los]"))
+    with pytest.raises(InputError) as err:
+        load_spec(bad)
+    assert err.value.key == "parameters.behaviour.trust_los"
+    assert 'did you mean "trust_loss"' in err.value.message
+    bad.write_text(text.replace("bounds = [0.02, 0.2]", "bounds = [0.02, 1.5]", 1))
+    with pytest.raises(InputError, match="parameters.behaviour.trust_gain: expected a number <= 1"):
+        load_spec(bad)
+
+
+def test_morris_screening_runs_in_a_reduced_form(tmp_path):
+    spec = load_spec(ROOT / "experiments" / "morris_screening.toml")
+    spec.sensitivity.n = 2
+    spec.experiment.months = 12
+    spec.experiment.replicates = 1
+    spec.outputs.outcomes = ["income", "mean_trust"]
+    res = sensitivity(spec, out_dir=tmp_path / "m", executor="serial", progress=False)
+    assert len(res.runs) == 2 * (len(spec.params) + 1)
+    wide = res.wide()
+    assert set(wide.index.get_level_values("parameter")) == set(spec.params)
+    assert {"mu_star", "sigma"} <= set(wide.columns)
+    assert any(f.suffix == ".png" for f in res.files)
+
+
+def test_a_points_spec_compares_its_points(tmp_path):
+    res = compare(ROOT / "experiments" / "compare_interventions.toml", replicates=2,
+                  months=12, out_dir=tmp_path / "ci", executor="serial", progress=False,
+                  plots=False)
+    labels = [a.label for a in res.arms]
+    assert labels[0] == res.baseline == "no_programme" and "full_programme" in labels
+    spent = res.summary[res.summary["outcome"] == "budget_spent"].set_index("scenario")["mean"]
+    assert spent["no_programme"] == 0 and spent["full_programme"] > 0
