@@ -28,7 +28,7 @@ import numpy as np
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field
 
-from ..cli import _positive_int
+from ..cli import whole_number
 from ..errors import InputError, load_model, read_toml
 from .core import execute, judge, plan
 from .patterns import PATTERNS
@@ -216,7 +216,7 @@ def add_parser(subparsers) -> None:
                               "reproduce all patterns (rejection ABC)")
     p.add_argument("--spec", type=Path, default=SPEC, help="calibration spec (TOML)")
     p.add_argument("--out", type=Path, default=ROOT / "docs", help="where CALIBRATION.md goes")
-    p.add_argument("--workers", type=_positive_int, default=2)
+    p.add_argument("--workers", type=whole_number(1), default=2)
     p.add_argument("--quick", action="store_true", help="the spec's small [quick] budget")
     p.set_defaults(func=handle)
 

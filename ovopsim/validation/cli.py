@@ -7,10 +7,10 @@ import os
 import time
 from pathlib import Path
 
-from ..cli import _positive_int
+from ..cli import whole_number
 
 DOCS = Path(__file__).resolve().parent.parent.parent / "docs"
-QUICK_REPLICATES = 6
+QUICK_REPLICATES = 8  # as the reduced test; directions need ~8 paired replicates
 
 
 def add_parsers(subparsers) -> None:
@@ -19,11 +19,11 @@ def add_parsers(subparsers) -> None:
         description="Run every pattern's replicated, seeded experiment (common random numbers "
                     "across arms), print the validation table and write it with figures to "
                     "OUT/VALIDATION.md. Exit status 1 when a check fails.")
-    p.add_argument("--replicates", type=_positive_int, default=20, help="replicates per arm (default 20)")
-    p.add_argument("--months", type=_positive_int, default=60,
+    p.add_argument("--replicates", type=whole_number(1), default=20, help="replicates per arm (default 20)")
+    p.add_argument("--months", type=whole_number(1), default=60,
                    help="horizon (default 60; the tolerances are stated for 60)")
     p.add_argument("--out", type=Path, default=DOCS, help="where VALIDATION.md and figures go (default docs/)")
-    p.add_argument("--workers", type=_positive_int, default=min(2, os.cpu_count() or 1),
+    p.add_argument("--workers", type=whole_number(1), default=min(2, os.cpu_count() or 1),
                    help="worker processes (default 2)")
     p.add_argument("--quick", action="store_true",
                    help=f"{QUICK_REPLICATES} replicates, table only (no VALIDATION.md)")
