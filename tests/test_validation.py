@@ -54,3 +54,16 @@ def test_p7_fails_when_the_forum_meets_no_one():
     toothless = _without(P7, "forum", {"interventions.dialogue.intensity": 0.0})
     t = validate([toothless], **REDUCED).table
     assert not _result(t, "share reached: with forum minus top-down")
+
+
+def test_calibration_spec_loads_and_rejects_mistakes(tmp_path):
+    from ovopsim.errors import InputError
+    from ovopsim.validation import calibrate
+
+    spec = calibrate.load_spec()
+    assert spec.parameters and all(lo < hi for lo, hi in spec.parameters.values())
+    bad = tmp_path / "cal.toml"
+    bad.write_text(calibrate.SPEC.read_text().replace("[0.2, 1.0]", "[1.0, 0.2]"))
+    with pytest.raises(InputError) as err:
+        calibrate.load_spec(bad)
+    assert "lower < upper" in err.value.message and str(bad) in err.value.message

@@ -124,6 +124,9 @@ DESCRIPTION_ID: dict[str, str] = {
         "Program kolaboratif Blitar dengan dana pelatihan dan pameran dipotong separuh mulai bulan ke-25.",
     "Blitar's collaborative programme with frequent officer turnover and no medium-term plan.":
         "Program kolaboratif Blitar dengan pergantian petugas yang sering dan tanpa rencana jangka menengah.",
+    "Blitar's collaborative programme with training and exhibitions cut by half from month 25 and officers changing about twice a year.":
+        "Program kolaboratif Blitar dengan anggaran pelatihan dan pameran dipotong separuh mulai bulan ke-25 "
+        "dan pengurus berganti sekitar dua kali setahun.",
     "Blitar's collaborative programme with frequent officer turnover and a medium-term plan.":
         "Program kolaboratif Blitar dengan pergantian petugas yang sering, tetapi dengan rencana jangka "
         "menengah.",
