@@ -31,8 +31,6 @@ from __future__ import annotations
 
 import networkx as nx
 import numpy as np
-import scipy.sparse as sp
-from scipy.sparse.csgraph import connected_components
 
 
 class SocialNetwork:
@@ -73,6 +71,7 @@ class SocialNetwork:
         self.between[:m] = village[lo] != village[hi]
         self._keys = set((lo * n + hi).tolist())
         self.formed = self.dissolved = 0
+        self._structure = None  # (partnership edges, partner_structure()) last computed
 
     # -- construction ---------------------------------------------------------------
     @classmethod
@@ -296,25 +295,19 @@ class SocialNetwork:
     def mean_trust(self) -> float:
         return float(self.trust[: self.m].mean()) if self.m else 0.0
 
-    def partner_structure(self, active: np.ndarray) -> tuple[float, int]:
+    def partner_structure(self, active: np.ndarray | None = None) -> tuple[float, int]:
         """Transitivity of the partnership graph and number of its components
-        among active artisans with at least one partner."""
-        m = self.m
-        p = self.partner[:m]
-        u, v = self.u[:m][p], self.v[:m][p]
-        if len(u) == 0:
-            return 0.0, 0
-        nodes = np.unique(np.r_[u, v])
-        idx = np.searchsorted(nodes, np.r_[u, v])
-        k = len(nodes)
-        half = len(u)
-        A = sp.csr_matrix((np.ones(2 * half), (idx, np.r_[idx[half:], idx[:half]])), shape=(k, k))
-        deg = np.asarray(A.sum(axis=1)).ravel()
-        triples = float((deg * (deg - 1)).sum())
-        tri = float(A.multiply(A @ A).sum())  # 6 x triangles
-        trans = tri / triples if triples > 0 else 0.0
-        ncomp, _ = connected_components(A, directed=False)
-        return trans, int(ncomp)
+        among artisans with at least one partner (partnerships of closed
+        businesses have already ended, so ``active`` is not needed).
+
+        Recomputed only when the set of partnerships changed since the last call."""
+        e = np.flatnonzero(self.partner[: self.m])
+        cached = self._structure
+        if cached is not None and np.array_equal(cached[0], e):
+            return cached[1]
+        out = _transitivity(self.u[e], self.v[e], self.n), _components(self.u[e], self.v[e], self.n)
+        self._structure = (e, out)
+        return out
 
     def to_networkx(self, **node_attrs: np.ndarray) -> nx.Graph:
         """The network as a networkx Graph, edge attributes ``trust``, ``balance``,
@@ -329,3 +322,52 @@ class SocialNetwork:
             for a, b, t, bl, p, bw in zip(self.u[:m], self.v[:m], self.trust[:m], self.balance[:m],
                                           self.partner[:m], self.between[:m], strict=True))
         return g
+
+
+def _transitivity(u: np.ndarray, v: np.ndarray, n: int) -> float:
+    """Transitivity (3 x triangles / connected triples) of the simple graph with
+    edges ``u < v``, by checking which wedges (pairs of edges at a node) close.
+
+    Integer counts throughout, so the result does not depend on how they are
+    summed: 6 x triangles = 2 x closed wedges, sum deg(deg-1) = 2 x wedges."""
+    if len(u) == 0:
+        return 0.0
+    src = np.concatenate((u, v))
+    dst = np.concatenate((v, u))
+    order = np.argsort(src, kind="stable")
+    src, dst = src[order], dst[order]
+    row_end = np.searchsorted(src, src, side="right")
+    later = row_end - np.arange(len(src)) - 1      # half-edges after h in h's row
+    total = int(later.sum())
+    if total == 0:
+        return 0.0
+    first = np.repeat(np.arange(len(src)), later)
+    start = np.cumsum(later) - later
+    second = first + 1 + (np.arange(total) - np.repeat(start, later))
+    a, b = dst[first], dst[second]
+    q = np.minimum(a, b) * n + np.maximum(a, b)
+    keys = np.sort(u * n + v)
+    pos = np.minimum(np.searchsorted(keys, q), len(keys) - 1)
+    closed = int(np.count_nonzero(keys[pos] == q))
+    return float(2 * closed) / float(2 * total)
+
+
+def _components(u: np.ndarray, v: np.ndarray, n: int) -> int:
+    """Connected components of the graph with edges ``u``-``v``, counting only
+    nodes that have an edge (union-find by hooking to the smaller root and
+    pointer jumping, all vectorised)."""
+    if len(u) == 0:
+        return 0
+    parent = np.arange(n)
+    while True:
+        pu, pv = parent[u], parent[v]
+        if np.array_equal(pu, pv):
+            break
+        np.minimum.at(parent, np.maximum(pu, pv), np.minimum(pu, pv))
+        while True:
+            up = parent[parent]
+            if np.array_equal(up, parent):
+                break
+            parent = up
+    nodes = np.unique(np.concatenate((u, v)))
+    return int(np.count_nonzero(parent[nodes] == nodes))
