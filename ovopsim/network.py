@@ -293,7 +293,7 @@ class SocialNetwork:
         return int(p.sum()) - b, b
 
     def mean_trust(self) -> float:
-        return float(self.trust[: self.m].mean()) if self.m else 0.0
+        return float(np.add.reduce(self.trust[: self.m])) / self.m if self.m else 0.0
 
     def partner_structure(self, active: np.ndarray | None = None) -> tuple[float, int]:
         """Transitivity of the partnership graph and number of its components
