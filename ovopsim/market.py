@@ -50,6 +50,9 @@ def festive_months(start_year: int, months: int) -> np.ndarray:
     return out
 
 
+_TIERS = np.arange(3)
+
+
 class Market:
     """Demand and sales for all products and tiers.
 
@@ -85,15 +88,14 @@ class Market:
 
     def orders(self, month: int, product: np.ndarray, reach: np.ndarray, attract: np.ndarray,
                n_products: int) -> np.ndarray:
-        """(n, 3) orders each artisan receives, by tier."""
+        """(n, 3) orders each artisan receives, by tier (all tiers at once)."""
         dem = self.demand(month)
-        out = np.zeros((len(product), 3))
-        for t in range(3):
-            w = np.where(reach >= t, attract, 0.0)
-            tot = np.bincount(product, w, n_products)
-            share = np.divide(w, tot[product], out=np.zeros_like(w), where=tot[product] > 0)
-            out[:, t] = dem[product, t] * share
-        return out
+        # attractiveness in each tier the artisan reaches, summed by (product, tier)
+        w = np.where(reach[:, None] >= _TIERS, attract[:, None], 0.0)
+        cell = (product * 3)[:, None] + _TIERS
+        tot = np.bincount(cell.ravel(), w.ravel(), 3 * n_products)[cell]
+        share = np.divide(w, tot, out=np.zeros_like(w), where=tot > 0)
+        return dem[product] * share
 
     @staticmethod
     def fill(orders: np.ndarray, supply: np.ndarray) -> np.ndarray:
