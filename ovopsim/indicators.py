@@ -172,10 +172,10 @@ def scorecard(model) -> pd.DataFrame:
     env = model._environment()
     unit_value = np.divide(a.revenue, np.maximum(a.output, 1e-9))
     value_added = 1 - model.material_share[a.product] * model.price[a.product] / np.maximum(unit_value, 1e-9)
-    recs = pd.DataFrame.from_records(model.records) if model.records else pd.DataFrame()
+    sales = pd.Series([r["sales_value"] for r in model.records], dtype=float)
     growth = 0.0
-    if len(recs) >= 24:
-        growth = recs["sales_value"].iloc[-12:].mean() / max(recs["sales_value"].iloc[:12].mean(), 1e-9) - 1
+    if len(sales) >= 24:
+        growth = sales.iloc[-12:].mean() / max(sales.iloc[:12].mean(), 1e-9) - 1
     standard = (a.gmp >= 0.6) & (env >= 1.0)
     scores = {
         "raw_material_source": v.raw_material,
