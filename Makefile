@@ -8,7 +8,7 @@ setup:
 	@bash tools/bootstrap.sh >/dev/null
 
 run: setup
-	.venv/bin/ovopsim run scenarios/rasau_jaya.toml --out results/rasau_jaya
+	.venv/bin/ovopsim run scenarios/rasau_jaya.toml --out results/rasau_jaya --force
 
 test: setup
 	.venv/bin/python -m pytest

@@ -560,3 +560,28 @@ def scenario_from_dict(data: dict, file: str | Path | None = None) -> Scenario:
 
 def shipped_scenarios() -> list[Path]:
     return sorted(SCENARIO_DIR.glob("*.toml"))
+
+
+PARAMETER_SECTIONS = {"world": World, "network": Network, "behaviour": Behaviour,
+                      "government": Government, "ljmp": LJMP}
+
+
+def parameter_table():
+    """Every model parameter: section, name, default, bounds, source, meaning."""
+    import pandas as pd
+
+    rows = []
+    for section, cls in PARAMETER_SECTIONS.items():
+        for name, f in cls.model_fields.items():
+            extra = f.json_schema_extra if isinstance(f.json_schema_extra, dict) else {}
+            default = f.default_factory() if f.default_factory is not None else f.default
+            bounds = []
+            for m in f.metadata:
+                for attr, op in (("ge", ">="), ("gt", ">"), ("le", "<="), ("lt", "<")):
+                    val = getattr(m, attr, None)
+                    if val is not None:
+                        bounds.append(f"{op} {val:g}")
+            rows.append({"section": section, "parameter": name, "default": default,
+                         "range": ", ".join(bounds), "source": extra.get("source", "assumption"),
+                         "meaning": f.description or ""})
+    return pd.DataFrame(rows)

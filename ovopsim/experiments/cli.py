@@ -1,0 +1,107 @@
+"""Command-line plumbing for ``sweep SPEC`` and ``sensitivity SPEC``.
+
+The main ``ovopsim`` command calls :func:`add_parsers` with its subparsers and
+:func:`handle` with the parsed arguments when ``args.experiment_command`` is set.
+
+Exit codes: 0 done; 1 runs finished but a worker process died or the analysis
+failed (finished runs kept; rerun to resume); 2 a mistake in the input (one line
+on stderr, nothing written); 130 interrupted (finished runs kept; rerun to resume).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+import pandas as pd
+
+from ovopsim.errors import EXIT_USAGE, InputError
+
+EXIT_FAILED = 1
+EXIT_INTERRUPTED = 130
+COMMANDS = {
+    "sweep": "run a parameter sweep described by a TOML spec (resumable)",
+    "sensitivity": "run a global sensitivity analysis described by a TOML spec (resumable)",
+}
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a number >= 1, got {value}")
+    return value
+
+
+def add_parsers(subparsers) -> None:
+    """Register ``sweep`` and ``sensitivity`` on an argparse subparsers object."""
+    for name, help_text in COMMANDS.items():
+        p = subparsers.add_parser(name, help=help_text, description=help_text)
+        p.add_argument("spec", help="the experiment spec (TOML)")
+        p.add_argument("--out", metavar="DIR", default=None,
+                       help="output directory (default: results/<spec name>); "
+                            "rerunning with the same DIR resumes")
+        p.add_argument("--executor", choices=("serial", "process", "dask"), default=None,
+                       help="where runs execute (default: process, or dask with "
+                            "--scheduler/--dask-local)")
+        p.add_argument("--workers", type=_positive_int, metavar="N", default=None,
+                       help="worker processes for --executor process (default: all cores)")
+        p.add_argument("--scheduler", metavar="tcp://HOST:PORT", default=None,
+                       help="address of an existing Dask scheduler (implies --executor dask)")
+        p.add_argument("--dask-local", type=_positive_int, metavar="N", default=None,
+                       help="start a local Dask cluster of N worker processes "
+                            "(implies --executor dask)")
+        p.add_argument("--no-progress", action="store_true", help="no progress bar")
+        p.set_defaults(experiment_command=name)
+
+
+def _print_table(df: pd.DataFrame, limit: int = 20) -> None:
+    with pd.option_context("display.width", 120, "display.max_columns", 12,
+                           "display.precision", 4):
+        print(df.head(limit).to_string(index=False))
+    if len(df) > limit:
+        print(f"... {len(df) - limit} more rows")
+
+
+def handle(args: argparse.Namespace) -> int:
+    """Run the parsed command; returns the exit status."""
+    from .api import sensitivity, sweep
+    from .runner import WorkerCrashed
+    from .sensitivity import AnalysisError
+
+    dask_options = bool(args.scheduler or args.dask_local)
+    executor = args.executor or ("dask" if dask_options else "process")
+    if dask_options:
+        if executor != "dask":
+            print(f"error: --scheduler/--dask-local need --executor dask, got {executor}",
+                  file=sys.stderr)
+            return EXIT_USAGE
+    options = {"out_dir": args.out, "executor": executor, "workers": args.workers,
+               "scheduler": args.scheduler, "dask_local": args.dask_local,
+               "progress": not args.no_progress}
+    try:
+        if args.experiment_command == "sweep":
+            result = sweep(args.spec, **options)
+            _print_table(result.summary)
+            n_failed = int((result.runs["status"] == "failed").sum())
+            print(f"{len(result.runs)} runs, {n_failed} failed")
+        else:
+            result = sensitivity(args.spec, **options)
+            _print_table(result.wide().reset_index())
+        print(f"written to {result.out_dir}:")
+        for f in result.files:
+            print(f"  {Path(f)}")
+        return 0
+    except InputError as exc:
+        print(f"error: {exc.message}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print("interrupted; rerun the same command to resume (finished runs are kept)",
+              file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except (WorkerCrashed, AnalysisError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_FAILED

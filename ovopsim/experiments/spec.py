@@ -1,0 +1,266 @@
+"""Experiment spec files (TOML), validated with pydantic; every mistake is one InputError.
+
+A sweep::
+
+    [experiment]
+    kind = "sweep"                 # or "sensitivity"
+    model = "ishigami"             # a registered model function (see MODELS)
+    scenario = "scenarios/x.toml"  # optional; relative to this file; passed as params["scenario"]
+    months = 120                   # optional; passed as params["months"]
+    replicates = 5                 # runs per parameter set (common random numbers)
+    seed = 12345                   # root seed (replicate seeds, LHS/SALib samples)
+
+    [design]
+    method = "full_factorial"      # or "latin_hypercube" (with n = ...) or "points"
+    # points = [{x1 = 0.0, x2 = 1.0, x3 = 0.5}, ...]   # for method = "points"
+
+    [parameters.x1]                # name -> levels = [...]  or  bounds = [lo, hi]
+    levels = [0.0, 1.0]
+
+    [fixed]                        # optional: more parameters passed unchanged
+    delay = 0.01
+
+    [outputs]
+    outcomes = ["y"]               # optional: default all
+    at = "final"                   # or "all" (every time step of time-series models)
+
+A sensitivity analysis replaces ``[design]`` by::
+
+    [sensitivity]
+    method = "sobol"               # sobol | morris | fast | delta
+    n = 1024                       # base samples (sobol: power of 2) / trajectories / samples
+    second_order = true            # sobol
+    num_levels = 4                 # morris
+    M = 4                          # fast
+    conf_level = 0.95
+    num_resamples = 100
+    convergence = true
+    plots = true
+
+and every ``[parameters.NAME]`` needs ``bounds``.
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator, model_validator
+
+from ovopsim.errors import InputError, load_model, load_toml_model, suggest
+
+from .sensitivity import Settings, check_sample_size
+from .testfunctions import MODEL_INFO, get_model
+
+Scalar = bool | int | float | str
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class ExperimentSection(Strict):
+    kind: Literal["sweep", "sensitivity"]
+    model: str
+    scenario: str | None = None
+    months: int | None = Field(None, ge=1)
+    replicates: int = Field(1, ge=1)
+    seed: int = Field(0, ge=0)
+
+
+class Parameter(Strict):
+    levels: list[Scalar] | None = Field(None, min_length=1)
+    bounds: list[float] | None = None
+
+    @field_validator("bounds")
+    @classmethod
+    def _bounds(cls, v):
+        if v is None:
+            return v
+        if len(v) != 2:
+            raise ValueError("[lower, upper] (two numbers)")
+        lo, hi = v
+        if not (math.isfinite(lo) and math.isfinite(hi) and lo < hi):
+            raise ValueError("[lower, upper] with finite lower < upper")
+        return v
+
+    @model_validator(mode="after")
+    def _one_of(self):
+        if (self.levels is None) == (self.bounds is None):
+            raise ValueError("exactly one of levels = [...] or bounds = [lo, hi]")
+        return self
+
+
+class DesignSection(Strict):
+    method: Literal["full_factorial", "latin_hypercube", "points"]
+    n: int | None = Field(None, ge=1)
+    points: list[dict[str, Scalar]] | None = Field(None, min_length=1)
+
+
+class SensitivitySection(Strict):
+    method: Literal["sobol", "morris", "fast", "delta"] = "sobol"
+    n: int = Field(256, ge=2)
+    second_order: bool = True
+    num_levels: int = Field(4, ge=2)
+    M: int = Field(4, ge=1)
+    conf_level: float = Field(0.95, gt=0, lt=1)
+    num_resamples: int = Field(100, ge=1)
+    convergence: bool = True
+    plots: bool = True
+
+    def settings(self) -> Settings:
+        return Settings(second_order=self.second_order, num_levels=self.num_levels, M=self.M,
+                        conf_level=self.conf_level, num_resamples=self.num_resamples)
+
+
+class Outputs(Strict):
+    outcomes: list[str] | None = Field(None, min_length=1)
+    at: Literal["final", "all"] = "final"
+
+
+class ExperimentSpec(Strict):
+    experiment: ExperimentSection
+    design: DesignSection | None = None
+    sensitivity: SensitivitySection | None = None
+    parameters: dict[str, dict[str, Any]] = Field(default_factory=dict)
+    fixed: dict[str, Scalar] = Field(default_factory=dict)
+    outputs: Outputs = Field(default_factory=Outputs)
+
+    _file: Path | None = PrivateAttr(default=None)
+    _params: dict[str, Parameter] = PrivateAttr(default_factory=dict)
+
+    @property
+    def file(self) -> Path | None:
+        return self._file
+
+    @property
+    def params(self) -> dict[str, Parameter]:
+        """The validated ``[parameters.NAME]`` tables."""
+        return self._params
+
+    @property
+    def base_dir(self) -> Path:
+        return self._file.parent if self._file is not None else Path.cwd()
+
+    def fixed_parameters(self) -> dict[str, Scalar]:
+        """Parameters passed unchanged to every run (``[fixed]``, months, scenario)."""
+        fixed = dict(self.fixed)
+        if self.experiment.months is not None:
+            fixed["months"] = self.experiment.months
+        if self.experiment.scenario is not None:
+            fixed["scenario"] = str(self.base_dir / self.experiment.scenario)
+        return fixed
+
+
+def _param(name: str, table: dict, file) -> Parameter:
+    try:
+        return load_model(Parameter, table, file)
+    except InputError as e:
+        key = f"parameters.{name}" + (f".{e.key}" if e.key else "")
+        raise InputError(file, key, e.expected, e.given) from None
+
+
+def check_spec(spec: ExperimentSpec, file: Path | None = None) -> ExperimentSpec:
+    """Cross-field checks pydantic cannot express; raises the first InputError."""
+    exp = spec.experiment
+    get_model(exp.model, file)
+    info = MODEL_INFO.get(exp.model)
+    spec._params = {name: _param(name, table, file) for name, table in spec.parameters.items()}
+    params = spec._params
+
+    if exp.scenario is not None and not (spec.base_dir / exp.scenario).is_file():
+        raise InputError(file, "experiment.scenario", "an existing scenario file",
+                         f'"{exp.scenario}" (not found in {spec.base_dir})')
+    for name in params:
+        if info is not None and info.parameters is not None and name not in info.parameters:
+            raise InputError(file, f"parameters.{name}",
+                             f"a parameter of model {exp.model} ({', '.join(info.parameters)})",
+                             f'"{name}"{suggest(name, info.parameters)}')
+        if name in spec.fixed_parameters():
+            raise InputError(file, f"parameters.{name}", "a parameter that is not also fixed",
+                             "both varied and fixed")
+    if spec.outputs.outcomes and info is not None and info.outcomes is not None:
+        for i, out in enumerate(spec.outputs.outcomes):
+            if out not in info.outcomes:
+                raise InputError(file, f"outputs.outcomes[{i}]",
+                                 f"an outcome of model {exp.model} ({', '.join(info.outcomes)})",
+                                 f'"{out}"{suggest(out, info.outcomes)}')
+
+    if exp.kind == "sweep":
+        _check_sweep(spec, params, file)
+    else:
+        _check_sensitivity(spec, params, file)
+    return spec
+
+
+def _check_sweep(spec: ExperimentSpec, params: dict[str, Parameter], file) -> None:
+    if spec.sensitivity is not None:
+        raise InputError(file, "sensitivity", 'no [sensitivity] table when kind = "sweep"',
+                         "one (did you mean kind = \"sensitivity\"?)")
+    if spec.design is None:
+        raise InputError(file, "design", "a [design] table for a sweep", "nothing")
+    d = spec.design
+    if d.method == "points":
+        if not d.points:
+            raise InputError(file, "design.points", 'a list of parameter sets for method = "points"',
+                             "nothing")
+        keys = list(d.points[0])
+        for i, p in enumerate(d.points):
+            if set(p) != set(keys):
+                raise InputError(file, f"design.points[{i}]", f"the same keys as points[0] ({keys})",
+                                 sorted(p))
+            if "scenario" in p and not (spec.base_dir / str(p["scenario"])).is_file():
+                raise InputError(file, f"design.points[{i}].scenario", "an existing scenario file",
+                                 f'"{p["scenario"]}" (not found in {spec.base_dir})')
+        if params:
+            raise InputError(file, "parameters", 'no [parameters] with method = "points" '
+                             "(put the values in design.points)", sorted(params))
+        return
+    if d.points is not None:
+        raise InputError(file, "design.points", 'points only with method = "points"', d.method)
+    if not params:
+        raise InputError(file, "parameters", "at least one [parameters.NAME] table", "none")
+    want = "levels" if d.method == "full_factorial" else "bounds"
+    for name, p in params.items():
+        if getattr(p, want) is None:
+            raise InputError(file, f"parameters.{name}.{want}",
+                             f'{want} for design method = "{d.method}"', "nothing")
+    if d.method == "latin_hypercube" and d.n is None:
+        raise InputError(file, "design.n", 'the number of points for "latin_hypercube"', "nothing")
+    if d.method == "full_factorial" and d.n is not None:
+        raise InputError(file, "design.n", 'no n for "full_factorial" (levels decide)', d.n)
+
+
+def _check_sensitivity(spec: ExperimentSpec, params: dict[str, Parameter], file) -> None:
+    if spec.design is not None:
+        raise InputError(file, "design", 'no [design] table when kind = "sensitivity" '
+                         "(the method samples)", "one")
+    if spec.sensitivity is None:
+        raise InputError(file, "sensitivity", "a [sensitivity] table", "nothing")
+    if not params:
+        raise InputError(file, "parameters", "at least one [parameters.NAME] table with bounds",
+                         "none")
+    for name, p in params.items():
+        if p.bounds is None:
+            raise InputError(file, f"parameters.{name}.bounds",
+                             "bounds = [lo, hi] for a sensitivity analysis", "levels")
+    s = spec.sensitivity
+    check_sample_size(s.method, s.n, s.settings(), file, "sensitivity.n")
+
+
+def load_spec(path: str | Path) -> ExperimentSpec:
+    """Read, validate and cross-check a spec file (one InputError on any mistake)."""
+    path = Path(path)
+    spec = load_toml_model(ExperimentSpec, path)
+    spec._file = path
+    return check_spec(spec, path)
+
+
+def as_spec(spec_or_path: ExperimentSpec | str | Path | dict) -> ExperimentSpec:
+    """A checked spec from a path, a dict (as parsed TOML) or a spec object."""
+    if isinstance(spec_or_path, ExperimentSpec):
+        return check_spec(spec_or_path, spec_or_path.file)
+    if isinstance(spec_or_path, dict):
+        return check_spec(load_model(ExperimentSpec, spec_or_path), None)
+    return load_spec(spec_or_path)

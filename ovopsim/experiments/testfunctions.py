@@ -1,0 +1,154 @@
+"""Analytic model functions with known sensitivity indices, and the model registry.
+
+All follow the runner's contract ``fn(params: dict, seed: int) -> {outcome: value}``
+and live at module level so they pickle.
+
+Ishigami (a=7, b=0.1) on x1, x2, x3 ~ U(-pi, pi): analytic Sobol' indices
+S1 = (0.3139, 0.4424, 0.0), ST = (0.5576, 0.4424, 0.2437), S13 = 0.2437.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import time
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from ovopsim.errors import InputError, suggest
+
+A, B = 7.0, 0.1
+
+
+def ishigami_indices(a: float = A, b: float = B) -> dict[str, dict[str, float]]:
+    """Analytic first-order, total and S13 Sobol' indices of the Ishigami function."""
+    v1 = 0.5 * (1 + b * math.pi**4 / 5) ** 2
+    v2 = a**2 / 8
+    v13 = b**2 * math.pi**8 * (1 / 18 - 1 / 50)
+    v = v1 + v2 + v13
+    return {"S1": {"x1": v1 / v, "x2": v2 / v, "x3": 0.0},
+            "ST": {"x1": (v1 + v13) / v, "x2": v2 / v, "x3": v13 / v},
+            "S2": {"x1,x3": v13 / v}}
+
+
+def ishigami(params: Mapping[str, float], seed: int, a: float = A, b: float = B) -> dict:
+    """y = sin x1 + a sin^2 x2 + b x3^4 sin x1 (deterministic; seed unused)."""
+    x1, x2, x3 = float(params["x1"]), float(params["x2"]), float(params["x3"])
+    return {"y": math.sin(x1) + a * math.sin(x2) ** 2 + b * x3**4 * math.sin(x1)}
+
+
+def ishigami_noisy(params: Mapping[str, float], seed: int, noise: float = 0.5) -> dict:
+    """Ishigami plus N(0, noise^2) drawn from ``seed`` (a stochastic model)."""
+    y = ishigami(params, seed)["y"] + noise * np.random.default_rng(seed).standard_normal()
+    return {"y": float(y)}
+
+
+def ishigami_series(params: Mapping[str, float], seed: int) -> pd.DataFrame:
+    """A time series y(t) = t/months * ishigami (t = 1..months) plus z(t) = t * x1."""
+    months = int(params.get("months", 12))
+    y = ishigami(params, seed)["y"]
+    t = np.arange(1, months + 1)
+    return pd.DataFrame({"t": t, "y": y * t / months, "z": t * float(params["x1"])})
+
+
+def sobol_g(params: Mapping[str, float], seed: int,
+            a: Sequence[float] = (0, 1, 4.5, 9, 99, 99, 99, 99)) -> dict:
+    """Sobol' G function on x1..xk in [0, 1] (k = number of x* parameters, <= len(a))."""
+    xs = sorted((k for k in params if k.startswith("x") and k[1:].isdigit()),
+                key=lambda k: int(k[1:]))
+    g = 1.0
+    for i, k in enumerate(xs):
+        g *= (abs(4 * float(params[k]) - 2) + a[i]) / (1 + a[i])
+    return {"y": g}
+
+
+def sobol_g_indices(a: Sequence[float]) -> dict[str, list[float]]:
+    """Analytic first-order and total indices of the G function."""
+    v = [1 / (3 * (1 + ai) ** 2) for ai in a]
+    total = math.prod(1 + vi for vi in v) - 1
+    return {"S1": [vi / total for vi in v],
+            "ST": [vi * math.prod(1 + vj for j, vj in enumerate(v) if j != i) / total
+                   for i, vi in enumerate(v)]}
+
+
+def ishigami_slow(params: Mapping[str, float], seed: int) -> dict:
+    """Ishigami after sleeping ``params['delay']`` seconds (default 0.02): a stand-in
+    for a real simulation in timing and kill/resume tests."""
+    time.sleep(float(params.get("delay", 0.02)))
+    return ishigami(params, seed)
+
+
+def ishigami_busy(params: Mapping[str, float], seed: int) -> dict:
+    """Ishigami after spinning the CPU for ``params['delay']`` seconds (default 0.02)."""
+    end = time.perf_counter() + float(params.get("delay", 0.02))
+    while time.perf_counter() < end:
+        pass
+    return ishigami(params, seed)
+
+
+def ishigami_failing(params: Mapping[str, float], seed: int) -> dict:
+    """Raises ValueError when x1 > ``params['fail_above']`` (default 2.0)."""
+    if float(params["x1"]) > float(params.get("fail_above", 2.0)):
+        raise ValueError(f"x1={params['x1']} is too large")
+    return ishigami(params, seed)
+
+
+def ishigami_crashing(params: Mapping[str, float], seed: int) -> dict:
+    """Kills its own process (os._exit) when x1 > ``params['crash_above']`` (default 2.0)
+    and, if ``params['crash_flag']`` names a file, only while that file exists."""
+    flag = params.get("crash_flag")
+    armed = flag is None or os.path.exists(str(flag))
+    if armed and float(params["x1"]) > float(params.get("crash_above", 2.0)):
+        os._exit(7)
+    return ishigami(params, seed)
+
+
+# --------------------------------------------------------------------------- registry
+
+
+@dataclass(frozen=True)
+class ModelInfo:
+    """What the spec checker knows about a registered model (None = anything)."""
+
+    parameters: tuple[str, ...] | None = None
+    outcomes: tuple[str, ...] | None = None
+
+
+#: registered model functions, by the name used in spec files (``model = "..."``)
+MODELS: dict[str, Callable] = {}
+MODEL_INFO: dict[str, ModelInfo] = {}
+
+
+def register_model(name: str, fn: Callable, *, parameters: Sequence[str] | None = None,
+                   outcomes: Sequence[str] | None = None) -> None:
+    """Make ``fn`` available to spec files as ``model = name``.
+
+    ``parameters``/``outcomes``, when given, let specs be checked before running.
+    ``fn`` must be picklable (module-level function or functools.partial of one).
+    """
+    MODELS[name] = fn
+    MODEL_INFO[name] = ModelInfo(tuple(parameters) if parameters is not None else None,
+                                 tuple(outcomes) if outcomes is not None else None)
+
+
+def get_model(name: str, file=None, key: str = "experiment.model") -> Callable:
+    if name not in MODELS:
+        raise InputError(file, key, f"a registered model ({', '.join(sorted(MODELS))})",
+                         f'"{name}"{suggest(name, MODELS)}')
+    return MODELS[name]
+
+
+_X3 = ("x1", "x2", "x3")
+register_model("ishigami", ishigami, parameters=_X3, outcomes=("y",))
+register_model("ishigami_noisy", ishigami_noisy, parameters=_X3, outcomes=("y",))
+register_model("ishigami_series", ishigami_series, parameters=_X3, outcomes=("y", "z"))
+register_model("ishigami_slow", ishigami_slow, parameters=(*_X3, "delay"), outcomes=("y",))
+register_model("ishigami_busy", ishigami_busy, parameters=(*_X3, "delay"), outcomes=("y",))
+register_model("ishigami_failing", ishigami_failing, parameters=(*_X3, "fail_above"),
+               outcomes=("y",))
+register_model("ishigami_crashing", ishigami_crashing, parameters=(*_X3, "crash_above", "crash_flag"),
+               outcomes=("y",))
+register_model("sobol_g", sobol_g, outcomes=("y",))

@@ -1,0 +1,99 @@
+"""The command line as a user types it."""
+
+import json
+import subprocess
+import sys
+
+import pandas as pd
+import pytest
+
+from ovopsim.cli import main
+
+
+def ovopsim(*args, cwd=None):
+    return subprocess.run([sys.executable, "-m", "ovopsim", *args], capture_output=True, text=True,
+                          cwd=cwd, timeout=300)
+
+
+def test_run_writes_every_output(tmp_path):
+    out = tmp_path / "blitar"
+    r = ovopsim("run", "scenarios/blitar_batik.toml", "--out", str(out), "--seed", "3", "--months", "24",
+                "--agents")
+    assert r.returncode == 0, r.stderr
+    names = {p.name for p in out.iterdir()}
+    assert names == {"monthly.csv", "monthly.parquet", "scorecard.csv", "scorecard.parquet",
+                     "agents.csv", "agents.parquet", "key_outcomes.png", "provenance.json"}
+    monthly = pd.read_parquet(out / "monthly.parquet")
+    assert len(monthly) == 24 and monthly["month"].tolist() == list(range(1, 25))
+    pd.testing.assert_frame_equal(monthly, pd.read_csv(out / "monthly.csv"), check_dtype=False,
+                                  check_exact=False, rtol=1e-12)
+    agents = pd.read_parquet(out / "agents.parquet")
+    assert len(agents) == 24 * 120
+    prov = json.loads((out / "provenance.json").read_text())
+    assert prov["seed"] == 3 and prov["months"] == 24 and len(prov["scenario_hash"]) == 64
+    assert "[scenario]" in prov["scenario_text"] and prov["versions"]["mesa"].startswith("3.")
+    assert (out / "key_outcomes.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert "Mean income per business" in r.stdout
+
+
+def test_same_seed_same_files(tmp_path):
+    for d in ("a", "b"):
+        assert ovopsim("run", "rasau_jaya", "--out", str(tmp_path / d), "--months", "12").returncode == 0
+    assert (tmp_path / "a" / "monthly.csv").read_text() == (tmp_path / "b" / "monthly.csv").read_text()
+
+
+def test_misspelt_key_one_line_exit_2_nothing_written(tmp_path):
+    bad = tmp_path / "bad.toml"
+    bad.write_text('[scenario]\nname = "x"\n[behaviour]\ntrust_gian = 0.1\n')
+    out = tmp_path / "out"
+    r = ovopsim("run", str(bad), "--out", str(out))
+    assert r.returncode == 2
+    lines = r.stderr.strip().splitlines()
+    assert len(lines) == 1, r.stderr
+    assert str(bad) in lines[0] and "behaviour.trust_gian" in lines[0] and 'did you mean "trust_gain"' in lines[0]
+    assert "Traceback" not in r.stderr
+    assert not out.exists()
+
+
+@pytest.mark.parametrize("text, key", [
+    ("[government]\nannual_budget = -5\n", "government.annual_budget"),
+    ('[[interventions]]\ntype = "forum"\nstart = 9\nend = 3\n', "interventions[0]"),
+    ('[government]\nannual_budget = "x"\n', "government.annual_budget"),
+])
+def test_bad_values_exit_2(tmp_path, text, key, capsys):
+    bad = tmp_path / "bad.toml"
+    bad.write_text(text)
+    assert main(["run", str(bad), "--out", str(tmp_path / "o")]) == 2
+    err = capsys.readouterr().err.strip()
+    assert key in err and str(bad) in err and len(err.splitlines()) == 1
+    assert not (tmp_path / "o").exists()
+
+
+def test_missing_file_exit_2(tmp_path, capsys):
+    assert main(["run", str(tmp_path / "missing.toml")]) == 2
+    assert "does not exist" in capsys.readouterr().err
+
+
+def test_existing_results_are_not_overwritten(tmp_path, capsys):
+    out = tmp_path / "o"
+    assert main(["run", "rasau_jaya", "--months", "3", "--out", str(out), "--no-progress"]) == 0
+    before = (out / "monthly.csv").read_text()
+    assert main(["run", "rasau_jaya", "--months", "5", "--out", str(out), "--no-progress"]) == 2
+    assert "--force" in capsys.readouterr().err
+    assert (out / "monthly.csv").read_text() == before
+    assert main(["run", "rasau_jaya", "--months", "5", "--out", str(out), "--force", "--no-progress"]) == 0
+    assert len(pd.read_csv(out / "monthly.csv")) == 5
+
+
+def test_scenarios_lists_each_shipped_one(capsys):
+    assert main(["scenarios"]) == 0
+    out = capsys.readouterr().out
+    assert "rasau_jaya" in out and "50 artisans" in out and "blitar_batik" in out
+
+
+def test_check_and_params(capsys):
+    assert main(["check", "scenarios/proppo_batik.toml"]) == 0
+    assert "ok (110 artisans" in capsys.readouterr().out
+    assert main(["params", "--markdown"]) == 0
+    out = capsys.readouterr().out
+    assert "| trust_gain |" in out and "field" in out

@@ -1,0 +1,135 @@
+"""Scenario validation: every kind of mistake gets one clear message naming file and key."""
+
+import pytest
+
+from ovopsim.config import Scenario, load_scenario, scenario_from_dict, shipped_scenarios
+from ovopsim.errors import InputError
+
+
+def write(tmp_path, text, name="s.toml"):
+    p = tmp_path / name
+    p.write_text(text)
+    return p
+
+
+def err(tmp_path, text) -> InputError:
+    with pytest.raises(InputError) as info:
+        load_scenario(write(tmp_path, text))
+    return info.value
+
+
+def test_shipped_scenarios_all_load():
+    names = {p.stem for p in shipped_scenarios()}
+    assert {"baseline", "rasau_jaya", "blitar_batik", "blitar_budget_cut", "blitar_turnover",
+            "proppo_batik", "bangka_tengah", "singkawang_ljmp"} <= names
+    for p in shipped_scenarios():
+        s = load_scenario(p)
+        assert s.n_artisans > 0
+
+
+def test_rasau_jaya_matches_the_field_table():
+    s = load_scenario("rasau_jaya")
+    vs = s.village_list()
+    assert [v.name for v in vs] == ["Rasau Jaya I", "Rasau Jaya II", "Rasau Jaya III",
+                                    "Rasau Jaya Umum", "Pematang Tujuh", "Bintang Mas"]
+    assert [sum(v.artisans.values()) for v in vs] == [13, 7, 6, 14, 6, 4]
+    assert [v.households for v in vs] == [6621, 3743, 3722, 5206, 312, 1202]
+    by_product = {}
+    for v in vs:
+        for p, k in v.artisans.items():
+            by_product[p] = by_product.get(p, 0) + k
+    assert by_product == {"rengginang": 12, "marning": 2, "kerupuk": 16, "keripik": 7, "torratello": 2,
+                          "kue": 2, "dodol": 2, "drinks": 2, "crafts": 5}
+
+
+def test_unknown_key_suggests_the_near_name(tmp_path):
+    e = err(tmp_path, "[behaviour]\ntrust_gian = 0.1\n")
+    assert e.key == "behaviour.trust_gian"
+    assert 'did you mean "trust_gain"' in e.message
+    assert str(tmp_path / "s.toml") in e.message
+
+
+def test_unknown_intervention_field_names_its_position(tmp_path):
+    e = err(tmp_path, '[[interventions]]\ntype = "training"\nintensty = 0.3\n')
+    assert e.key == "interventions[0].intensty"
+    assert 'did you mean "intensity"' in e.message
+
+
+def test_unknown_intervention_type(tmp_path):
+    e = err(tmp_path, '[[interventions]]\ntype = "trainig"\n')
+    assert e.key == "interventions[0]"
+    assert 'did you mean "training"' in e.message
+
+
+def test_wrong_type(tmp_path):
+    e = err(tmp_path, '[government]\nannual_budget = "lots"\n')
+    assert e.key == "government.annual_budget"
+    assert "'lots'" in e.message and "number" in e.expected
+
+
+def test_out_of_range(tmp_path):
+    e = err(tmp_path, "[behaviour]\nfestive_boost = 5.0\n")
+    assert e.key == "behaviour.festive_boost"
+    assert e.expected == "a number <= 2.0" and e.given == "5.0"
+
+
+def test_negative_budget(tmp_path):
+    e = err(tmp_path, "[government]\nannual_budget = -1\n")
+    assert e.key == "government.annual_budget" and ">= 0" in e.expected
+
+
+def test_end_before_start(tmp_path):
+    e = err(tmp_path, '[[interventions]]\ntype = "training"\nstart = 10\nend = 5\n')
+    assert e.key == "interventions[0]"
+    assert "end >= start (10)" in e.message
+
+
+def test_missing_file(tmp_path):
+    with pytest.raises(InputError) as info:
+        load_scenario(tmp_path / "nope.toml")
+    assert "does not exist" in info.value.message and "nope.toml" in info.value.message
+
+
+def test_malformed_toml(tmp_path):
+    e = err(tmp_path, "[scenario\nname = 'x'\n")
+    assert "valid TOML" in e.message
+
+
+def test_unknown_product_and_village(tmp_path):
+    e = err(tmp_path, '[[villages]]\nname = "A"\nartisans = { batk = 3 }\n')
+    assert e.key == "villages[0].artisans.batk" and 'did you mean "batik"' in e.message
+    e = err(tmp_path, '[[villages]]\nname = "Alpha"\nartisans = { batik = 3 }\n'
+                      '[[interventions]]\ntype = "training"\ntarget = { villages = ["Alpah"] }\n')
+    assert e.key == "interventions[0].villages" and 'did you mean "Alpha"' in e.message
+
+
+def test_loan_needs_an_ljmp(tmp_path):
+    e = err(tmp_path, '[[interventions]]\ntype = "capital"\nmode = "loan"\n')
+    assert e.key == "interventions[0].mode"
+
+
+def test_budget_cut_names_existing_programmes(tmp_path):
+    e = err(tmp_path, '[[interventions]]\ntype = "training"\nname = "design"\n'
+                      '[[interventions]]\ntype = "budget_cut"\nprogrammes = ["desgn"]\n')
+    assert e.key == "interventions[1].programmes" and 'did you mean "design"' in e.message
+
+
+def test_overrides_validate_and_apply():
+    s = load_scenario("blitar_batik")
+    t = s.with_overrides({"behaviour.trust_gain": 0.2, "interventions.exhibitions.intensity": 0.9,
+                          "government.annual_budget": 1e9})
+    assert t.behaviour.trust_gain == 0.2 and t.government.annual_budget == 1e9
+    assert [iv.intensity for iv in t.interventions if iv.name == "exhibitions"] == [0.9]
+    assert s.behaviour.trust_gain != 0.2  # the original is untouched
+    with pytest.raises(InputError) as info:
+        s.with_overrides({"behaviour.trust_gian": 0.2})
+    assert 'did you mean "trust_gain"' in info.value.message
+    with pytest.raises(InputError):
+        s.with_overrides({"behaviour.trust_gain": 7.0})
+
+
+def test_generated_world_and_scale():
+    s = scenario_from_dict({"generate": {"villages": 3, "artisans_per_village": 10}, "world": {"scale": 4}})
+    assert s.n_artisans == 120
+    assert len(s.village_list()) == 12
+    assert Scenario().n_artisans == 300
