@@ -75,30 +75,17 @@ class Flows:
 
 @dataclass
 class Stocks:
-    """The stocks at one moment: per-artisan cash, debt and inventory (the rows
-    of ``artisan``, copied at once), the LJMP funds and the budget balance."""
-
-    artisan: np.ndarray
+    cash: np.ndarray
+    debt: np.ndarray
+    inventory: np.ndarray
     fund: np.ndarray
     gov: float
-
-    @property
-    def cash(self) -> np.ndarray:
-        return self.artisan[0]
-
-    @property
-    def debt(self) -> np.ndarray:
-        return self.artisan[1]
-
-    @property
-    def inventory(self) -> np.ndarray:
-        return self.artisan[2]
 
     @classmethod
     def of(cls, model) -> Stocks:
         a = model.artisans
-        return cls(np.array((a.cash, a.debt, a.inventory)), model.ljmp_fund.copy(),
-                   float(model.government.balance))
+        held = np.array((a.cash, a.debt, a.inventory))  # one copy of the three
+        return cls(held[0], held[1], held[2], model.ljmp_fund.copy(), float(model.government.balance))
 
 
 # How each per-artisan flow moves each per-artisan stock (rows: cash, debt,
@@ -142,8 +129,8 @@ def check(month: int, before: Stocks, after: Stocks, f: Flows) -> None:
     inventory, and one pass compares them with what happened."""
     flows = np.array([getattr(f, name) for name in ARTISAN_FLOWS])
     if flows.shape[1]:
-        want = before.artisan + _EFFECT @ flows
-        got = after.artisan
+        want = np.array((before.cash, before.debt, before.inventory)) + _EFFECT @ flows
+        got = np.array((after.cash, after.debt, after.inventory))
         aw = np.abs(want)
         excess = (np.abs(got - want) - 1e-9 * aw).max(axis=1)
         scale = aw.max(axis=1)
@@ -162,7 +149,7 @@ def check(month: int, before: Stocks, after: Stocks, f: Flows) -> None:
             ("commissions", tot["com_in"], tot["com_out"])):
         if not abs(got_ - want_) <= 1e-9 * abs(want_) + _tolerance(abs(want_)):
             _fail(name, month, abs(got_ - want_))
-    lowest = after.artisan[1:].min(axis=1) if flows.shape[1] else np.zeros(2)
+    lowest = got[1:].min(axis=1) if flows.shape[1] else np.zeros(2)
     for name, low in (("inventory", float(lowest[1])), ("debt", float(lowest[0])),
                       ("LJMP funds", float(after.fund.min()) if after.fund.size else 0.0)):
         if low < -1e-6:
