@@ -109,8 +109,8 @@ class OVOPModel(mesa.Model):
         self.equipment_productivity = np.asarray(b.equipment_productivity, float)
         self.equipment_cost = np.asarray(b.equipment_cost, float)
         self.village_names = [v.name for v in villages]
-        cluster_names = sorted({v.cluster or v.name for v in villages}, key=lambda c: [
-            (v.cluster or v.name) for v in villages].index(c))
+        # clusters in order of first appearance
+        cluster_names = list(dict.fromkeys(v.cluster or v.name for v in villages))
         self.cluster_names = cluster_names
         cl_index = {c: i for i, c in enumerate(cluster_names)}
         pcode = {p: i for i, p in enumerate(used)}
