@@ -317,8 +317,8 @@ def main(argv=None) -> int:
     # 3: 100,000 x 120
     big_n = 100_000
     if quick:
-        log("OVOP 100,000 artisans x 12 months (quick)")
-        big = spawn("scale", n=big_n, months=12, repeats=1, tables=True)
+        log("OVOP 100,000 artisans x 3 months (quick)")
+        big = spawn("scale", n=big_n, months=3, repeats=1, tables=True)
     else:
         big = scale[big_n]
     gib = big["maxrss_mib"] / 1024
@@ -334,7 +334,7 @@ def main(argv=None) -> int:
           "interpreter and libraries included, measured in a fresh process.")
 
     # 4: throughput
-    n_runs = 40 if quick else 1000
+    n_runs = 20 if quick else 1000
     default = spawn("default", repeats=10 if quick else 30)
     thr = {}
     for mode in ("serial", "process2", "dask2", "batch_serial", "batch_process2"):
