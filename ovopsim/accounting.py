@@ -17,6 +17,12 @@ class AccountingError(AssertionError):
     """The books did not close: a model bug, never a user mistake."""
 
 
+# the per-artisan flows of :class:`Flows`
+ARTISAN_FLOWS = ("revenue", "fee", "materials", "wages", "interest", "principal", "written_off",
+                 "loan_in", "grant", "draw", "invest", "com_in", "com_out", "produced", "sold",
+                 "spoiled")
+
+
 @dataclass
 class Flows:
     """One month's flows. Per-artisan arrays are Rp (inventory: units)."""
@@ -48,9 +54,7 @@ class Flows:
     gov_spent: float = 0.0                       # paid for programmes (incl. fund injections)
 
     def __post_init__(self):
-        for name in ("revenue", "fee", "materials", "wages", "interest", "principal", "written_off",
-                     "loan_in", "grant", "draw", "invest", "com_in", "com_out", "produced", "sold",
-                     "spoiled"):
+        for name in ARTISAN_FLOWS:
             setattr(self, name, np.zeros(self.n))
         self.fund_in = np.zeros(self.n_clusters)
         self.fund_out = np.zeros(self.n_clusters)
@@ -80,33 +84,75 @@ class Stocks:
     @classmethod
     def of(cls, model) -> Stocks:
         a = model.artisans
-        return cls(a.cash.copy(), a.debt.copy(), a.inventory.copy(), model.ljmp_fund.copy(),
-                   float(model.government.balance))
+        held = np.array((a.cash, a.debt, a.inventory))  # one copy of the three
+        return cls(held[0], held[1], held[2], model.ljmp_fund.copy(), float(model.government.balance))
+
+
+# How each per-artisan flow moves each per-artisan stock (rows: cash, debt,
+# inventory), so that one product gives every expected change at once.
+_STOCKS = ("artisan cash", "artisan debt", "inventory")
+_EFFECT = np.zeros((3, len(ARTISAN_FLOWS)))
+for _name, _sign in (("revenue", 1), ("fee", -1), ("materials", -1), ("wages", -1), ("interest", -1),
+                     ("principal", -1), ("loan_in", 1), ("grant", 1), ("draw", -1), ("invest", -1),
+                     ("com_in", 1), ("com_out", -1)):
+    _EFFECT[0, ARTISAN_FLOWS.index(_name)] = _sign
+for _name, _sign in (("loan_in", 1), ("principal", -1), ("written_off", -1)):
+    _EFFECT[1, ARTISAN_FLOWS.index(_name)] = _sign
+for _name, _sign in (("produced", 1), ("sold", -1), ("spoiled", -1)):
+    _EFFECT[2, ARTISAN_FLOWS.index(_name)] = _sign
+
+
+def _tolerance(want_abs_max: float) -> float:
+    # absolute slack: a billionth of the largest value, and a micro-rupiah
+    return 1e-9 * max(1.0, want_abs_max) + 1e-6
+
+
+def _fail(name: str, month: int, gap: float) -> None:
+    raise AccountingError(f"month {month}: {name} does not close (largest gap {gap:.6g})")
 
 
 def _close(name: str, month: int, got, want) -> None:
+    """``got`` equals ``want`` element by element to a relative 1e-9 and the absolute slack."""
     got, want = np.asarray(got, float), np.asarray(want, float)
-    scale = max(1.0, float(np.max(np.abs(want))) if want.size else 1.0)
-    if not np.allclose(got, want, rtol=1e-9, atol=1e-9 * scale + 1e-6):
-        diff = float(np.max(np.abs(got - want)))
-        raise AccountingError(f"month {month}: {name} does not close (largest gap {diff:.6g})")
+    if want.size == 0:
+        return
+    aw = np.abs(want)
+    if not float(np.max(np.abs(got - want) - 1e-9 * aw)) <= _tolerance(float(aw.max())):
+        _fail(name, month, float(np.max(np.abs(got - want))))
 
 
 def check(month: int, before: Stocks, after: Stocks, f: Flows) -> None:
-    """Raise AccountingError unless every stock changed by exactly its flows."""
-    _close("artisan cash", month, after.cash, before.cash + f.cash_change())
-    _close("artisan debt", month, after.debt, before.debt + f.loan_in - f.principal - f.written_off)
-    _close("inventory", month, after.inventory, before.inventory + f.produced - f.sold - f.spoiled)
+    """Raise AccountingError unless every stock changed by exactly its flows (to rounding).
+
+    It runs every month, so the per-artisan stocks are checked together: one
+    matrix product gives the changes the flows imply for cash, debt and
+    inventory, and one pass compares them with what happened."""
+    flows = np.array([getattr(f, name) for name in ARTISAN_FLOWS])
+    if flows.shape[1]:
+        want = np.array((before.cash, before.debt, before.inventory)) + _EFFECT @ flows
+        got = np.array((after.cash, after.debt, after.inventory))
+        aw = np.abs(want)
+        excess = (np.abs(got - want) - 1e-9 * aw).max(axis=1)
+        scale = aw.max(axis=1)
+        for i, name in enumerate(_STOCKS):
+            if not float(excess[i]) <= _tolerance(float(scale[i])):
+                _fail(name, month, float(np.max(np.abs(got[i] - want[i]))))
     _close("LJMP funds", month, after.fund, before.fund + f.fund_in + f.injection - f.fund_out)
-    _close("government budget", month, after.gov,
-           before.gov + f.gov_in - f.gov_lapse - f.gov_cut - f.gov_spent)
+    gov_want = before.gov + f.gov_in - f.gov_lapse - f.gov_cut - f.gov_spent
+    if not abs(after.gov - gov_want) <= 1e-9 * abs(gov_want) + _tolerance(abs(gov_want)):
+        _fail("government budget", month, abs(after.gov - gov_want))
     # money between artisans and the LJMP must match on both sides
-    _close("LJMP lending", month, f.fund_out.sum(), f.loan_in.sum() - 0.0)
-    _close("LJMP receipts", month, f.fund_in.sum() - 0.0,
-           (f.fee + f.interest + f.principal).sum())
-    _close("commissions", month, f.com_in.sum(), f.com_out.sum())
-    for name, arr in (("inventory", after.inventory), ("debt", after.debt), ("LJMP funds", after.fund)):
-        if arr.size and float(arr.min()) < -1e-6:
-            raise AccountingError(f"month {month}: negative {name} ({float(arr.min()):.6g})")
+    tot = dict(zip(ARTISAN_FLOWS, flows.sum(axis=1).tolist(), strict=True))
+    for name, got_, want_ in (
+            ("LJMP lending", float(f.fund_out.sum()), tot["loan_in"]),
+            ("LJMP receipts", float(f.fund_in.sum()), tot["fee"] + tot["interest"] + tot["principal"]),
+            ("commissions", tot["com_in"], tot["com_out"])):
+        if not abs(got_ - want_) <= 1e-9 * abs(want_) + _tolerance(abs(want_)):
+            _fail(name, month, abs(got_ - want_))
+    lowest = got[1:].min(axis=1) if flows.shape[1] else np.zeros(2)
+    for name, low in (("inventory", float(lowest[1])), ("debt", float(lowest[0])),
+                      ("LJMP funds", float(after.fund.min()) if after.fund.size else 0.0)):
+        if low < -1e-6:
+            raise AccountingError(f"month {month}: negative {name} ({low:.6g})")
     if after.gov < -1e-6:
         raise AccountingError(f"month {month}: negative government budget ({after.gov:.6g})")

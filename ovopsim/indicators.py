@@ -13,7 +13,10 @@ from .agents import TIER_NAMES
 
 def gini(x: np.ndarray) -> float:
     """Gini coefficient of non-negative values (0 = equal, 1 = one holds all)."""
-    x = np.sort(np.asarray(x, float))
+    return _gini_sorted(np.sort(np.asarray(x, float)))
+
+
+def _gini_sorted(x: np.ndarray) -> float:
     n = len(x)
     total = x.sum()
     if n == 0 or total <= 0:
@@ -22,68 +25,91 @@ def gini(x: np.ndarray) -> float:
     return float((n + 1 - 2 * (cum.sum() / total)) / n)
 
 
+def _median_sorted(x: np.ndarray) -> float:
+    """``np.median`` of an already sorted array (NaN sorts last, and poisons it)."""
+    n = len(x)
+    if x[-1] != x[-1]:
+        return float("nan")
+    k = n // 2
+    return float(x[k]) if n % 2 else float(np.add.reduce(x[k - 1:k + 1]) / 2)
+
+
+def _mean(x: np.ndarray, k: int) -> float:
+    """``x.mean()`` for ``len(x) == k > 0`` without its Python overhead (same sum, same division)."""
+    return float(np.add.reduce(x)) / k
+
+
 def monthly(model, month: int) -> dict:
-    """Indicators at the end of ``month`` (one row of the monthly table)."""
+    """Indicators at the end of ``month`` (one row of the monthly table).
+
+    Called every month, so it avoids per-call overhead: each mean is one sum
+    divided by the count (bit for bit what ``ndarray.mean`` computes)."""
     a = model.artisans
+    net = model.network
     act = a.active
+    k = int(np.count_nonzero(act))
     inc = a.income[act]
+    inc_total = float(np.add.reduce(inc))
+    inc = np.sort(inc)
     f = model.flows
-    within, between = model.network.counts()
-    trans, comps = model.network.partner_structure(act)
+    within, between = net.counts()
+    trans, comps = net.partner_structure(act)
     tier_rev = a.sales_by_tier.sum(axis=0)
     tot_rev = float(tier_rev.sum())
     lj = model.ljmp_enabled
     recip_now, recip_gone = model.network.partner_reciprocity(a.reciprocity)
+    v = model.villages
+    gov = model.government
     row = {
         "month": month,
-        "year": model.spec.behaviour.start_year + (month - 1) // 12,
+        "year": model.b.start_year + (month - 1) // 12,
         "calendar_month": (month - 1) % 12 + 1,
         "festive": bool(model.market.festive[month]),
         "rainy": bool(model.market.rainy[month]),
-        "active_businesses": int(act.sum()),
-        "income_mean": float(inc.mean()) if len(inc) else 0.0,
-        "income_median": float(np.median(inc)) if len(inc) else 0.0,
-        "income_total": float(inc.sum()),
-        "jobs": int((1 + a.workers[act]).sum()),
-        "gini": gini(np.maximum(inc, 0.0)),
+        "active_businesses": k,
+        "income_mean": inc_total / k if k else 0.0,
+        "income_median": _median_sorted(inc) if k else 0.0,
+        "income_total": inc_total,
+        "jobs": k + int(a.workers[act].sum()),
+        "gini": _gini_sorted(np.maximum(inc, 0.0)),
         "output_units": float(a.output.sum()),
         "output_dried": float(a.output[model.dried[a.product]].sum()),
         "sales_value": tot_rev,
         "partnerships_within": within,
         "partnerships_between": between,
-        "partnerships_formed": model.network.formed,
-        "partnerships_dissolved": model.network.dissolved,
-        "partnerships_dissolved_one_sided": model.network.dissolved_one_sided,
+        "partnerships_formed": net.formed,
+        "partnerships_dissolved": net.dissolved,
+        "partnerships_dissolved_one_sided": net.dissolved_one_sided,
         "reciprocity_partners": recip_now,
         "reciprocity_dissolved": recip_gone,
-        "partnership_age_mean": model.network.mean_age(month),
-        "mean_trust": model.network.mean_trust(),
-        "ties": model.network.m,
+        "partnership_age_mean": net.mean_age(month),
+        "mean_trust": net.mean_trust(),
+        "ties": net.m,
         "partner_transitivity": trans,
         "partner_components": comps,
         **{f"share_{t}": (float(tier_rev[i]) / tot_rev if tot_rev > 0 else 0.0)
            for i, t in enumerate(TIER_NAMES)},
-        "reach_national_share": float((a.reach[act] >= 1).mean()) if act.any() else 0.0,
-        "reached_share": float(a.reached.mean()),
-        "skill_mean": float(a.skill[act].mean()) if act.any() else 0.0,
-        "quality_mean": float(a.quality[act].mean()) if act.any() else 0.0,
+        "reach_national_share": int(np.count_nonzero(a.reach[act] >= 1)) / k if k else 0.0,
+        "reached_share": int(np.count_nonzero(a.reached)) / a.n,
+        "skill_mean": _mean(a.skill[act], k) if k else 0.0,
+        "quality_mean": _mean(a.quality[act], k) if k else 0.0,
         "price_received": float(a.revenue[act].sum() / max(a.sales_units[act].sum(), 1e-9)),
-        "cash_mean": float(a.cash[act].mean()) if act.any() else 0.0,
-        "gov_trust_mean": float(a.gov_trust[act].mean()) if act.any() else 0.0,
-        "awareness_mean": float(model.villages.awareness.mean()),
-        "gov_knowledge": float(model.government.knowledge),
-        "association_knowledge": float(model.villages.knowledge.mean()),
+        "cash_mean": _mean(a.cash[act], k) if k else 0.0,
+        "gov_trust_mean": _mean(a.gov_trust[act], k) if k else 0.0,
+        "awareness_mean": _mean(v.awareness, len(v.awareness)),
+        "gov_knowledge": float(gov.knowledge),
+        "association_knowledge": _mean(v.knowledge, len(v.knowledge)),
         "turnovers": model.turnovers,
-        "ljmp_members": int((a.ljmp & act).sum()) if lj else 0,
+        "ljmp_members": int(np.count_nonzero(a.ljmp & act)) if lj else 0,
         "ljmp_loans_outstanding": float(a.debt.sum()),
-        "ljmp_borrowers": int((a.debt > 0).sum()),
+        "ljmp_borrowers": int(np.count_nonzero(a.debt > 0)),
         "ljmp_new_loans": float(model._new_loans),
         "ljmp_defaults": int(model._defaults),
         "ljmp_written_off": float(f.written_off.sum()),
         "ljmp_fund": float(model.ljmp_fund.sum()),
-        "budget_balance": float(model.government.balance),
+        "budget_balance": float(gov.balance),
         "budget_spent": float(f.gov_spent),
-        "budget_spent_total": float(model.government.spent_total),
+        "budget_spent_total": float(gov.spent_total),
         "grants": float(f.grant.sum()),
     }
     return row
@@ -153,10 +179,10 @@ def scorecard(model) -> pd.DataFrame:
     env = model._environment()
     unit_value = np.divide(a.revenue, np.maximum(a.output, 1e-9))
     value_added = 1 - model.material_share[a.product] * model.price[a.product] / np.maximum(unit_value, 1e-9)
-    recs = pd.DataFrame.from_records(model.records) if model.records else pd.DataFrame()
+    sales = pd.Series([r["sales_value"] for r in model.records], dtype=float)
     growth = 0.0
-    if len(recs) >= 24:
-        growth = recs["sales_value"].iloc[-12:].mean() / max(recs["sales_value"].iloc[:12].mean(), 1e-9) - 1
+    if len(sales) >= 24:
+        growth = sales.iloc[-12:].mean() / max(sales.iloc[:12].mean(), 1e-9) - 1
     standard = (a.gmp >= 0.6) & (env >= 1.0)
     scores = {
         "raw_material_source": v.raw_material,

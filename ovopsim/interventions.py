@@ -67,7 +67,7 @@ class Programme:
         ok = a.active & self.village_mask[a.village] & self.product_mask[a.product] & self.needs(model)
         if self.spec.target.members_only:
             ok &= a.member
-        return np.flatnonzero(ok)
+        return ok.nonzero()[0]
 
     def ordered(self, model, idx: np.ndarray) -> np.ndarray:
         order = self.spec.target.order
@@ -204,7 +204,7 @@ class _VillageProgramme(Programme):
     def eligible(self, model):
         v = model.villages
         ok = self.village_mask & (v.active_artisans > 0) & self.village_needs(model)
-        return np.flatnonzero(ok)
+        return ok.nonzero()[0]
 
     def village_needs(self, model):
         return np.ones(len(model.village_names), bool)
@@ -269,7 +269,7 @@ class Forum(_VillageProgramme):
         v.knowledge[chosen] += 0.1 * (1 - v.knowledge[chosen])
         inv = np.isin(a.village, chosen) & a.active
         a.gov_trust[inv] += 0.5 * model.b.gov_trust_gain * (1 - a.gov_trust[inv])
-        reps = np.flatnonzero(inv & (a.board | (model.rng.random(a.n) < 0.05)))
+        reps = (inv & (a.board | (model.rng.random(a.n) < 0.05))).nonzero()[0]
         if len(reps) > 1:
             other = reps[model.rng.permutation(len(reps))]
             keep = a.village[reps] != a.village[other]

@@ -50,6 +50,9 @@ def festive_months(start_year: int, months: int) -> np.ndarray:
     return out
 
 
+_TIERS = np.arange(3)
+
+
 class Market:
     """Demand and sales for all products and tiers.
 
@@ -86,7 +89,7 @@ class Market:
 
     def orders(self, month: int, product: np.ndarray, reach: np.ndarray, attract: np.ndarray,
                n_products: int, size: np.ndarray | None = None) -> np.ndarray:
-        """(n, 3) orders each artisan receives, by tier.
+        """(n, 3) orders each artisan receives, by tier (all tiers at once).
 
         With ``size`` (each artisan's initial capacity), demand in the outer tiers
         (other provinces, export) is not a fixed pie: it is the tier's share of
@@ -95,20 +98,21 @@ class Market:
         a tier brings its own buyers there (assumption, ODD); the province market
         stays a fixed, nearly saturated pie (Rasau Jaya)."""
         dem = self.demand(month)
+        reached = reach[:, None] >= _TIERS
         if size is not None:
             dem = dem.copy()
             per_unit = np.divide(dem[:, 1:], self.capacity[:, None], out=np.zeros_like(dem[:, 1:]),
                                  where=self.capacity[:, None] > 0)
-            for t in (1, 2):
-                opened = np.bincount(product, np.where(reach >= t, size, 0.0), n_products)
-                dem[:, t] = per_unit[:, t - 1] * opened
-        out = np.zeros((len(product), 3))
-        for t in range(3):
-            w = np.where(reach >= t, attract, 0.0)
-            tot = np.bincount(product, w, n_products)
-            share = np.divide(w, tot[product], out=np.zeros_like(w), where=tot[product] > 0)
-            out[:, t] = dem[product, t] * share
-        return out
+            opened = np.bincount((product * 3)[:, None].repeat(2, 1).ravel() + np.tile([1, 2], len(product)),
+                                 np.where(reached[:, 1:], size[:, None], 0.0).ravel(),
+                                 3 * n_products).reshape(n_products, 3)[:, 1:]
+            dem[:, 1:] = per_unit * opened
+        # attractiveness in each tier the artisan reaches, summed by (product, tier)
+        w = np.where(reached, attract[:, None], 0.0)
+        cell = (product * 3)[:, None] + _TIERS
+        tot = np.bincount(cell.ravel(), w.ravel(), 3 * n_products)[cell]
+        share = np.divide(w, tot, out=np.zeros_like(w), where=tot > 0)
+        return dem[product] * share
 
     @staticmethod
     def fill(orders: np.ndarray, supply: np.ndarray) -> np.ndarray:

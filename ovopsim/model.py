@@ -109,8 +109,8 @@ class OVOPModel(mesa.Model):
         self.equipment_productivity = np.asarray(b.equipment_productivity, float)
         self.equipment_cost = np.asarray(b.equipment_cost, float)
         self.village_names = [v.name for v in villages]
-        cluster_names = sorted({v.cluster or v.name for v in villages}, key=lambda c: [
-            (v.cluster or v.name) for v in villages].index(c))
+        # clusters in order of first appearance
+        cluster_names = list(dict.fromkeys(v.cluster or v.name for v in villages))
         self.cluster_names = cluster_names
         cl_index = {c: i for i, c in enumerate(cluster_names)}
         pcode = {p: i for i, p in enumerate(used)}
@@ -147,6 +147,17 @@ class OVOPModel(mesa.Model):
         member = rng.random(n) < w.group_member_share
         board_p = w.board_share / max(w.group_member_share, 1e-9)
         workers = np.minimum(rng.poisson(w.workers_mean, n), b.max_workers).astype(np.int64)
+        # the catalogue values of each artisan's product (products never change hands),
+        # gathered once rather than every month
+        self.art_price = self.price[product]
+        self.art_out_per_worker = self.out_per_worker[product]
+        self.art_material_share = self.material_share[product]
+        self.art_spoilage = self.spoilage[product]
+        self.art_needs_ipal = self.needs_ipal[product]
+        self.any_needs_ipal = bool(self.art_needs_ipal.any())
+        self.art_margin = np.clip(1 - self.art_material_share, 0, 1)
+        # capacity factor of each artisan in a rainy month (dried products dip)
+        self.rainy_season = np.where(self.dried[product], 1 - b.rainy_dip, 1.0)
         a = Artisans(
             village=village, cluster=vcluster[village], product=product,
             skill=clipped(w.skill_mean, w.skill_sd, n),
@@ -182,7 +193,7 @@ class OVOPModel(mesa.Model):
             start_year=b.start_year, months=self.months)
         # expectations start at the province demand share; cash at a few months of materials
         a.expected[:] = b.province_demand * cap
-        a.cash[:] = w.capital_months * a.expected * self.price[product] * self.material_share[product]
+        a.cash[:] = w.capital_months * a.expected * self.art_price * self.art_material_share
         a.income_ema[:] = 0.0
 
         net = s.network
@@ -220,7 +231,7 @@ class OVOPModel(mesa.Model):
         """Units per month at normal hours, before season and partners."""
         a = self.artisans
         v = self.villages
-        return (self.out_per_worker[a.product] * (1 + a.workers) * self.equipment_productivity[a.tier]
+        return (self.art_out_per_worker * (1 + a.workers) * self.equipment_productivity[a.tier]
                 * (0.5 + a.skill) * v.raw_material[a.village])
 
     def _attractiveness(self, capacity: np.ndarray) -> np.ndarray:
@@ -236,13 +247,14 @@ class OVOPModel(mesa.Model):
 
     def _environment(self) -> np.ndarray:
         a = self.artisans
-        return np.where(self.needs_ipal[a.product], np.where(self.villages.facility[a.village], 1.0, 0.3), 1.0)
+        return np.where(self.art_needs_ipal, np.where(self.villages.facility[a.village], 1.0, 0.3), 1.0)
 
     def _update_quality_and_reach(self) -> None:
         a, b, v = self.artisans, self.b, self.villages
-        env = self._environment()
-        a.quality[:] = np.clip(Q_SKILL * a.skill + Q_GMP * a.gmp + Q_DESIGN * a.design
-                               + Q_EQUIP * a.tier / 2 + Q_ENV * env, 0, 1)
+        # without dyeing products every environment score is 1 (a scalar: same sums)
+        env = self._environment() if self.any_needs_ipal else 1.0
+        a.quality[:] = _clip01(Q_SKILL * a.skill + Q_GMP * a.gmp + Q_DESIGN * a.design
+                               + Q_EQUIP * a.tier / 2 + Q_ENV * env)
         between = self._between_partners()
         score = (b.reach_access * v.access[a.village] + v.reach_bonus[a.village]
                  + b.reach_digital * a.digital + b.reach_brand * a.brand + a.exposure
@@ -340,7 +352,7 @@ class OVOPModel(mesa.Model):
     def _ljmp(self, month: int) -> None:
         a, f, lj = self.artisans, self.flows, self.spec.ljmp
         # repayments and defaults on loans already out
-        owing = np.flatnonzero((a.debt > 0) & a.active)
+        owing = ((a.debt > 0) & a.active).nonzero()[0]
         if len(owing):
             debt = a.debt[owing]
             interest = debt * lj.interest
@@ -368,7 +380,7 @@ class OVOPModel(mesa.Model):
         if not self.ljmp_enabled or month < lj.start:
             return
         a.ljmp |= a.active & (a.gov_trust >= lj.join_trust)
-        mem = np.flatnonzero(a.ljmp & a.active)
+        mem = (a.ljmp & a.active).nonzero()[0]
         if len(mem) == 0:
             return
         # mentors (interns) follow a few members each, least skilled first
@@ -392,19 +404,21 @@ class OVOPModel(mesa.Model):
 
     def _monthly_costs(self) -> np.ndarray:
         a = self.artisans
-        return (a.expected * self.price[a.product] * self.material_share[a.product]
+        return (a.expected * self.art_price * self.art_material_share
                 + a.workers * self.b.wage)
 
     def _produce_and_sell(self, month: int) -> None:
         a, b, f, mk = self.artisans, self.b, self.flows, self.market
         act = a.active
         festive = bool(mk.festive[month])
-        season = np.where(self.dried[a.product] & mk.rainy[month], 1 - b.rainy_dip, 1.0)
+        season = self.rainy_season if mk.rainy[month] else 1.0
         base = self._base_capacity()
         cap = base * season * (1 + b.stage_bonus * np.minimum(self.stage_partners, 2) / 2)
-        cap = np.where(act, cap * (b.overtime if festive else 1.0), 0.0)
+        if festive:
+            cap = cap * b.overtime
+        cap = np.where(act, cap, 0.0)
         factor = 1 + b.festive_boost if festive else 1.0
-        plan = np.clip(a.expected * factor * 1.05 - a.inventory, 0, cap)
+        plan = np.minimum(np.maximum(a.expected * factor * 1.05 - a.inventory, 0.0), cap)
         attract = np.where(act, self._attractiveness(base), 0.0)
         orders = mk.orders(month, a.product, a.reach, attract, len(self.product_names), self._size)
         supply = plan + a.inventory
@@ -415,12 +429,11 @@ class OVOPModel(mesa.Model):
 
         # the price received: tier, quality, and the share of the middleman margin won back
         capture = np.where(a.ljmp, self.spec.ljmp.margin_capture, 0.0)
-        unit = (self.price[a.product] * (1 + b.quality_premium * (a.quality - Q_REF))
+        unit = (self.art_price * (1 + b.quality_premium * (a.quality - Q_REF))
                 * (1 - b.middleman_margin * (1 - capture)))
         unit = np.maximum(unit, 0.0)
-        margin = np.clip(1 - self.material_share[a.product], 0, 1)
         received, com_in, com_out, stage = self.network.exchange(
-            self.rng, unmet=unmet, spare=spare, unit_value=unit, margin=margin, product=a.product,
+            self.rng, unmet=unmet, spare=spare, unit_value=unit, margin=self.art_margin, product=a.product,
             stage=self.villages.stage[a.village], reciprocity=a.reciprocity, active=act,
             commission=b.commission, memory=b.balance_memory, one_sided_ratio=b.one_sided_ratio,
             trust_gain=b.trust_gain, trust_loss=b.trust_loss, trust_neglect=b.trust_neglect,
@@ -431,16 +444,17 @@ class OVOPModel(mesa.Model):
         revenue = by_tier.sum(axis=1)
         produced = plan + received
         left = supply - sold_units
-        spoiled = left * self.spoilage[a.product]
+        spoiled = left * self.art_spoilage
         f.produced += produced
         f.sold += sold_units + received
         f.spoiled += spoiled
         a.inventory[:] = left - spoiled
         f.revenue += revenue
-        f.fee += np.where(a.ljmp, self.spec.ljmp.fee * revenue, 0.0)
-        np.add.at(f.fund_in, a.cluster, f.fee)
-        self.ljmp_fund += np.bincount(a.cluster, f.fee, len(self.cluster_names))
-        f.materials += produced * self.price[a.product] * self.material_share[a.product]
+        if a.ljmp.any():  # no LJMP members, no fees (adding zeros changes nothing)
+            f.fee += np.where(a.ljmp, self.spec.ljmp.fee * revenue, 0.0)
+            np.add.at(f.fund_in, a.cluster, f.fee)
+            self.ljmp_fund += np.bincount(a.cluster, f.fee, len(self.cluster_names))
+        f.materials += produced * self.art_price * self.art_material_share
         f.com_in += com_in
         f.com_out += com_out
         a.sales_by_tier = by_tier
@@ -457,14 +471,15 @@ class OVOPModel(mesa.Model):
         a, b, f = self.artisans, self.b, self.flows
         act = a.active
         f.wages += np.where(act, a.workers * b.wage, 0.0)
-        profit = (f.revenue - f.fee - f.materials - f.wages - f.interest + f.com_in - f.com_out)
+        trading = f.revenue - f.fee - f.materials - f.wages  # shared by profit and cash (same sums)
+        profit = trading - f.interest + f.com_in - f.com_out
         # the household takes the profit up to its subsistence needs and a share of
         # the rest; in a loss month it takes nothing and the business's cash absorbs
         # the loss (farm income carries the household: rice, corn, cassava)
         pos = np.maximum(profit, 0.0)
         draw = np.where(act, np.minimum(pos, b.subsistence) + b.draw_share * np.maximum(pos - b.subsistence, 0.0), 0.0)
         # grants, loans, repayments and equipment were booked to cash when they happened
-        operating = f.revenue - f.fee - f.materials - f.wages + f.com_in - f.com_out
+        operating = trading + f.com_in - f.com_out
         # informal debts (negative cash) are repaid before the household takes its share,
         # so a profitable business climbs out of the red and only loss-making ones close
         # (assumption, ODD; without it a business earning less than subsistence never
@@ -487,9 +502,10 @@ class OVOPModel(mesa.Model):
         nxt = np.minimum(a.tier + 1, 2)
         price = self.equipment_cost[nxt]
         buy = act & (a.tier < 2) & (self._unmet_last > 0.2 * self._cap) & (a.cash >= b.invest_buffer * price)
-        a.cash[buy] -= price[buy]
-        f.invest[buy] += price[buy]
-        a.tier[buy] += 1
+        if buy.any():
+            a.cash[buy] -= price[buy]
+            f.invest[buy] += price[buy]
+            a.tier[buy] += 1
 
         # a business with negative cash for months_to_close months in a row closes
         a.neg_months[:] = np.where(act & (a.cash < 0), a.neg_months + 1, 0)
@@ -519,10 +535,12 @@ class OVOPModel(mesa.Model):
 
     def _learn(self) -> None:
         a, b = self.artisans, self.b
-        use = np.where(a.active, np.clip(self._plan / np.maximum(self._cap, 1e-9), 0, 1), 0.0)
+        use = np.where(a.active, _clip01(self._plan / np.maximum(self._cap, 1e-9)), 0.0)
         a.skill += b.practice_learning * use * (1 + a.mentored) * (1 - a.skill)
+        # practices not refreshed by a mentor fade (decay 0 for the mentored)
+        decay = np.where(a.mentored, 0.0, b.skill_decay)
         for x in (a.gmp, a.design, a.digital, a.books):
-            x -= np.where(a.mentored, 0.0, b.skill_decay * x)
+            x -= decay * x
         a.exposure *= 1 - b.exposure_decay
         a.reputation *= 1 - b.reputation_decay
         self._update_quality_and_reach()
@@ -564,3 +582,8 @@ def _cumsum_within(groups: np.ndarray, values: np.ndarray) -> np.ndarray:
     start = np.r_[True, groups[1:] != groups[:-1]]
     first = np.maximum.accumulate(np.where(start, np.arange(n), 0))
     return cs - cs[first] + values[first]
+
+
+def _clip01(x: np.ndarray) -> np.ndarray:
+    """``np.clip(x, 0, 1)`` (same values) without its call overhead, which dominates on small arrays."""
+    return np.minimum(np.maximum(x, 0.0), 1.0)

@@ -31,8 +31,6 @@ from __future__ import annotations
 
 import networkx as nx
 import numpy as np
-import scipy.sparse as sp
-from scipy.sparse.csgraph import connected_components
 
 
 class SocialNetwork:
@@ -77,6 +75,7 @@ class SocialNetwork:
         # them: does the norm decide which ties end? (P4)
         self.dissolved_one_sided = 0
         self.dissolved_reciprocity = 0.0
+        self._structure = None  # (partnership edges, partner_structure()) last computed
 
     # -- construction ---------------------------------------------------------------
     @classmethod
@@ -96,7 +95,7 @@ class SocialNetwork:
         us, vs = [], []
         for d in range(1, within_degree // 2 + 1):
             ok = size > d
-            i = np.flatnonzero(ok)
+            i = ok.nonzero()[0]
             j = first[i] + (pos[i] + d) % size[i]
             flip = rng.random(len(i)) < rewire
             j[flip] = first[i[flip]] + rng.integers(0, size[i[flip]])
@@ -186,55 +185,63 @@ class SocialNetwork:
         n = self.n
         u, v = self.u[:m], self.v[:m]
         p = self.partner[:m] & active[u] & active[v]
-        e = np.flatnonzero(p)
-        pu, pv = u[e], v[e]
-        deg = np.bincount(pu, minlength=n) + np.bincount(pv, minlength=n)
-        degf = np.maximum(deg, 1)
-        same = product[pu] == product[pv]
-        # orders passed u->v and v->u, split evenly over each side's partners;
-        # an artisan passes orders only when it honours the norm this month
-        give_u = rng.random(len(e)) < reciprocity[pu]
-        give_v = rng.random(len(e)) < reciprocity[pv]
-        q_uv = np.where(same & give_u, np.minimum(unmet[pu] / degf[pu], spare[pv] / degf[pv]), 0.0)
-        q_vu = np.where(same & give_v, np.minimum(unmet[pv] / degf[pv], spare[pu] / degf[pu]), 0.0)
-        val_uv = q_uv * unit_value[pv]
-        val_vu = q_vu * unit_value[pu]
-        # the receiver pays back a commission (half the margin) if it honours the norm
-        pay_v = rng.random(len(e)) < reciprocity[pv]
-        pay_u = rng.random(len(e)) < reciprocity[pu]
-        c_uv = np.where(pay_v, commission * margin[pv] * val_uv, 0.0)  # v pays u
-        c_vu = np.where(pay_u, commission * margin[pu] * val_vu, 0.0)  # u pays v
-        gain_u = c_uv + margin[pu] * val_vu - c_vu
-        gain_v = c_vu + margin[pv] * val_uv - c_uv
+        e = p.nonzero()[0]
+        # both ends of every active partnership: row 0 the u side, row 1 the v side,
+        # so that each per-artisan quantity is gathered for both sides in one go
+        # (``x[::-1]`` is then "the other side")
+        ends = np.array((u[e], v[e]))
+        pu, pv = ends[0], ends[1]
+        deg = np.bincount(ends.ravel(), minlength=n)
+        degf = np.maximum(deg, 1)[ends]
+        prod = product[ends]
+        same = prod[0] == prod[1]
+        rec = reciprocity[ends]
+        # four draws per partnership, in this order: u gives, v gives, v pays, u pays
+        draw = rng.random((4, len(e)))
+        # orders passed u->v (row 0) and v->u (row 1), split evenly over each side's
+        # partners; an artisan passes orders only when it honours the norm this month
+        give = draw[:2] < rec
+        q = np.where(same & give, np.minimum(unmet[ends] / degf, (spare[ends] / degf)[::-1]), 0.0)
+        val = q * unit_value[ends][::-1]
+        # the receiver pays back a commission (half the margin) if it honours the norm:
+        # row 0 v pays u, row 1 u pays v
+        pay = draw[2:] < rec[::-1]
+        mar = margin[ends]
+        c = np.where(pay, commission * mar[::-1] * val, 0.0)
+        gain = c + mar * val[::-1] - c[::-1]
         # shared production stages: partners of the same product in villages with
         # different stages both gain, unless one shirks this month
-        stage_pair = same & (stage[pu] != stage[pv])
-        shirk = stage_pair & ~(give_u & give_v)
-        traded = (val_uv + val_vu > 0) | stage_pair
-        bal = self.balance[e] * memory + (gain_v - gain_u)
-        vol = self.volume[e] * memory + gain_u + gain_v
+        st = stage[ends]
+        stage_pair = same & (st[0] != st[1])
+        shirk = stage_pair & ~(give[0] & give[1])
+        traded = (val[0] + val[1] > 0) | stage_pair
+        bal = self.balance[e] * memory + (gain[1] - gain[0])
+        vol = self.volume[e] * memory + gain[0] + gain[1]
         one_sided = traded & ((np.abs(bal) > one_sided_ratio * np.maximum(vol, 1e-9)) & (vol > 0) | shirk)
         t = self.trust[e]
         t = np.where(one_sided, t - trust_loss * t,
                      np.where(traded, t + trust_gain * (1 - t), t - trust_neglect * (t - trust_floor)))
-        self.trust[e] = np.clip(t, 0.0, 1.0)
+        self.trust[e] = np.minimum(np.maximum(t, 0.0), 1.0)
         self.balance[e] = bal
         self.volume[e] = vol
         streak = np.where(one_sided, self.one_sided[e] + 1, 0)
         self.one_sided[e] = streak
         gone = e[streak >= dissolve_after]
-        self.dissolved_one_sided += len(gone)
-        self.dissolved_reciprocity += float(np.minimum(reciprocity[u[gone]], reciprocity[v[gone]]).sum())
-        self._dissolve(gone)
+        if len(gone):
+            self.dissolved_one_sided += len(gone)
+            self.dissolved_reciprocity += float(np.minimum(reciprocity[u[gone]], reciprocity[v[gone]]).sum())
+            self._dissolve(gone)
 
-        received = np.bincount(pv, q_uv, n) + np.bincount(pu, q_vu, n)
-        com_in = np.bincount(pu, c_uv, n) + np.bincount(pv, c_vu, n)
-        com_out = np.bincount(pv, c_uv, n) + np.bincount(pu, c_vu, n)
-        ok_stage = stage_pair & ~shirk
-        stage_partners = np.bincount(pu[ok_stage], minlength=n) + np.bincount(pv[ok_stage], minlength=n)
+        received = np.bincount(pv, q[0], n) + np.bincount(pu, q[1], n)
+        com_in = np.bincount(pu, c[0], n) + np.bincount(pv, c[1], n)
+        com_out = np.bincount(pv, c[0], n) + np.bincount(pu, c[1], n)
+        ok_stage = ends[:, stage_pair & ~shirk]
+        stage_partners = np.bincount(ok_stage.ravel(), minlength=n)
         return received, com_in, com_out, stage_partners
 
     def _dissolve(self, edges: np.ndarray) -> None:
+        if len(edges) == 0:
+            return
         self.partner[edges] = False
         self.since[edges] = -1
         self.one_sided[edges] = 0
@@ -245,7 +252,7 @@ class SocialNetwork:
     def drop_inactive(self, active: np.ndarray) -> None:
         """Partnerships of businesses that closed end."""
         m = self.m
-        e = np.flatnonzero(self.partner[:m] & ~(active[self.u[:m]] & active[self.v[:m]]))
+        e = (self.partner[:m] & ~(active[self.u[:m]] & active[self.v[:m]])).nonzero()[0]
         self._dissolve(e)
 
     def form(self, rng: np.random.Generator, *, complementarity: np.ndarray, active: np.ndarray,
@@ -255,7 +262,8 @@ class SocialNetwork:
         u, v = self.u[:m], self.v[:m]
         cand = ~self.partner[:m] & active[u] & active[v]
         t = self.trust[:m]
-        prob = rate * np.clip((t - trust_min) / max(1e-9, 1 - trust_min), 0, 1) * complementarity
+        # np.clip(x, 0, 1) as min(max(x, 0), 1): same values, a fraction of the call overhead
+        prob = rate * np.minimum(np.maximum((t - trust_min) / max(1e-9, 1 - trust_min), 0.0), 1.0) * complementarity
         new = cand & (rng.random(m) < prob)
         self.partner[:m][new] = True
         self.since[:m][new] = month
@@ -266,7 +274,7 @@ class SocialNetwork:
     def introduce(self, rng: np.random.Generator, rate: float, active: np.ndarray) -> int:
         """Partners introduce their partners (triadic closure): new ties, often between villages."""
         m = self.m
-        e = np.flatnonzero(self.partner[:m])
+        e = self.partner[:m].nonzero()[0]
         if len(e) == 0 or rate <= 0:
             return 0
         k = rng.binomial(len(e), rate)
@@ -277,9 +285,10 @@ class SocialNetwork:
         a = np.where(flip, self.u[pick], self.v[pick])   # the one introduced
         b = np.where(flip, self.v[pick], self.u[pick])   # the introducer
         # a random partner of b, via a CSR of the partnership graph
-        src = np.r_[self.u[e], self.v[e]]
-        dst = np.r_[self.v[e], self.u[e]]
-        tr = np.r_[self.trust[e], self.trust[e]]
+        pu, pv, pt = self.u[e], self.v[e], self.trust[e]
+        src = np.concatenate((pu, pv))
+        dst = np.concatenate((pv, pu))
+        tr = np.concatenate((pt, pt))
         order = np.argsort(src, kind="stable")
         src, dst, tr = src[order], dst[order], tr[order]
         ptr = np.searchsorted(src, np.arange(self.n + 1))
@@ -317,27 +326,21 @@ class SocialNetwork:
         return float((month - s).mean()) if len(s) else 0.0
 
     def mean_trust(self) -> float:
-        return float(self.trust[: self.m].mean()) if self.m else 0.0
+        return float(np.add.reduce(self.trust[: self.m])) / self.m if self.m else 0.0
 
-    def partner_structure(self, active: np.ndarray) -> tuple[float, int]:
+    def partner_structure(self, active: np.ndarray | None = None) -> tuple[float, int]:
         """Transitivity of the partnership graph and number of its components
-        among active artisans with at least one partner."""
-        m = self.m
-        p = self.partner[:m]
-        u, v = self.u[:m][p], self.v[:m][p]
-        if len(u) == 0:
-            return 0.0, 0
-        nodes = np.unique(np.r_[u, v])
-        idx = np.searchsorted(nodes, np.r_[u, v])
-        k = len(nodes)
-        half = len(u)
-        A = sp.csr_matrix((np.ones(2 * half), (idx, np.r_[idx[half:], idx[:half]])), shape=(k, k))
-        deg = np.asarray(A.sum(axis=1)).ravel()
-        triples = float((deg * (deg - 1)).sum())
-        tri = float(A.multiply(A @ A).sum())  # 6 x triangles
-        trans = tri / triples if triples > 0 else 0.0
-        ncomp, _ = connected_components(A, directed=False)
-        return trans, int(ncomp)
+        among artisans with at least one partner (partnerships of closed
+        businesses have already ended, so ``active`` is not needed).
+
+        Recomputed only when the set of partnerships changed since the last call."""
+        e = self.partner[: self.m].nonzero()[0]
+        cached = self._structure
+        if cached is not None and np.array_equal(cached[0], e):
+            return cached[1]
+        out = _transitivity(self.u[e], self.v[e], self.n), _components(self.u[e], self.v[e], self.n)
+        self._structure = (e, out)
+        return out
 
     def to_networkx(self, **node_attrs: np.ndarray) -> nx.Graph:
         """The network as a networkx Graph, edge attributes ``trust``, ``balance``,
@@ -352,3 +355,67 @@ class SocialNetwork:
             for a, b, t, bl, p, bw in zip(self.u[:m], self.v[:m], self.trust[:m], self.balance[:m],
                                           self.partner[:m], self.between[:m], strict=True))
         return g
+
+
+def _transitivity(u: np.ndarray, v: np.ndarray, n: int) -> float:
+    """Transitivity (3 x triangles / connected triples) of the simple graph with
+    edges ``u < v``, by checking which wedges (pairs of edges at a node) close.
+
+    Integer counts throughout, so the result does not depend on how they are
+    summed: 6 x triangles = 2 x closed wedges, sum deg(deg-1) = 2 x wedges."""
+    if len(u) == 0:
+        return 0.0
+    src = np.concatenate((u, v))
+    dst = np.concatenate((v, u))
+    order = np.argsort(src, kind="stable")
+    src, dst = src[order], dst[order]
+    row_end = np.searchsorted(src, src, side="right")
+    later = row_end - np.arange(len(src)) - 1      # half-edges after h in h's row
+    total = int(later.sum())
+    if total == 0:
+        return 0.0
+    first = np.repeat(np.arange(len(src)), later)
+    start = np.cumsum(later) - later
+    second = first + 1 + (np.arange(total) - np.repeat(start, later))
+    a, b = dst[first], dst[second]
+    q = np.minimum(a, b) * n + np.maximum(a, b)
+    keys = np.sort(u * n + v)
+    pos = np.minimum(np.searchsorted(keys, q), len(keys) - 1)
+    closed = int(np.count_nonzero(keys[pos] == q))
+    return float(2 * closed) / float(2 * total)
+
+
+def _components(u: np.ndarray, v: np.ndarray, n: int) -> int:
+    """Connected components of the graph with edges ``u``-``v``, counting only
+    nodes that have an edge. Union-find: a plain loop for the few partnerships
+    of a village economy (a loop beats array calls there), otherwise
+    vectorised, hooking to the smaller root with pointer jumping."""
+    if len(u) == 0:
+        return 0
+    nodes = np.unique(np.concatenate((u, v)))
+    if len(u) <= 256:
+        parent = dict.fromkeys(nodes.tolist())
+        for x in parent:
+            parent[x] = x
+        merged = 0
+        for a, b in zip(u.tolist(), v.tolist(), strict=True):
+            while parent[a] != a:
+                parent[a] = a = parent[parent[a]]
+            while parent[b] != b:
+                parent[b] = b = parent[parent[b]]
+            if a != b:
+                parent[max(a, b)] = min(a, b)
+                merged += 1
+        return len(nodes) - merged
+    parent = np.arange(n)
+    while True:
+        pu, pv = parent[u], parent[v]
+        if not (pu != pv).any():
+            break
+        np.minimum.at(parent, np.maximum(pu, pv), np.minimum(pu, pv))
+        while True:
+            up = parent[parent]
+            if not (up != parent).any():
+                break
+            parent = up
+    return int(np.count_nonzero(parent[nodes] == nodes))

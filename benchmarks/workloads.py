@@ -1,0 +1,113 @@
+"""What the benchmarks run: the scaled OVOP world, Mesa's BoltzmannWealth, the
+1,000-run design and a Mesa-``batch_run`` wrapper around the OVOP model.
+
+Everything here is importable by worker processes (``spawn`` re-imports it), so
+it holds no state that is not rebuilt the same way on import.
+"""
+
+from __future__ import annotations
+
+import math
+from functools import lru_cache
+
+import mesa
+import numpy as np
+
+from ovopsim.config import Scenario, load_scenario
+from ovopsim.model import OVOPModel
+from ovopsim.outcomes import OUTCOMES, scenario_for, simulate, summarise
+
+DEFAULT = "rasau_jaya"
+MONTHS = 120
+
+# the throughput design: a Latin hypercube over two behavioural parameters of the
+# default scenario, 120 months (what a Sobol or sweep run of the default looks like)
+# (plain names: the runner's ``Design.run_params`` loses dotted column names, so the
+# model function below maps them to the scenario keys)
+DESIGN_BOUNDS = {"trust_gain": (0.02, 0.2), "partner_rate": (0.02, 0.2)}
+DESIGN_KEYS = {"trust_gain": "behaviour.trust_gain", "partner_rate": "behaviour.partner_rate"}
+
+
+# the ties benchmark varies network.within_degree; rasau_jaya's villages have 3 to 15
+# artisans, which caps the degree, so it uses the generated world of villages of 30
+EDGES_SCENARIO = "baseline"
+
+
+@lru_cache(maxsize=8)
+def scaled(artisans: int, within_degree: int | None = None, scenario: str = DEFAULT) -> Scenario:
+    """``scenario`` replicated to about ``artisans`` (whole copies)."""
+    base = load_scenario(scenario)
+    k = max(1, round(artisans / base.n_artisans))
+    over = {"world.scale": k}
+    if within_degree is not None:
+        over["network.within_degree"] = within_degree
+    return base.with_overrides(over)
+
+
+def build_ovop(artisans: int, seed: int = 1, within_degree: int | None = None,
+               months: int = MONTHS, scenario: str = DEFAULT) -> OVOPModel:
+    return OVOPModel(scaled(artisans, within_degree, scenario), rng=seed, months=months)
+
+
+def boltzmann_side(n: int) -> int:
+    """Grid side for ``n`` agents at the example's own density (100 agents on 10 x 10:
+    one agent per cell)."""
+    return max(1, round(math.sqrt(n)))
+
+
+def build_boltzmann(n: int, seed: int = 1):
+    from mesa.examples.basic.boltzmann_wealth_model.model import (
+        BoltzmannScenario,
+        BoltzmannWealth,
+    )
+
+    side = boltzmann_side(n)
+    return BoltzmannWealth(BoltzmannScenario(n=n, width=side, height=side, rng=seed))
+
+
+@lru_cache(maxsize=4)
+def design(n_runs: int):
+    from ovopsim.experiments import latin_hypercube
+
+    return latin_hypercube(DESIGN_BOUNDS, n_runs, seed=2024,
+                           fixed={"scenario": DEFAULT, "months": MONTHS})
+
+
+def design_params(params: dict) -> dict:
+    """A design row as ``ovopsim.outcomes`` parameters (scenario keys)."""
+    return {DESIGN_KEYS.get(k, k): v for k, v in params.items()}
+
+
+def simulate_design(params: dict, seed: int) -> dict[str, float]:
+    """The runner's model function: ``ovopsim.outcomes.simulate`` on a design row."""
+    return simulate(design_params(params), seed)
+
+
+class DesignModel(OVOPModel):
+    """Run ``run_id`` of the throughput design as a Mesa model, for ``mesa.batch_run``.
+
+    The same parameters and seed as the runner's run ``run_id``; the same scalar
+    outcomes, reported through a Mesa ``DataCollector`` at the last month."""
+
+    def __init__(self, run_id: int, n_runs: int = 1000, rng=None):
+        rid, seed, params = design(n_runs).run_params()[run_id]
+        assert rid == run_id
+        super().__init__(scenario_for(design_params(params)), rng=seed, months=int(params["months"]))
+        self.outcomes: dict[str, float] = {}
+        self.datacollector = mesa.DataCollector(
+            model_reporters={name: _reporter(name) for name in OUTCOMES})
+
+    def step(self) -> None:
+        super().step()
+        if not self.running:
+            self.outcomes = summarise(self.monthly())
+            self.datacollector.collect(self)
+
+
+def _reporter(name: str):
+    return lambda model: model.outcomes[name]
+
+
+def fit_exponent(x, y) -> float:
+    """Slope of log(y) on log(x) (least squares)."""
+    return float(np.polyfit(np.log(np.asarray(x, float)), np.log(np.asarray(y, float)), 1)[0])
