@@ -183,3 +183,91 @@ def test_app_command_line_defaults_and_a_wrong_scenario():
     assert (args.host, args.port, args.scenario) == ("127.0.0.1", 8765, None)
     args = parser.parse_args(["app", "--host", "0.0.0.0", "--port", "9000", "--scenario", "nope"])
     assert cli.handle(args) == 2  # a usage error, before any server starts
+
+
+# -- the page, rendered without a browser -----------------------------------------------------
+def test_step_and_reset_as_mesa_does():
+    import solara
+
+    from ovopsim.app import page
+
+    settings = controls.defaults("baseline")
+    model = solara.reactive(TeachingModel("3", settings))
+    page.advance(model)
+    page.advance(model, 2)
+    assert model.value.steps == 3
+    settings["training.on"] = True
+    page.rebuild(model, {"seed": "8"}, settings)
+    assert (model.value.steps, model.value.seed_used, model.value.settings["training.on"]) == (0, 8, True)
+    model.value.running = False  # an ended run does not move
+    page.advance(model, 5)
+    assert model.value.steps == 0
+
+
+def _texts(widget) -> list[str]:
+    """Every string a rendered widget tree shows (children, labels, input values)."""
+    out, todo = [], [widget]
+    while todo:
+        w = todo.pop()
+        for name in ("label", "description", "v_model", "value", "template"):  # template: Markdown
+            if isinstance(getattr(w, name, None), str):
+                out.append(getattr(w, name))
+        for c in getattr(w, "children", None) or []:
+            (out if isinstance(c, str) else todo).append(c)
+        todo += [slot["children"] for slot in getattr(w, "v_slots", None) or []]
+    return out
+
+
+def test_the_page_steps_resets_and_speaks_both_languages():
+    import re
+
+    import ipyvuetify as v
+    import solara
+
+    from ovopsim.app import page
+
+    box, rc = solara.render(solara.AppLayout(children=[page.Page()]), handle_error=False)
+    try:
+        def month() -> int:
+            (m,) = [s for s in _texts(box) if s.startswith("Month: ") or s.startswith("Bulan: ")]
+            return int(m.split(": ")[1])
+
+        def press(label):
+            rc.find(v.Btn, children=[label]).widget.click()
+
+        press("Step")
+        press("Step")
+        assert month() == 2
+        rc.find(v.TextField, label=i18n.t("seed")).widget.v_model = "11"
+        rc.find(v.TextField, label=i18n.t("seed")).widget.fire_event("keyup.enter", {})
+        press("Reset")
+        assert month() == 0
+        assert "This run's random seed: 11" in " ".join(_texts(box)).replace("**", "")
+
+        # ▶ plays month after month on a thread until ❚❚
+        press("▶")
+        end = time.monotonic() + 30
+        while month() < 2 and time.monotonic() < end:
+            time.sleep(0.05)
+        press("❚❚")
+        assert month() >= 2
+        time.sleep(0.5)
+        paused = month()
+        time.sleep(0.5)
+        assert month() == paused
+        press("Reset")
+
+        keys = ("controls", "play_interval", "render_interval", "parameters", "information", "reset", "step",
+                "seed")
+        shown = " ".join(_texts(box))
+        assert all(i18n.t(key, "en") in shown for key in keys)
+        # Mesa's own English labels are nowhere once the page speaks Indonesian
+        english = ("Controls", "Play Interval", "Model Parameters", "Information", "Reset", "Step")
+        page.LANG.set("id")
+        shown = " ".join(_texts(box))
+        assert not [w for w in english if re.search(rf"\b{w}\b", shown)]
+        assert all(i18n.t(key, "id") in shown for key in keys)
+        press("Langkah")
+        assert month() == 1
+    finally:
+        page.LANG.set("en")

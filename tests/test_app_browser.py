@@ -2,10 +2,12 @@
 
 Needs a Chromium (``/usr/bin/chromium``, or ``OVOPSIM_CHROMIUM``); without one the
 test is skipped, except in CI (``CI`` set), where it must run. Set
-``OVOPSIM_APP_SCREENSHOT=docs/img/app.png`` to also save the README screenshot.
+``OVOPSIM_APP_SCREENSHOT=docs/img/app.png`` to also save the README screenshot
+(and ``docs/img/app_id.png``, the same page in Bahasa Indonesia).
 """
 
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -103,13 +105,24 @@ def _number(pg, key: str) -> float:
     return float(text.replace(",", "").replace("%", "").split("/")[0])
 
 
-def _step_to(pg, month: int) -> None:
+def _step_to(pg, month: int, button: str = "Step") -> None:
     from playwright.sync_api import expect
 
     while _number(pg, "month") < month:
         before = _number(pg, "month")
-        pg.get_by_role("button", name="Step").click()
+        pg.get_by_role("button", name=button, exact=True).click()
         expect(pg.locator("#ovop-monitor-month")).to_have_text(str(int(before) + 1))
+
+
+def _reset_with_seed(pg, seed: int, box: str = "Random seed (any whole number)", button: str = "Reset") -> None:
+    from playwright.sync_api import expect
+
+    seed_box = pg.get_by_label(box)
+    seed_box.fill(str(seed))
+    seed_box.press("Enter")
+    pg.get_by_role("button", name=button, exact=True).click()
+    expect(pg.locator("#ovop-monitor-month")).to_have_text("0")
+    expect(pg.locator("#ovop-seed-used")).to_contain_text(f": {seed}")
 
 
 def test_the_app_runs_in_a_browser(page, tmp_path):
@@ -130,29 +143,46 @@ def test_the_app_runs_in_a_browser(page, tmp_path):
 
     # switch capital grants on, type a seed, Reset, one month again
     pg.get_by_label("Capital (grants or soft loans)").check()
-    seed_box = pg.get_by_label("Random seed (any whole number)")
-    seed_box.fill("7")
-    seed_box.press("Enter")
-    pg.get_by_role("button", name="Reset").click()
-    expect(pg.locator("#ovop-monitor-month")).to_have_text("0")
-    expect(pg.locator("#ovop-seed-used")).to_contain_text(": 7")
+    _reset_with_seed(pg, 7)
     _step_to(pg, 2)
     spent_with = _number(pg, "budget_spent_total")
     assert spent_with > spent_without  # the grants were paid
     assert pg.locator("#ovop-plots img").get_attribute("src") != plot_before
 
-    # Bahasa Indonesia
+    # Bahasa Indonesia: every word on the page, Mesa's run controls included
     pg.get_by_role("button", name="Bahasa Indonesia").click()
     expect(pg.get_by_text("Siapa bekerja sama dengan siapa")).to_be_visible()
     expect(pg.get_by_text("Kemitraan antardesa").first).to_be_visible()
     expect(pg.get_by_text("Yang perlu diperhatikan")).to_be_visible()
     expect(pg.locator("#ovop-monitor-month")).to_have_text("2")  # the run goes on
+    for indonesian in ("Jalankan model", "Jeda antarbulan saat diputar", "Parameter model", "Informasi"):
+        expect(pg.get_by_text(indonesian).first).to_be_visible()
+    for button in ("Atur ulang", "Langkah"):
+        expect(pg.get_by_role("button", name=button, exact=True)).to_be_visible()
+    shown = pg.locator("body").inner_text()
+    english = [w for w in ("Controls", "Play Interval", "Model Parameters", "Information", "Reset", "Step")
+               if re.search(rf"\b{w}\b", shown)]
+    assert not english, english
+    assert "runs on Solara" not in shown  # Solara's own English footer is hidden
+    expect(pg).to_have_title("ovopsim: Satu Desa Satu Produk")
+
+    # and it still steps, takes a seed and resets, in Indonesian
+    plot_before = pg.locator("#ovop-plots img").get_attribute("src")
+    _step_to(pg, 3, "Langkah")
+    assert pg.locator("#ovop-plots img").get_attribute("src") != plot_before
+    _reset_with_seed(pg, 5, "Benih acak (bilangan bulat apa saja)", "Atur ulang")
+    _step_to(pg, 1, "Langkah")
 
     shot = tmp_path / "app.png"
     pg.screenshot(path=str(shot), full_page=True)
     assert shot.stat().st_size > 10_000
     if os.environ.get("OVOPSIM_APP_SCREENSHOT"):
+        # the README's picture, in English, and the same run in Indonesian next to it
+        english_shot = Path(os.environ["OVOPSIM_APP_SCREENSHOT"])
         pg.get_by_role("button", name="English").click()
         expect(pg.get_by_text("Who works with whom")).to_be_visible()
         _step_to(pg, 24)
-        pg.screenshot(path=os.environ["OVOPSIM_APP_SCREENSHOT"])
+        pg.screenshot(path=str(english_shot))
+        pg.get_by_role("button", name="Bahasa Indonesia").click()
+        expect(pg.get_by_text("Siapa bekerja sama dengan siapa")).to_be_visible()
+        pg.screenshot(path=str(english_shot.with_name(f"{english_shot.stem}_id{english_shot.suffix}")))

@@ -47,6 +47,8 @@ def handle(args: argparse.Namespace) -> int:
             print(f"ovopsim app: --scenario: expected one of {', '.join(names)}, got {args.scenario!r}")
             return EXIT_USAGE
         os.environ[SCENARIO_ENV] = args.scenario
+    # Solara's English "This website runs on Solara" footer cannot follow the language switch
+    os.environ.setdefault("SOLARA_THEME_SHOW_BANNER", "false")
     from . import assets
 
     left = assets.ensure()  # before Solara reads its settings (the cache folder may change)

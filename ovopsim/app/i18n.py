@@ -19,14 +19,23 @@ TEXT: dict[str, tuple[str, str]] = {
     "scenario": ("Scenario", "Skenario"),
     "seed": ("Random seed (any whole number)", "Benih acak (bilangan bulat apa saja)"),
     "apply_hint": ("Changes take effect when you press Reset.",
-                   "Perubahan berlaku setelah Anda menekan Reset (atur ulang)."),
-    "controls": ("Run the model", "Jalankan model"),
+                   "Perubahan berlaku setelah Anda menekan Atur ulang."),
     "setup": ("Set up the world", "Siapkan dunia"),
     "how_to": (
         "Pick a scenario, switch programmes on or off, then press **Reset**. "
         "**Step** advances one month; **▶** plays month after month.",
-        "Pilih skenario, nyalakan atau matikan program, lalu tekan **Reset** (atur ulang). "
-        "**Step** (langkah) memajukan satu bulan; **▶** memutar bulan demi bulan."),
+        "Pilih skenario, nyalakan atau matikan program, lalu tekan **Atur ulang**. "
+        "**Langkah** memajukan satu bulan; **▶** memutar bulan demi bulan."),
+    # run controls (Mesa's sidebar, translated)
+    "controls": ("Run the model", "Jalankan model"),
+    "play_interval": ("Pause between months when playing (ms)", "Jeda antarbulan saat diputar (milidetik)"),
+    "render_interval": ("Months per redraw when playing", "Bulan per gambar ulang saat diputar"),
+    "reset": ("Reset", "Atur ulang"),
+    "step": ("Step", "Langkah"),
+    "parameters": ("Model parameters", "Parameter model"),
+    "information": ("Information", "Informasi"),
+    "finished": ("The run has reached its last month.", "Simulasi sudah sampai bulan terakhir."),
+    "error": ("The model stopped with an error", "Model berhenti karena galat"),
     # groups
     "group_programmes": ("Programmes the government pays for", "Program yang dibiayai pemerintah"),
     "group_shocks": ("Things that happen to the programme", "Kejadian yang menimpa program"),
@@ -91,7 +100,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "national": ("other provinces", "provinsi lain"),
     "export": ("export", "ekspor"),
     "plot_budget": ("Programme money spent (million Rp)", "Dana program terpakai (juta Rp)"),
-    "no_data": ("Press Step to run the first month.", "Tekan Step untuk menjalankan bulan pertama."),
+    "no_data": ("Press Step to run the first month.", "Tekan Langkah untuk menjalankan bulan pertama."),
     # network
     "network_title": ("Who works with whom", "Siapa bekerja sama dengan siapa"),
     "legend_tie": ("tie (darker = more trust)", "hubungan (lebih gelap = lebih percaya)"),

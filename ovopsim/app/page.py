@@ -1,23 +1,30 @@
-"""The teaching page: Mesa's SolaraViz around the OVOP model.
+"""The teaching page: Mesa's SolaraViz layout around the OVOP model, in two languages.
 
 Run it with ``ovopsim app`` (or ``python -m ovopsim.app``, or
-``solara run ovopsim.app.page``). Like Mesa's example apps, the page is a
-``SolaraViz`` with the model, its components and the model parameters; Mesa
-provides Step, Play/Pause and Reset and re-creates the model on Reset. Around
-it the page adds a language switch and the grouped scenario controls (Mesa's
-own parameter list is flat and single-language). Those controls write into a
-settings dict that the model reads when Reset builds it
-(:class:`LiveSettings`), exactly as Mesa's own parameters do.
+``solara run ovopsim.app.page``). The page is laid out as Mesa's
+``SolaraViz`` lays out a model (an app bar with the title and the theme
+toggle; a sidebar with the run controls, the model parameters and
+information; the model's views in the main area) and uses Mesa's pieces
+that carry no text: :func:`~mesa.visualization.solara_viz.ModelCreator`
+for the seed box and Mesa's ``update_counter``/``force_update``, which tell
+every view that the model moved. Mesa's own ``SolaraViz`` and
+``ModelController`` cannot be used as they are because their titles, sliders
+and buttons ("Controls", "Play Interval (ms)", "Reset", "Step" ...) are fixed
+English strings; here every one of them follows the language switch. Around
+that the page adds the grouped scenario controls (Mesa's parameter list is
+flat), read when Reset builds the model.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
-from typing import Any
+import threading
+import time
+import traceback
 
 import solara
-from mesa.visualization import SolaraViz
-from mesa.visualization.utils import update_counter
+import solara.lab
+from mesa.visualization.solara_viz import ModelCreator
+from mesa.visualization.utils import force_update, update_counter
 
 from ..config import load_scenario
 from . import controls
@@ -27,26 +34,86 @@ from .views import Explanation, Monitors, NetworkView, Plots, Slider
 
 # the language of the page; a solara.reactive is per browser session
 LANG = solara.reactive("en")
+PLAY_INTERVAL = 150  # ms between months when playing
 
 
-class LiveSettings(Mapping):
-    """The controls' current values, read when Mesa's Reset builds the model.
+def advance(model: solara.Reactive, months: int = 1) -> None:
+    """Run ``months`` months of the current model (fewer if it ends), then redraw.
 
-    SolaraViz copies fixed model parameters once, when the page opens; this
-    mapping reads through to the page's reactive settings instead, so Reset
-    always sees what the controls show now."""
+    What Mesa's ``ModelController`` does on Step: ``model.value.step()``, then
+    ``force_update()`` so that every view reading ``update_counter`` redraws."""
+    m = model.value  # a Reset meanwhile must not receive the rest of these months
+    for _ in range(months):
+        if not m.running:
+            break
+        m.step()
+    force_update()
 
-    def __init__(self, reactive: solara.Reactive[dict]):
-        self._reactive = reactive
 
-    def __getitem__(self, key: str) -> Any:
-        return self._reactive.value[key]
+def rebuild(model: solara.Reactive, params: dict, settings: dict) -> None:
+    """A fresh model from the seed box (``params``) and the scenario controls.
 
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._reactive.value)
+    What Mesa's ``ModelController`` does on Reset: the model's class called
+    again with the page's current parameters."""
+    model.set(type(model.value)(**params, settings=dict(settings)))
+    force_update()
 
-    def __len__(self) -> int:
-        return len(self._reactive.value)
+
+@solara.component
+def Controller(model: solara.Reactive, params: solara.Reactive[dict], settings: solara.Reactive[dict],
+               playing: solara.Reactive[bool], interval: solara.Reactive[int],
+               months: solara.Reactive[int]):
+    """Reset, Play/Pause and Step, labelled in the page's language.
+
+    Mirrors Mesa's ``ModelController`` (``mesa.visualization.solara_viz``),
+    whose button labels are fixed English strings and so cannot be
+    translated: Step runs one month (:func:`advance`), Reset re-creates the
+    model from the current seed and settings (:func:`rebuild`), Play runs
+    ``months`` months every ``interval`` ms on a background thread until
+    paused or the run ends."""
+    lang = LANG.value
+    update_counter.get()  # Step/Play are disabled once the run has ended
+    error = solara.use_reactive(None)
+
+    def play(cancel: threading.Event):
+        try:
+            while playing.value and model.value.running and not cancel.is_set():
+                time.sleep(interval.value / 1000)
+                if playing.value and not cancel.is_set():
+                    advance(model, months.value)
+        except Exception as e:  # shown on the page, as Mesa does
+            error.set(f"{t('error', LANG.value)}: {e}")
+            traceback.print_exc()
+        if not cancel.is_set():  # the run ended (a pause, or Play again, cancels this thread)
+            playing.set(False)
+
+    # not intrusive: a pause waits for the month under way instead of breaking into it
+    solara.use_thread(play, dependencies=[playing.value], intrusive_cancel=False)
+
+    def reset():
+        playing.set(False)
+        error.set(None)
+        rebuild(model, params.value, settings.value)
+
+    running = model.value.running
+    with solara.Row(justify="space-between"):
+        solara.Button(t("reset", lang), color="primary", on_click=reset)
+        solara.Button("❚❚" if playing.value else "▶", color="primary", disabled=not running,
+                      on_click=lambda: playing.set(not playing.value))
+        solara.Button(t("step", lang), color="primary", disabled=playing.value or not running,
+                      on_click=lambda: advance(model))
+    if error.value:
+        solara.Error(error.value)
+
+
+@solara.component
+def Information(model: solara.Reactive):
+    """Mesa's "Information" card (its ``ShowSteps``), translated."""
+    update_counter.get()
+    lang = LANG.value
+    solara.Text(f"{t('month', lang)}: {model.value.steps}")
+    if not model.value.running:
+        solara.Text(t("finished", lang))
 
 
 @solara.component
@@ -71,7 +138,7 @@ def SetupCard(scenario: solara.Reactive[str], settings: solara.Reactive[dict], o
             settings.set({**settings.value, key: v})
         return set_value
 
-    with solara.Card(t("setup", lang), margin=0):
+    with solara.Card(t("setup", lang)):
         solara.Select(t("scenario", lang), values=controls.scenario_names(), value=scenario.value,
                       on_value=on_scenario)
         solara.Markdown(t("how_to", lang), style={"font-size": "13px"})
@@ -106,14 +173,6 @@ def SetupCard(scenario: solara.Reactive[str], settings: solara.Reactive[dict], o
 
 
 @solara.component
-def SidebarSetup(scenario, settings, on_scenario):
-    # one level deeper than SolaraViz's own sidebar cards, so it is listed after them
-    # (Solara orders sidebar content by depth): Step/Play/Reset stay on top
-    with solara.Sidebar():
-        SetupCard(scenario, settings, on_scenario)
-
-
-@solara.component
 def Views(model: solara.Reactive):
     """The main area: explanation, monitors, network and plots of the current model."""
     update_counter.get()  # Mesa bumps this after every step and reset
@@ -135,32 +194,40 @@ def Page():
     lang = LANG.value
     scenario = solara.use_reactive(DEFAULT_SCENARIO)
     settings = solara.use_reactive(controls.defaults(DEFAULT_SCENARIO))
-    live = solara.use_memo(lambda: LiveSettings(settings), [])
-    first = solara.use_memo(lambda: TeachingModel(settings=live), [])
+    first = solara.use_memo(lambda: TeachingModel(settings=settings.value), [])
     model = solara.use_reactive(first)
+    params = solara.use_reactive({})  # the seed box's value, kept by Mesa's ModelCreator
+    playing = solara.use_reactive(False)
+    interval = solara.use_reactive(PLAY_INTERVAL)
+    months = solara.use_reactive(1)
 
     def choose_scenario(name: str):
+        playing.set(False)
         fresh = controls.defaults(name)
         settings.set(fresh)
         model.set(TeachingModel(settings=fresh))
         scenario.set(name)
+        force_update()
 
     seed = load_scenario(scenario.value).scenario.seed
-    model_params = {
-        "seed": {"type": "InputText", "value": str(seed), "label": t("seed", lang)},
-        "settings": live,
-    }
+    model_params = {"seed": {"type": "InputText", "value": str(seed), "label": t("seed", lang)}}
     with solara.Column(gap="0px") as main:
+        solara.Title(t("title", lang))  # the browser tab
         with solara.AppBar():
+            solara.AppBarTitle(t("title", lang))
             LanguageSwitch()
-        # Mesa's page: title bar, Step / Play / Reset, the seed box, Reset re-creating the
-        # model. Its own component grid is not used: the views below lay themselves out
-        # (and Solara's draggable grid does not load under ipyvue 3). A new scenario
-        # re-mounts it so its seed box and controller start afresh.
-        SolaraViz(model, components=[], model_params=model_params, name=t("title", lang),
-                  play_interval=150).key(f"viz-{scenario.value}")
-        with solara.Div():
-            SidebarSetup(scenario, settings, choose_scenario)
+            solara.lab.ThemeToggle()
+        with solara.Sidebar(), solara.Column():
+            with solara.Card(t("controls", lang)):
+                Slider(t("play_interval", lang), interval.value, interval.set, 10, 1000, 10, integer=True)
+                Slider(t("render_interval", lang), months.value, months.set, 1, 12, 1, integer=True)
+                Controller(model, params, settings, playing, interval, months)
+            with solara.Card(t("parameters", lang)):
+                # a new scenario re-mounts it, so the box shows that scenario's seed
+                ModelCreator(model, model_params, model_parameters=params).key(f"seed-{scenario.value}")
+            with solara.Card(t("information", lang)):
+                Information(model)
+            SetupCard(scenario, settings, choose_scenario)
         Views(model)
     return main
 

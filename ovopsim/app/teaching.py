@@ -1,8 +1,8 @@
 """The model as the app builds it: a scenario, the page's settings and a seed.
 
-Mesa's SolaraViz re-creates the model on Reset by calling its class with the
-page's parameters, so the class takes plain keyword arguments. The settings
-are read at that moment from the page's controls (a live mapping, see
+On Reset the page re-creates the model as Mesa's SolaraViz does, by calling
+its class with the page's parameters (the seed box) and the current values of
+its scenario controls, so the class takes plain keyword arguments (see
 :mod:`ovopsim.app.page`).
 """
 
