@@ -267,7 +267,7 @@ class SocialNetwork:
         new = cand & (rng.random(m) < prob)
         self.partner[:m][new] = True
         self.since[:m][new] = month
-        k = int(new.sum())
+        k = int(np.count_nonzero(new))
         self.formed += k
         return k
 
@@ -305,8 +305,8 @@ class SocialNetwork:
         """Partnerships (within villages, between villages)."""
         m = self.m
         p = self.partner[:m]
-        b = int((p & self.between[:m]).sum())
-        return int(p.sum()) - b, b
+        b = int(np.count_nonzero(p & self.between[:m]))
+        return int(np.count_nonzero(p)) - b, b
 
     def partner_reciprocity(self, reciprocity: np.ndarray) -> tuple[float, float]:
         """Mean reciprocity trait of the weaker side of current partnerships, and of
@@ -314,7 +314,7 @@ class SocialNetwork:
         m = self.m
         p = self.partner[:m]
         weaker = np.minimum(reciprocity[self.u[:m][p]], reciprocity[self.v[:m][p]])
-        now = float(weaker.mean()) if len(weaker) else 0.0
+        now = float(np.add.reduce(weaker)) / len(weaker) if len(weaker) else 0.0
         gone = (self.dissolved_reciprocity / self.dissolved_one_sided
                 if self.dissolved_one_sided else 0.0)
         return now, gone
@@ -323,7 +323,8 @@ class SocialNetwork:
         """Mean months since current partnerships formed."""
         m = self.m
         s = self.since[:m][self.partner[:m]]
-        return float((month - s).mean()) if len(s) else 0.0
+        # ndarray.mean's sum and division without its Python overhead (same value)
+        return float(np.add.reduce(month - s, dtype=np.float64)) / len(s) if len(s) else 0.0
 
     def mean_trust(self) -> float:
         return float(np.add.reduce(self.trust[: self.m])) / self.m if self.m else 0.0
@@ -365,6 +366,8 @@ def _transitivity(u: np.ndarray, v: np.ndarray, n: int) -> float:
     summed: 6 x triangles = 2 x closed wedges, sum deg(deg-1) = 2 x wedges."""
     if len(u) == 0:
         return 0.0
+    if len(u) <= 256:
+        return _transitivity_small(u.tolist(), v.tolist())
     src = np.concatenate((u, v))
     dst = np.concatenate((v, u))
     order = np.argsort(src, kind="stable")
@@ -382,6 +385,21 @@ def _transitivity(u: np.ndarray, v: np.ndarray, n: int) -> float:
     keys = np.sort(u * n + v)
     pos = np.minimum(np.searchsorted(keys, q), len(keys) - 1)
     closed = int(np.count_nonzero(keys[pos] == q))
+    return float(2 * closed) / float(2 * total)
+
+
+def _transitivity_small(u: list[int], v: list[int]) -> float:
+    """:func:`_transitivity` with sets, for the few partnerships of a village economy
+    (a loop beats array calls there). The same integer counts, so the same value:
+    each closed wedge is one common neighbour of an edge's two ends."""
+    adj: dict[int, set[int]] = {}
+    for a, b in zip(u, v, strict=True):
+        adj.setdefault(a, set()).add(b)
+        adj.setdefault(b, set()).add(a)
+    total = sum(len(x) * (len(x) - 1) for x in adj.values()) // 2
+    if total == 0:
+        return 0.0
+    closed = sum(len(adj[a] & adj[b]) for a, b in zip(u, v, strict=True))
     return float(2 * closed) / float(2 * total)
 
 
