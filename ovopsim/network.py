@@ -138,8 +138,19 @@ class SocialNetwork:
         a, b = np.asarray(a, np.int64), np.asarray(b, np.int64)
         keep = a != b
         lo, hi = np.minimum(a[keep], b[keep]), np.maximum(a[keep], b[keep])
-        trust = np.broadcast_to(np.asarray(trust, float), a.shape)[keep]
-        keys, first = np.unique(lo * self.n + hi, return_index=True)
+        trust = np.asarray(trust, float)
+        if trust.shape != a.shape:
+            trust = np.broadcast_to(trust, a.shape)
+        trust = trust[keep]
+        # np.unique(..., return_index=True) without its Python overhead: a stable sort,
+        # so each key's first occurrence
+        key = lo * self.n + hi
+        order = np.argsort(key, kind="stable")
+        key = key[order]
+        head = np.empty(len(key), bool)
+        head[:1] = True
+        np.not_equal(key[1:], key[:-1], out=head[1:])
+        keys, first = key[head], order[head]
         new = np.fromiter((k not in self._keys for k in keys.tolist()), bool, len(keys))
         keys, first = keys[new], first[new]
         k = len(keys)
@@ -339,7 +350,11 @@ class SocialNetwork:
         cached = self._structure
         if cached is not None and np.array_equal(cached[0], e):
             return cached[1]
-        out = _transitivity(self.u[e], self.v[e], self.n), _components(self.u[e], self.v[e], self.n)
+        pu, pv = self.u[e], self.v[e]
+        if len(e) <= 256:
+            out = _structure_small(pu.tolist(), pv.tolist())
+        else:
+            out = _transitivity(pu, pv, self.n), _components(pu, pv, self.n)
         self._structure = (e, out)
         return out
 
@@ -367,7 +382,7 @@ def _transitivity(u: np.ndarray, v: np.ndarray, n: int) -> float:
     if len(u) == 0:
         return 0.0
     if len(u) <= 256:
-        return _transitivity_small(u.tolist(), v.tolist())
+        return _structure_small(u.tolist(), v.tolist())[0]
     src = np.concatenate((u, v))
     dst = np.concatenate((v, u))
     order = np.argsort(src, kind="stable")
@@ -388,19 +403,29 @@ def _transitivity(u: np.ndarray, v: np.ndarray, n: int) -> float:
     return float(2 * closed) / float(2 * total)
 
 
-def _transitivity_small(u: list[int], v: list[int]) -> float:
-    """:func:`_transitivity` with sets, for the few partnerships of a village economy
-    (a loop beats array calls there). The same integer counts, so the same value:
-    each closed wedge is one common neighbour of an edge's two ends."""
+def _structure_small(u: list[int], v: list[int]) -> tuple[float, int]:
+    """:func:`_transitivity` and :func:`_components` with sets, for the few
+    partnerships of a village economy (a loop beats array calls there). The same
+    integer counts, so the same values: each closed wedge is one common neighbour
+    of an edge's two ends; components by union-find over the edges."""
     adj: dict[int, set[int]] = {}
     for a, b in zip(u, v, strict=True):
         adj.setdefault(a, set()).add(b)
         adj.setdefault(b, set()).add(a)
     total = sum(len(x) * (len(x) - 1) for x in adj.values()) // 2
-    if total == 0:
-        return 0.0
-    closed = sum(len(adj[a] & adj[b]) for a, b in zip(u, v, strict=True))
-    return float(2 * closed) / float(2 * total)
+    closed = sum(len(adj[a] & adj[b]) for a, b in zip(u, v, strict=True)) if total else 0
+    trans = float(2 * closed) / float(2 * total) if total else 0.0
+    parent = {x: x for x in adj}
+    merged = 0
+    for a, b in zip(u, v, strict=True):
+        while parent[a] != a:
+            parent[a] = a = parent[parent[a]]
+        while parent[b] != b:
+            parent[b] = b = parent[parent[b]]
+        if a != b:
+            parent[max(a, b)] = min(a, b)
+            merged += 1
+    return trans, len(adj) - merged
 
 
 def _components(u: np.ndarray, v: np.ndarray, n: int) -> int:
@@ -410,21 +435,9 @@ def _components(u: np.ndarray, v: np.ndarray, n: int) -> int:
     vectorised, hooking to the smaller root with pointer jumping."""
     if len(u) == 0:
         return 0
-    nodes = np.unique(np.concatenate((u, v)))
     if len(u) <= 256:
-        parent = dict.fromkeys(nodes.tolist())
-        for x in parent:
-            parent[x] = x
-        merged = 0
-        for a, b in zip(u.tolist(), v.tolist(), strict=True):
-            while parent[a] != a:
-                parent[a] = a = parent[parent[a]]
-            while parent[b] != b:
-                parent[b] = b = parent[parent[b]]
-            if a != b:
-                parent[max(a, b)] = min(a, b)
-                merged += 1
-        return len(nodes) - merged
+        return _structure_small(u.tolist(), v.tolist())[1]
+    nodes = np.unique(np.concatenate((u, v)))
     parent = np.arange(n)
     while True:
         pu, pv = parent[u], parent[v]
