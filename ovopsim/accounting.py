@@ -57,8 +57,7 @@ class Flows:
         # one block, one row per flow (each named array is a row of it): one allocation
         # a month, and the check reads all the flows without stacking copies of them
         self._block = np.zeros((len(ARTISAN_FLOWS), self.n))
-        for name, row in zip(ARTISAN_FLOWS, self._block, strict=True):
-            setattr(self, name, row)
+        self.__dict__.update(zip(ARTISAN_FLOWS, self._block, strict=True))
         self.fund_in = np.zeros(self.n_clusters)
         self.fund_out = np.zeros(self.n_clusters)
         self.injection = np.zeros(self.n_clusters)

@@ -18,11 +18,11 @@ def gini(x: np.ndarray) -> float:
 
 def _gini_sorted(x: np.ndarray) -> float:
     n = len(x)
-    total = x.sum()
+    total = np.add.reduce(x)
     if n == 0 or total <= 0:
         return 0.0
-    cum = np.cumsum(x)
-    return float((n + 1 - 2 * (cum.sum() / total)) / n)
+    cum = np.add.accumulate(x)  # np.cumsum(x) without its wrapper
+    return float((n + 1 - 2 * (np.add.reduce(cum) / total)) / n)
 
 
 def _median_sorted(x: np.ndarray) -> float:

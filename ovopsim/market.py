@@ -114,7 +114,8 @@ class Market:
         cell, outer = self._cells(product, n_products)
         if size is not None:
             dem = dem.copy()
-            per_unit = np.divide(dem[:, 1:], self.capacity[:, None], out=np.zeros_like(dem[:, 1:]),
+            # np.zeros(shape) rather than np.zeros_like: the same zeros, a C call
+            per_unit = np.divide(dem[:, 1:], self.capacity[:, None], out=np.zeros((len(dem), 2)),
                                  where=self.capacity[:, None] > 0)
             opened = np.bincount(outer, np.where(reached[:, 1:], size[:, None], 0.0).ravel(),
                                  3 * n_products).reshape(n_products, 3)[:, 1:]
@@ -122,13 +123,13 @@ class Market:
         # attractiveness in each tier the artisan reaches, summed by (product, tier)
         w = np.where(reached, attract[:, None], 0.0)
         tot = np.bincount(cell.ravel(), w.ravel(), 3 * n_products)[cell]
-        share = np.divide(w, tot, out=np.zeros_like(w), where=tot > 0)
+        share = np.divide(w, tot, out=np.zeros(w.shape), where=tot > 0)
         return dem[product] * share
 
     @staticmethod
     def fill(orders: np.ndarray, supply: np.ndarray) -> np.ndarray:
         """(n, 3) units sold: the best-paying tier first (export, then national, then province)."""
-        sold = np.zeros_like(orders)
+        sold = np.empty(orders.shape)  # every tier is filled in below
         left = supply.copy()
         for t in (2, 1, 0):
             s = np.minimum(orders[:, t], left)
