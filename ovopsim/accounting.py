@@ -54,8 +54,10 @@ class Flows:
     gov_spent: float = 0.0                       # paid for programmes (incl. fund injections)
 
     def __post_init__(self):
-        for name in ARTISAN_FLOWS:
-            setattr(self, name, np.zeros(self.n))
+        # one block, one row per flow (each named array is a row of it): one allocation
+        # a month, and the check reads all the flows without stacking copies of them
+        self._block = np.zeros((len(ARTISAN_FLOWS), self.n))
+        self.__dict__.update(zip(ARTISAN_FLOWS, self._block, strict=True))
         self.fund_in = np.zeros(self.n_clusters)
         self.fund_out = np.zeros(self.n_clusters)
         self.injection = np.zeros(self.n_clusters)
@@ -64,10 +66,18 @@ class Flows:
         return (self.revenue - self.fee - self.materials - self.wages - self.interest - self.principal
                 + self.loan_in + self.grant - self.draw - self.invest + self.com_in - self.com_out)
 
+    def artisan_flows(self) -> np.ndarray:
+        """The per-artisan flows as rows in :data:`ARTISAN_FLOWS` order (the block itself
+        unless a flow array was replaced)."""
+        b = self._block
+        if all(getattr(self, name).base is b for name in ARTISAN_FLOWS):
+            return b
+        return np.array([getattr(self, name) for name in ARTISAN_FLOWS])
+
     def totals(self) -> dict[str, float]:
         out = {}
         for name, val in self.__dict__.items():
-            if name in ("n", "n_clusters"):
+            if name in ("n", "n_clusters") or name.startswith("_"):
                 continue
             out[name] = float(np.sum(val))
         return out
@@ -127,7 +137,7 @@ def check(month: int, before: Stocks, after: Stocks, f: Flows) -> None:
     It runs every month, so the per-artisan stocks are checked together: one
     matrix product gives the changes the flows imply for cash, debt and
     inventory, and one pass compares them with what happened."""
-    flows = np.array([getattr(f, name) for name in ARTISAN_FLOWS])
+    flows = f.artisan_flows()
     if flows.shape[1]:
         want = np.array((before.cash, before.debt, before.inventory)) + _EFFECT @ flows
         got = np.array((after.cash, after.debt, after.inventory))

@@ -18,11 +18,11 @@ def gini(x: np.ndarray) -> float:
 
 def _gini_sorted(x: np.ndarray) -> float:
     n = len(x)
-    total = x.sum()
+    total = np.add.reduce(x)
     if n == 0 or total <= 0:
         return 0.0
-    cum = np.cumsum(x)
-    return float((n + 1 - 2 * (cum.sum() / total)) / n)
+    cum = np.add.accumulate(x)  # np.cumsum(x) without its wrapper
+    return float((n + 1 - 2 * (np.add.reduce(cum) / total)) / n)
 
 
 def _median_sorted(x: np.ndarray) -> float:
@@ -37,6 +37,10 @@ def _median_sorted(x: np.ndarray) -> float:
 def _mean(x: np.ndarray, k: int) -> float:
     """``x.mean()`` for ``len(x) == k > 0`` without its Python overhead (same sum, same division)."""
     return float(np.add.reduce(x)) / k
+
+
+# ``x.sum()`` is this reduction behind a Python wrapper; called directly, the same sum
+_sum = np.add.reduce
 
 
 def monthly(model, month: int) -> dict:
@@ -54,8 +58,8 @@ def monthly(model, month: int) -> dict:
     f = model.flows
     within, between = net.counts()
     trans, comps = net.partner_structure(act)
-    tier_rev = a.sales_by_tier.sum(axis=0)
-    tot_rev = float(tier_rev.sum())
+    tier_rev = _sum(a.sales_by_tier, axis=0)
+    tot_rev = float(_sum(tier_rev))
     lj = model.ljmp_enabled
     recip_now, recip_gone = model.network.partner_reciprocity(a.reciprocity)
     v = model.villages
@@ -72,8 +76,8 @@ def monthly(model, month: int) -> dict:
         "income_total": inc_total,
         "jobs": k + int(a.workers[act].sum()),
         "gini": _gini_sorted(np.maximum(inc, 0.0)),
-        "output_units": float(a.output.sum()),
-        "output_dried": float(a.output[model.dried[a.product]].sum()),
+        "output_units": float(_sum(a.output)),
+        "output_dried": float(_sum(a.output[model.dried[a.product]])),
         "sales_value": tot_rev,
         "partnerships_within": within,
         "partnerships_between": between,
@@ -93,7 +97,7 @@ def monthly(model, month: int) -> dict:
         "reached_share": int(np.count_nonzero(a.reached)) / a.n,
         "skill_mean": _mean(a.skill[act], k) if k else 0.0,
         "quality_mean": _mean(a.quality[act], k) if k else 0.0,
-        "price_received": float(a.revenue[act].sum() / max(a.sales_units[act].sum(), 1e-9)),
+        "price_received": float(_sum(a.revenue[act]) / max(_sum(a.sales_units[act]), 1e-9)),
         "cash_mean": _mean(a.cash[act], k) if k else 0.0,
         "gov_trust_mean": _mean(a.gov_trust[act], k) if k else 0.0,
         "awareness_mean": _mean(v.awareness, len(v.awareness)),
@@ -101,16 +105,16 @@ def monthly(model, month: int) -> dict:
         "association_knowledge": _mean(v.knowledge, len(v.knowledge)),
         "turnovers": model.turnovers,
         "ljmp_members": int(np.count_nonzero(a.ljmp & act)) if lj else 0,
-        "ljmp_loans_outstanding": float(a.debt.sum()),
+        "ljmp_loans_outstanding": float(_sum(a.debt)),
         "ljmp_borrowers": int(np.count_nonzero(a.debt > 0)),
         "ljmp_new_loans": float(model._new_loans),
         "ljmp_defaults": int(model._defaults),
-        "ljmp_written_off": float(f.written_off.sum()),
-        "ljmp_fund": float(model.ljmp_fund.sum()),
+        "ljmp_written_off": float(_sum(f.written_off)),
+        "ljmp_fund": float(_sum(model.ljmp_fund)),
         "budget_balance": float(gov.balance),
         "budget_spent": float(f.gov_spent),
         "budget_spent_total": float(gov.spent_total),
-        "grants": float(f.grant.sum()),
+        "grants": float(_sum(f.grant)),
     }
     return row
 

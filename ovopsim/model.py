@@ -423,8 +423,9 @@ class OVOPModel(mesa.Model):
         orders = mk.orders(month, a.product, a.reach, attract, len(self.product_names), self._size)
         supply = plan + a.inventory
         sold = Market.fill(orders, supply)
-        sold_units = sold.sum(axis=1)
-        unmet = orders.sum(axis=1) - sold_units
+        sold_units = _rowsum(sold)
+        ordered = _rowsum(orders)
+        unmet = ordered - sold_units
         spare = np.maximum(cap - plan, 0.0)
 
         # the price received: tier, quality, and the share of the middleman margin won back
@@ -441,7 +442,7 @@ class OVOPModel(mesa.Model):
         self.stage_partners = stage
         by_tier = sold * (unit[:, None] * mk.tier_price[None, :])
         by_tier[:, 0] += received * unit
-        revenue = by_tier.sum(axis=1)
+        revenue = _rowsum(by_tier)
         produced = plan + received
         left = supply - sold_units
         spoiled = left * self.art_spoilage
@@ -462,7 +463,7 @@ class OVOPModel(mesa.Model):
         a.sales_units[:] = sold_units + received
         a.revenue[:] = revenue
         # expectations follow de-seasonalised orders
-        a.expected[:] = np.where(act, 0.7 * a.expected + 0.3 * orders.sum(axis=1) / factor, 0.0)
+        a.expected[:] = np.where(act, 0.7 * a.expected + 0.3 * ordered / factor, 0.0)
         self._unmet_last = unmet
         self._cap = cap
         self._plan = plan
@@ -582,6 +583,11 @@ def _cumsum_within(groups: np.ndarray, values: np.ndarray) -> np.ndarray:
     start = np.r_[True, groups[1:] != groups[:-1]]
     first = np.maximum.accumulate(np.where(start, np.arange(n), 0))
     return cs - cs[first] + values[first]
+
+
+def _rowsum(x: np.ndarray) -> np.ndarray:
+    """``x.sum(axis=1)`` (the same reduction) without the method's Python wrapper."""
+    return np.add.reduce(x, axis=1)
 
 
 def _clip01(x: np.ndarray) -> np.ndarray:

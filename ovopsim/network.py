@@ -138,8 +138,19 @@ class SocialNetwork:
         a, b = np.asarray(a, np.int64), np.asarray(b, np.int64)
         keep = a != b
         lo, hi = np.minimum(a[keep], b[keep]), np.maximum(a[keep], b[keep])
-        trust = np.broadcast_to(np.asarray(trust, float), a.shape)[keep]
-        keys, first = np.unique(lo * self.n + hi, return_index=True)
+        trust = np.asarray(trust, float)
+        if trust.shape != a.shape:
+            trust = np.broadcast_to(trust, a.shape)
+        trust = trust[keep]
+        # np.unique(..., return_index=True) without its Python overhead: a stable sort,
+        # so each key's first occurrence
+        key = lo * self.n + hi
+        order = np.argsort(key, kind="stable")
+        key = key[order]
+        head = np.empty(len(key), bool)
+        head[:1] = True
+        np.not_equal(key[1:], key[:-1], out=head[1:])
+        keys, first = key[head], order[head]
         new = np.fromiter((k not in self._keys for k in keys.tolist()), bool, len(keys))
         keys, first = keys[new], first[new]
         k = len(keys)
@@ -267,7 +278,7 @@ class SocialNetwork:
         new = cand & (rng.random(m) < prob)
         self.partner[:m][new] = True
         self.since[:m][new] = month
-        k = int(new.sum())
+        k = int(np.count_nonzero(new))
         self.formed += k
         return k
 
@@ -305,8 +316,8 @@ class SocialNetwork:
         """Partnerships (within villages, between villages)."""
         m = self.m
         p = self.partner[:m]
-        b = int((p & self.between[:m]).sum())
-        return int(p.sum()) - b, b
+        b = int(np.count_nonzero(p & self.between[:m]))
+        return int(np.count_nonzero(p)) - b, b
 
     def partner_reciprocity(self, reciprocity: np.ndarray) -> tuple[float, float]:
         """Mean reciprocity trait of the weaker side of current partnerships, and of
@@ -314,7 +325,7 @@ class SocialNetwork:
         m = self.m
         p = self.partner[:m]
         weaker = np.minimum(reciprocity[self.u[:m][p]], reciprocity[self.v[:m][p]])
-        now = float(weaker.mean()) if len(weaker) else 0.0
+        now = float(np.add.reduce(weaker)) / len(weaker) if len(weaker) else 0.0
         gone = (self.dissolved_reciprocity / self.dissolved_one_sided
                 if self.dissolved_one_sided else 0.0)
         return now, gone
@@ -323,7 +334,8 @@ class SocialNetwork:
         """Mean months since current partnerships formed."""
         m = self.m
         s = self.since[:m][self.partner[:m]]
-        return float((month - s).mean()) if len(s) else 0.0
+        # ndarray.mean's sum and division without its Python overhead (same value)
+        return float(np.add.reduce(month - s, dtype=np.float64)) / len(s) if len(s) else 0.0
 
     def mean_trust(self) -> float:
         return float(np.add.reduce(self.trust[: self.m])) / self.m if self.m else 0.0
@@ -338,7 +350,11 @@ class SocialNetwork:
         cached = self._structure
         if cached is not None and np.array_equal(cached[0], e):
             return cached[1]
-        out = _transitivity(self.u[e], self.v[e], self.n), _components(self.u[e], self.v[e], self.n)
+        pu, pv = self.u[e], self.v[e]
+        if len(e) <= 256:
+            out = _structure_small(pu.tolist(), pv.tolist())
+        else:
+            out = _transitivity(pu, pv, self.n), _components(pu, pv, self.n)
         self._structure = (e, out)
         return out
 
@@ -365,6 +381,8 @@ def _transitivity(u: np.ndarray, v: np.ndarray, n: int) -> float:
     summed: 6 x triangles = 2 x closed wedges, sum deg(deg-1) = 2 x wedges."""
     if len(u) == 0:
         return 0.0
+    if len(u) <= 256:
+        return _structure_small(u.tolist(), v.tolist())[0]
     src = np.concatenate((u, v))
     dst = np.concatenate((v, u))
     order = np.argsort(src, kind="stable")
@@ -385,6 +403,31 @@ def _transitivity(u: np.ndarray, v: np.ndarray, n: int) -> float:
     return float(2 * closed) / float(2 * total)
 
 
+def _structure_small(u: list[int], v: list[int]) -> tuple[float, int]:
+    """:func:`_transitivity` and :func:`_components` with sets, for the few
+    partnerships of a village economy (a loop beats array calls there). The same
+    integer counts, so the same values: each closed wedge is one common neighbour
+    of an edge's two ends; components by union-find over the edges."""
+    adj: dict[int, set[int]] = {}
+    for a, b in zip(u, v, strict=True):
+        adj.setdefault(a, set()).add(b)
+        adj.setdefault(b, set()).add(a)
+    total = sum(len(x) * (len(x) - 1) for x in adj.values()) // 2
+    closed = sum(len(adj[a] & adj[b]) for a, b in zip(u, v, strict=True)) if total else 0
+    trans = float(2 * closed) / float(2 * total) if total else 0.0
+    parent = {x: x for x in adj}
+    merged = 0
+    for a, b in zip(u, v, strict=True):
+        while parent[a] != a:
+            parent[a] = a = parent[parent[a]]
+        while parent[b] != b:
+            parent[b] = b = parent[parent[b]]
+        if a != b:
+            parent[max(a, b)] = min(a, b)
+            merged += 1
+    return trans, len(adj) - merged
+
+
 def _components(u: np.ndarray, v: np.ndarray, n: int) -> int:
     """Connected components of the graph with edges ``u``-``v``, counting only
     nodes that have an edge. Union-find: a plain loop for the few partnerships
@@ -392,21 +435,9 @@ def _components(u: np.ndarray, v: np.ndarray, n: int) -> int:
     vectorised, hooking to the smaller root with pointer jumping."""
     if len(u) == 0:
         return 0
-    nodes = np.unique(np.concatenate((u, v)))
     if len(u) <= 256:
-        parent = dict.fromkeys(nodes.tolist())
-        for x in parent:
-            parent[x] = x
-        merged = 0
-        for a, b in zip(u.tolist(), v.tolist(), strict=True):
-            while parent[a] != a:
-                parent[a] = a = parent[parent[a]]
-            while parent[b] != b:
-                parent[b] = b = parent[parent[b]]
-            if a != b:
-                parent[max(a, b)] = min(a, b)
-                merged += 1
-        return len(nodes) - merged
+        return _structure_small(u.tolist(), v.tolist())[1]
+    nodes = np.unique(np.concatenate((u, v)))
     parent = np.arange(n)
     while True:
         pu, pv = parent[u], parent[v]
