@@ -77,21 +77,15 @@ def _fields_at(model: type[pydantic.BaseModel], loc: tuple) -> list[str]:
     for part in loc[:-1]:
         if isinstance(part, int):
             continue
-        fields = getattr(current, "model_fields", None)
-        if fields is None:
-            tagged = getattr(model, "__union_tags__", {})
-            if isinstance(tagged, dict) and part in tagged:
-                current = tagged[part]
-                continue
+        fields = getattr(current, "model_fields", None) or {}
+        if part in fields:
+            current = _innermost_model(fields[part].annotation) or current
+            continue
+        # the tag of a discriminated union names the member class (e.g. "budget_cut")
+        tagged = getattr(model, "__union_tags__", {})
+        if not (isinstance(tagged, dict) and part in tagged):
             return []
-        if part not in fields:
-            tagged = getattr(model, "__union_tags__", {})
-            if isinstance(tagged, dict) and part in tagged:
-                current = tagged[part]
-                continue
-            return []
-        ann = fields[part].annotation
-        current = _innermost_model(ann) or current
+        current = tagged[part]
     fields = getattr(current, "model_fields", None)
     return list(fields) if fields else []
 
@@ -111,13 +105,14 @@ def from_validation_error(
 ) -> InputError:
     """The first problem pydantic found, as one InputError."""
     first = err.errors(include_url=False)[0]
-    loc = _strip_union_tags(tuple(first["loc"]), model)
+    raw_loc = tuple(first["loc"])
+    loc = _strip_union_tags(raw_loc, model)
     key = _loc_to_key(loc)
     kind = first["type"]
     given = first.get("input")
     if kind == "extra_forbidden":
         name = str(loc[-1]) if loc else "?"
-        allowed = _fields_at(model, loc)
+        allowed = _fields_at(model, raw_loc)  # with the union tag: the member's own fields
         hint = suggest(name, allowed)
         listed = ", ".join(sorted(allowed)) if allowed else "no other keys"
         return InputError(file, key, f"one of the known keys ({listed})", f'unknown key "{name}"{hint}')

@@ -125,8 +125,6 @@ def _names_mask(names, all_names) -> np.ndarray:
     if not names:
         return np.ones(len(all_names), bool)
     wanted = set(names)
-    base = {n.split(" #")[0] for n in all_names}
-    del base
     # scaled worlds name copies "Village #k": a target names the original
     return np.array([n.split(" #")[0] in wanted for n in all_names], bool)
 

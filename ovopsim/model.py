@@ -566,22 +566,22 @@ class OVOPModel(mesa.Model):
                                         active=a.active)
 
 
+def _group_first(groups: np.ndarray) -> np.ndarray:
+    """Index of the first element of each element's run of equal values (input sorted by group)."""
+    n = len(groups)
+    start = np.r_[True, groups[1:] != groups[:-1]] if n else np.zeros(0, bool)
+    return np.maximum.accumulate(np.where(start, np.arange(n), 0)) if n else np.zeros(0, np.int64)
+
+
 def _rank_within(groups: np.ndarray) -> np.ndarray:
     """Position of each element within its run of equal values (input sorted by group)."""
-    n = len(groups)
-    if n == 0:
-        return np.zeros(0, np.int64)
-    start = np.r_[True, groups[1:] != groups[:-1]]
-    first = np.maximum.accumulate(np.where(start, np.arange(n), 0))
-    return np.arange(n) - first
+    return np.arange(len(groups)) - _group_first(groups)
 
 
 def _cumsum_within(groups: np.ndarray, values: np.ndarray) -> np.ndarray:
     """Cumulative sum restarting at each new group (input sorted by group)."""
     cs = np.cumsum(values)
-    n = len(groups)
-    start = np.r_[True, groups[1:] != groups[:-1]]
-    first = np.maximum.accumulate(np.where(start, np.arange(n), 0))
+    first = _group_first(groups)
     return cs - cs[first] + values[first]
 
 

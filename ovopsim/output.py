@@ -22,7 +22,8 @@ import pandas as pd
 
 from .errors import InputError
 
-PACKAGES = ("ovopsim", "mesa", "numpy", "pandas", "networkx", "scipy", "SALib", "pydantic", "pyarrow")
+PACKAGES = ("ovopsim", "mesa", "numpy", "pandas", "networkx", "scipy", "SALib", "pydantic", "pyarrow",
+            "distributed")
 
 
 def versions() -> dict[str, str]:

@@ -49,7 +49,6 @@ from collections.abc import Callable, Mapping
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures import as_completed as cf_as_completed
 from datetime import UTC, datetime
-from importlib import metadata
 from pathlib import Path
 from typing import Any
 
@@ -57,6 +56,7 @@ import numpy as np
 import pandas as pd
 
 from ovopsim.errors import InputError
+from ovopsim.output import versions
 
 from .design import Design
 
@@ -161,14 +161,9 @@ def _atomic_write_parquet(df: pd.DataFrame, path: Path) -> None:
 
 
 def provenance() -> dict:
-    versions = {}
-    for pkg in ("ovopsim", "mesa", "numpy", "pandas", "pyarrow", "SALib", "scipy", "distributed"):
-        try:
-            versions[pkg] = metadata.version(pkg)
-        except metadata.PackageNotFoundError:
-            versions[pkg] = None
-    return {"python": sys.version.split()[0], "platform": platform.platform(),
-            "packages": versions, "created": datetime.now(UTC).isoformat(timespec="seconds")}
+    packages = versions()
+    return {"python": packages.pop("python"), "platform": platform.platform(),
+            "packages": packages, "created": datetime.now(UTC).isoformat(timespec="seconds")}
 
 
 def check_out_dir(out_dir: str | Path, design_hash: str) -> bool:
