@@ -16,6 +16,8 @@ import datetime as dt
 
 import numpy as np
 
+from .kernels import month as _k
+
 # Eid al-Fitr, 1 Syawal (Indonesian government calendar); later years follow
 # the lunar drift of about 10.875 days a year.
 _EID = {2024: (4, 10), 2025: (3, 31), 2026: (3, 20), 2027: (3, 10), 2028: (2, 27),
@@ -50,9 +52,6 @@ def festive_months(start_year: int, months: int) -> np.ndarray:
     return out
 
 
-_TIERS = np.arange(3)
-
-
 class Market:
     """Demand and sales for all products and tiers.
 
@@ -76,18 +75,6 @@ class Market:
         self.rainy = np.isin(cal, list(rainy_months))
         self.rainy[0] = False
         self.access_boost = 0.0  # extra national/export demand from an access shock
-        self._index = None  # (product array, its (product, tier) cells), see _cells
-
-    def _cells(self, product: np.ndarray, n_products: int):
-        """Flat (product, tier) cell of each artisan in each tier, and of each in the two
-        outer tiers. Artisans never change product, so they are built once per array."""
-        cached = self._index
-        if cached is not None and cached[0] is product and cached[1] == n_products:
-            return cached[2], cached[3]
-        cell = (product * 3)[:, None] + _TIERS
-        outer = cell[:, 1:].ravel()
-        self._index = (product, n_products, cell, outer)
-        return cell, outer
 
     def demand(self, month: int) -> np.ndarray:
         """(products, 3) units demanded this month."""
@@ -109,30 +96,14 @@ class Market:
         are small next to the national and export markets, so each one who opens
         a tier brings its own buyers there (assumption, ODD); the province market
         stays a fixed, nearly saturated pie (Rasau Jaya)."""
-        dem = self.demand(month)
-        reached = reach[:, None] >= _TIERS
-        cell, outer = self._cells(product, n_products)
-        if size is not None:
-            dem = dem.copy()
-            # np.zeros(shape) rather than np.zeros_like: the same zeros, a C call
-            per_unit = np.divide(dem[:, 1:], self.capacity[:, None], out=np.zeros((len(dem), 2)),
-                                 where=self.capacity[:, None] > 0)
-            opened = np.bincount(outer, np.where(reached[:, 1:], size[:, None], 0.0).ravel(),
-                                 3 * n_products).reshape(n_products, 3)[:, 1:]
-            dem[:, 1:] = per_unit * opened
-        # attractiveness in each tier the artisan reaches, summed by (product, tier)
-        w = np.where(reached, attract[:, None], 0.0)
-        tot = np.bincount(cell.ravel(), w.ravel(), 3 * n_products)[cell]
-        share = np.divide(w, tot, out=np.zeros(w.shape), where=tot > 0)
-        return dem[product] * share
+        out = np.empty((len(product), 3))
+        _k.orders(self.demand(month), self.capacity, product, reach, attract,
+                  size if size is not None else attract, size is not None, out)
+        return out
 
     @staticmethod
     def fill(orders: np.ndarray, supply: np.ndarray) -> np.ndarray:
         """(n, 3) units sold: the best-paying tier first (export, then national, then province)."""
-        sold = np.empty(orders.shape)  # every tier is filled in below
-        left = supply.copy()
-        for t in (2, 1, 0):
-            s = np.minimum(orders[:, t], left)
-            sold[:, t] = s
-            left -= s
+        sold = np.empty(orders.shape)
+        _k.fill(orders, supply, sold)
         return sold

@@ -7,11 +7,11 @@ month by month. ``step`` delegates, in this order, to:
 2. ``_shocks``      budget cuts, officer turnover, access shocks
 3. ``_programmes``  government-funded interventions, scaled to what the budget pays
 4. ``_ljmp``        LJMP membership, mentors, loans and repayments
-5. ``_produce_and_sell``  production, the market, orders passed along partnerships
-6. ``_money``       income, household draw, hiring, investment, closures
-7. ``_network``     partnerships form, partners introduce partners
-8. ``_learn``       practices fade or grow, quality and market reach update
-9. accounts are checked to close; indicators are recorded
+5. ``_economy``     in compiled kernels (:mod:`ovopsim.kernels.month`), in this order:
+   production, the market, orders passed along partnerships; income, household
+   draw, hiring, investment, closures; partnerships form; practices fade or
+   grow, quality and market reach update; then partners introduce partners
+6. accounts are checked to close; indicators are recorded
 
 All randomness comes from ``self.rng`` (NumPy) seeded through ``rng=``.
 """
@@ -28,13 +28,13 @@ from . import accounting, indicators
 from . import interventions as iv
 from .agents import Artisan, Artisans, Association, Government, LJMPAgent
 from .config import Scenario
+from .kernels import month as _k
 from .market import Market
 from .network import SocialNetwork
 
-# quality = weighted practices and equipment (assumption, docs/ODD.md 7.4)
-Q_SKILL, Q_GMP, Q_DESIGN, Q_EQUIP, Q_ENV = 0.35, 0.2, 0.15, 0.15, 0.15
-Q_REF = 0.3  # quality at which the price is the base price
-STANDARD_GMP = 0.6  # GMP level that meets the product standard
+# no ties (the world's capacity is computed before the network exists)
+_NO_TIES_BOOL = np.zeros(0, bool)
+_NO_TIES_INT = np.zeros(0, np.int64)
 
 
 @dataclass
@@ -185,6 +185,11 @@ class OVOPModel(mesa.Model):
         self._unmet_last = np.zeros(n)
         self._cap = np.zeros(n)
         self._plan = np.zeros(n)
+        self._base = np.zeros(n)       # this month's capacity at normal hours
+        self._size_base = np.zeros(n)  # and its positive part (raised to the size elasticity)
+        self._params = _k.parameters(s)
+        self.art_stage = self.villages.stage[village]
+        a.sales_by_tier = np.zeros((n, 3))
         cap = self._base_capacity()
         self.market = Market(
             np.bincount(product, cap, len(used)), province=b.province_demand,
@@ -230,9 +235,11 @@ class OVOPModel(mesa.Model):
     def _base_capacity(self) -> np.ndarray:
         """Units per month at normal hours, before season and partners."""
         a = self.artisans
-        v = self.villages
-        return (self.art_out_per_worker * (1 + a.workers) * self.equipment_productivity[a.tier]
-                * (0.5 + a.skill) * v.raw_material[a.village])
+        base, size_base = np.empty(a.n), np.empty(a.n)
+        _k.prepare(self.art_out_per_worker, a.workers, self.equipment_productivity, a.tier, a.skill,
+                   self.villages.raw_material, a.village, _NO_TIES_BOOL, _NO_TIES_INT, _NO_TIES_INT, 0,
+                   a.active, base, size_base)
+        return base
 
     def _attractiveness(self, capacity: np.ndarray) -> np.ndarray:
         """Buyers' weight for an artisan within a tier: size, quality, reputation.
@@ -241,7 +248,7 @@ class OVOPModel(mesa.Model):
         buyers follow a producer, not its headcount, so a business that lays a
         worker off keeps most of its customers (assumption, ODD). With elasticity 1
         a producer with below-average quality lost orders with every lay-off and
-        shrank to nothing."""
+        shrank to nothing. (The monthly kernel computes the same.)"""
         a = self.artisans
         return np.maximum(capacity, 0.0) ** self.b.size_elasticity * a.quality * (1 + a.reputation)
 
@@ -250,25 +257,11 @@ class OVOPModel(mesa.Model):
         return np.where(self.art_needs_ipal, np.where(self.villages.facility[a.village], 1.0, 0.3), 1.0)
 
     def _update_quality_and_reach(self) -> None:
-        a, b, v = self.artisans, self.b, self.villages
-        # without dyeing products every environment score is 1 (a scalar: same sums)
-        env = self._environment() if self.any_needs_ipal else 1.0
-        a.quality[:] = _clip01(Q_SKILL * a.skill + Q_GMP * a.gmp + Q_DESIGN * a.design
-                               + Q_EQUIP * a.tier / 2 + Q_ENV * env)
-        between = self._between_partners()
-        score = (b.reach_access * v.access[a.village] + v.reach_bonus[a.village]
-                 + b.reach_digital * a.digital + b.reach_brand * a.brand + a.exposure
-                 + self.spec.ljmp.reach_bonus * a.ljmp
-                 + b.reach_partner * np.minimum(between, 2))
-        standard = (a.gmp >= STANDARD_GMP) & (env >= 1.0)
-        a.reach[:] = np.where((score >= b.reach_export) & a.brand & standard, 2,
-                              np.where(score >= b.reach_national, 1, 0))
-
-    def _between_partners(self) -> np.ndarray:
-        net = self.network
-        m = net.m
-        e = net.partner[:m] & net.between[:m]
-        return (np.bincount(net.u[:m][e], minlength=net.n) + np.bincount(net.v[:m][e], minlength=net.n))
+        a, v, net = self.artisans, self.villages, self.network
+        between, _ = _k.partners_between(net.u, net.v, net.partner, net.between, net.m, net.n)
+        _k.quality_and_reach(a.village, a.skill, a.gmp, a.design, a.digital, a.tier, a.quality, a.brand,
+                             a.reach, a.exposure, a.ljmp, self.art_needs_ipal, self.any_needs_ipal,
+                             v.access, v.reach_bonus, v.facility, between, self._params)
 
     def lend(self, idx: np.ndarray, amount: np.ndarray) -> None:
         """LJMP loans to artisans ``idx`` (the funds must already hold the money)."""
@@ -294,10 +287,7 @@ class OVOPModel(mesa.Model):
         self._shocks(month)
         self._programmes(month)
         self._ljmp(month)
-        self._produce_and_sell(month)
-        self._money(month)
-        self._network(month)
-        self._learn()
+        self._economy(month)
         if before is not None:
             accounting.check(month, before, accounting.Stocks.of(self), self.flows)
         self.records.append(indicators.monthly(self, month))
@@ -407,144 +397,39 @@ class OVOPModel(mesa.Model):
         return (a.expected * self.art_price * self.art_material_share
                 + a.workers * self.b.wage)
 
-    def _produce_and_sell(self, month: int) -> None:
-        a, b, f, mk = self.artisans, self.b, self.flows, self.market
-        act = a.active
-        festive = bool(mk.festive[month])
-        season = self.rainy_season if mk.rainy[month] else 1.0
-        base = self._base_capacity()
-        cap = base * season * (1 + b.stage_bonus * np.minimum(self.stage_partners, 2) / 2)
-        if festive:
-            cap = cap * b.overtime
-        cap = np.where(act, cap, 0.0)
-        factor = 1 + b.festive_boost if festive else 1.0
-        plan = np.minimum(np.maximum(a.expected * factor * 1.05 - a.inventory, 0.0), cap)
-        attract = np.where(act, self._attractiveness(base), 0.0)
-        orders = mk.orders(month, a.product, a.reach, attract, len(self.product_names), self._size)
-        supply = plan + a.inventory
-        sold = Market.fill(orders, supply)
-        sold_units = _rowsum(sold)
-        ordered = _rowsum(orders)
-        unmet = ordered - sold_units
-        spare = np.maximum(cap - plan, 0.0)
-
-        # the price received: tier, quality, and the share of the middleman margin won back
-        capture = np.where(a.ljmp, self.spec.ljmp.margin_capture, 0.0)
-        unit = (self.art_price * (1 + b.quality_premium * (a.quality - Q_REF))
-                * (1 - b.middleman_margin * (1 - capture)))
-        unit = np.maximum(unit, 0.0)
-        received, com_in, com_out, stage = self.network.exchange(
-            self.rng, unmet=unmet, spare=spare, unit_value=unit, margin=self.art_margin, product=a.product,
-            stage=self.villages.stage[a.village], reciprocity=a.reciprocity, active=act,
-            commission=b.commission, memory=b.balance_memory, one_sided_ratio=b.one_sided_ratio,
-            trust_gain=b.trust_gain, trust_loss=b.trust_loss, trust_neglect=b.trust_neglect,
-            trust_floor=b.trust_floor, dissolve_after=b.dissolve_after, month=month)
-        self.stage_partners = stage
-        by_tier = sold * (unit[:, None] * mk.tier_price[None, :])
-        by_tier[:, 0] += received * unit
-        revenue = _rowsum(by_tier)
-        produced = plan + received
-        left = supply - sold_units
-        spoiled = left * self.art_spoilage
-        f.produced += produced
-        f.sold += sold_units + received
-        f.spoiled += spoiled
-        a.inventory[:] = left - spoiled
-        f.revenue += revenue
-        if a.ljmp.any():  # no LJMP members, no fees (adding zeros changes nothing)
-            f.fee += np.where(a.ljmp, self.spec.ljmp.fee * revenue, 0.0)
-            np.add.at(f.fund_in, a.cluster, f.fee)
-            self.ljmp_fund += np.bincount(a.cluster, f.fee, len(self.cluster_names))
-        f.materials += produced * self.art_price * self.art_material_share
-        f.com_in += com_in
-        f.com_out += com_out
-        a.sales_by_tier = by_tier
-        a.output[:] = produced
-        a.sales_units[:] = sold_units + received
-        a.revenue[:] = revenue
-        # expectations follow de-seasonalised orders
-        a.expected[:] = np.where(act, 0.7 * a.expected + 0.3 * ordered / factor, 0.0)
-        self._unmet_last = unmet
-        self._cap = cap
-        self._plan = plan
-
-    def _money(self, month: int) -> None:
-        a, b, f = self.artisans, self.b, self.flows
-        act = a.active
-        f.wages += np.where(act, a.workers * b.wage, 0.0)
-        trading = f.revenue - f.fee - f.materials - f.wages  # shared by profit and cash (same sums)
-        profit = trading - f.interest + f.com_in - f.com_out
-        # the household takes the profit up to its subsistence needs and a share of
-        # the rest; in a loss month it takes nothing and the business's cash absorbs
-        # the loss (farm income carries the household: rice, corn, cassava)
-        pos = np.maximum(profit, 0.0)
-        draw = np.where(act, np.minimum(pos, b.subsistence) + b.draw_share * np.maximum(pos - b.subsistence, 0.0), 0.0)
-        # grants, loans, repayments and equipment were booked to cash when they happened
-        operating = trading + f.com_in - f.com_out
-        # informal debts (negative cash) are repaid before the household takes its share,
-        # so a profitable business climbs out of the red and only loss-making ones close
-        # (assumption, ODD; without it a business earning less than subsistence never
-        # rebuilds its cash and closes however profitable it is)
-        draw = np.minimum(draw, np.maximum(a.cash + operating, 0.0))
-        f.draw += draw
-        a.cash += operating - draw
-        a.income[:] = np.where(act, profit, 0.0)
-        a.income_ema[:] = np.where(a.income_ema == 0, profit, 0.8 * a.income_ema + 0.2 * profit)
-        dev = np.abs(profit - a.income_ema) / np.maximum(np.abs(a.income_ema), b.subsistence)
-        a.volatility[:] = 0.8 * a.volatility + 0.2 * dev
-
-        # hire when orders go unmet, lay off when capacity idles (not in peak months)
-        per_worker = self._cap / np.maximum(1 + a.workers, 1)
-        hire = act & (self._unmet_last > 0.5 * per_worker) & (a.cash > 3 * b.wage) & (a.workers < b.max_workers)
-        fire = act & (a.workers > 0) & ((a.cash < 0) | (~self.market.festive[month]
-                                                        & (self._plan < 0.5 * self._cap)))
-        a.workers += hire.astype(np.int64) - fire.astype(np.int64)
-        # buy better equipment when demand outgrows capacity and cash allows
-        nxt = np.minimum(a.tier + 1, 2)
-        price = self.equipment_cost[nxt]
-        buy = act & (a.tier < 2) & (self._unmet_last > 0.2 * self._cap) & (a.cash >= b.invest_buffer * price)
-        if buy.any():
-            a.cash[buy] -= price[buy]
-            f.invest[buy] += price[buy]
-            a.tier[buy] += 1
-
-        # a business with negative cash for months_to_close months in a row closes
-        a.neg_months[:] = np.where(act & (a.cash < 0), a.neg_months + 1, 0)
-        closing = act & (a.neg_months >= b.months_to_close)
-        if closing.any():
-            a.active[closing] = False
-            a.workers[closing] = 0
-            f.written_off[closing] += a.debt[closing]
-            a.debt[closing] = 0.0
-            self.network.drop_inactive(a.active)
-            np.subtract.at(self.villages.active_artisans, a.village[closing], 1)
-
-    def _network(self, month: int) -> None:
-        a, b = self.artisans, self.b
-        net = self.network
-        m = net.m
-        u, v = net.u[:m], net.v[:m]
-        same = a.product[u] == a.product[v]
-        shortfall = (self._unmet_last > 0)
-        spare = self._cap - self._plan > 0
-        comp = np.where(same & ((shortfall[u] & spare[v]) | (shortfall[v] & spare[u])), 1.0, 0.2)
-        comp = np.where(same & (self.villages.stage[a.village[u]] != self.villages.stage[a.village[v]]),
-                        1.0, comp)
-        net.form(self.rng, complementarity=comp, active=a.active, rate=b.partner_rate,
-                 trust_min=b.partner_trust_min, month=month)
-        net.introduce(self.rng, b.closure_rate, a.active)
-
-    def _learn(self) -> None:
-        a, b = self.artisans, self.b
-        use = np.where(a.active, _clip01(self._plan / np.maximum(self._cap, 1e-9)), 0.0)
-        a.skill += b.practice_learning * use * (1 + a.mentored) * (1 - a.skill)
-        # practices not refreshed by a mentor fade (decay 0 for the mentored)
-        decay = np.where(a.mentored, 0.0, b.skill_decay)
-        for x in (a.gmp, a.design, a.digital, a.books):
-            x -= decay * x
-        a.exposure *= 1 - b.exposure_decay
-        a.reputation *= 1 - b.reputation_decay
-        self._update_quality_and_reach()
+    def _economy(self, month: int) -> None:
+        """Production and the market, business along partnerships, money, partnerships
+        forming and introduced, learning, quality and reach (:mod:`ovopsim.kernels.month`)."""
+        a, net, mk, v, f = self.artisans, self.network, self.market, self.villages, self.flows
+        k = _k.prepare(self.art_out_per_worker, a.workers, self.equipment_productivity, a.tier, a.skill,
+                       v.raw_material, a.village, net.partner, net.u, net.v, net.m, a.active,
+                       self._base, self._size_base)
+        # buyers' weight grows less than in proportion to size (NumPy's power: see kernels)
+        size_power = self._size_base ** self.b.size_elasticity
+        rng = self.rng
+        draw_exchange = rng.random((4, k))
+        draw_form = rng.random(net.m)
+        formed, gone, recip, closed, partnerships = _k.month(
+            month, bool(mk.festive[month]), bool(mk.rainy[month]), mk.demand(month),
+            a.village, a.cluster, a.product, a.skill, a.gmp, a.design, a.digital, a.books, a.tier,
+            a.workers, a.cash, a.debt, a.inventory, a.quality, a.brand, a.reach, a.exposure,
+            a.reputation, a.ljmp, a.reciprocity, a.expected, a.active, a.neg_months, a.income,
+            a.revenue, a.sales_units, a.output, a.income_ema, a.volatility, a.mentored,
+            a.sales_by_tier,
+            self.art_price, self.art_material_share, self.art_spoilage, self.art_margin,
+            self.art_needs_ipal, self.rainy_season, self.art_stage, self.any_needs_ipal,
+            self.equipment_cost,
+            v.access, v.reach_bonus, v.facility, v.active_artisans, self.ljmp_fund,
+            mk.capacity, mk.tier_price, self._size,
+            net.u, net.v, net.trust, net.balance, net.volume, net.partner, net.one_sided, net.since,
+            net.between, net.m,
+            self.stage_partners, self._unmet_last, self._cap, self._plan, self._base, size_power,
+            f.revenue, f.fee, f.materials, f.wages, f.interest, f.draw, f.invest, f.written_off,
+            f.com_in, f.com_out, f.produced, f.sold, f.spoiled, f.fund_in,
+            draw_exchange, draw_form, self._params)
+        net.formed += formed
+        net.count_dissolved(gone, recip, closed)
+        net.introduce(rng, self.b.closure_rate, a.active, partnerships)
 
     # ------------------------------------------------------------------ outputs
     def monthly(self) -> pd.DataFrame:
@@ -583,13 +468,3 @@ def _cumsum_within(groups: np.ndarray, values: np.ndarray) -> np.ndarray:
     cs = np.cumsum(values)
     first = _group_first(groups)
     return cs - cs[first] + values[first]
-
-
-def _rowsum(x: np.ndarray) -> np.ndarray:
-    """``x.sum(axis=1)`` (the same reduction) without the method's Python wrapper."""
-    return np.add.reduce(x, axis=1)
-
-
-def _clip01(x: np.ndarray) -> np.ndarray:
-    """``np.clip(x, 0, 1)`` (same values) without its call overhead, which dominates on small arrays."""
-    return np.minimum(np.maximum(x, 0.0), 1.0)

@@ -32,6 +32,8 @@ from __future__ import annotations
 import networkx as nx
 import numpy as np
 
+from .kernels import month as _k
+
 
 class SocialNetwork:
     """Undirected ties between artisans with trust, reciprocity balance and partnership state.
@@ -136,32 +138,19 @@ class SocialNetwork:
     def add_ties(self, a: np.ndarray, b: np.ndarray, trust: np.ndarray | float) -> int:
         """Add ties a-b that do not exist yet; returns how many were added."""
         a, b = np.asarray(a, np.int64), np.asarray(b, np.int64)
-        keep = a != b
-        lo, hi = np.minimum(a[keep], b[keep]), np.maximum(a[keep], b[keep])
         trust = np.asarray(trust, float)
         if trust.shape != a.shape:
-            trust = np.broadcast_to(trust, a.shape)
-        trust = trust[keep]
-        # np.unique(..., return_index=True) without its Python overhead: a stable sort,
-        # so each key's first occurrence
-        key = lo * self.n + hi
-        order = np.argsort(key, kind="stable")
-        key = key[order]
-        head = np.empty(len(key), bool)
-        head[:1] = True
-        np.not_equal(key[1:], key[:-1], out=head[1:])
-        keys, first = key[head], order[head]
-        new = np.fromiter((k not in self._keys for k in keys.tolist()), bool, len(keys))
-        keys, first = keys[new], first[new]
-        k = len(keys)
+            trust = np.full(a.shape, float(trust))
+        keys, first = _k.unique_ties(a, b, trust, self.n)
+        listed = keys.tolist()
+        new = np.array([x not in self._keys for x in listed], bool)
+        k = int(np.count_nonzero(new))
         if k == 0:
             return 0
         self._grow(k)
-        s = slice(self.m, self.m + k)
-        self.u[s], self.v[s] = keys // self.n, keys % self.n
-        self.trust[s] = trust[first]
-        self.between[s] = self._village[self.u[s]] != self._village[self.v[s]]
-        self._keys.update(keys.tolist())
+        _k.append_ties(self.u, self.v, self.trust, self.between, self._village, self.m, self.n, keys,
+                       first, new)
+        self._keys.update(x for x, fresh in zip(listed, new.tolist(), strict=True) if fresh)
         self.m += k
         return k
 
@@ -192,63 +181,30 @@ class SocialNetwork:
         per artisan: orders received from partners (units, to be produced
         and sold by the receiver), commissions received and paid (Rp), and
         the number of active stage partners (for the productivity bonus)."""
-        m = self.m
-        n = self.n
+        m, n = self.m, self.n
         u, v = self.u[:m], self.v[:m]
-        p = self.partner[:m] & active[u] & active[v]
-        e = p.nonzero()[0]
-        # both ends of every active partnership: row 0 the u side, row 1 the v side,
-        # so that each per-artisan quantity is gathered for both sides in one go
-        # (``x[::-1]`` is then "the other side")
-        ends = np.array((u[e], v[e]))
-        pu, pv = ends[0], ends[1]
-        deg = np.bincount(ends.ravel(), minlength=n)
-        degf = np.maximum(deg, 1)[ends]
-        prod = product[ends]
-        same = prod[0] == prod[1]
-        rec = reciprocity[ends]
+        k = int(np.count_nonzero(self.partner[:m] & active[u] & active[v]))
         # four draws per partnership, in this order: u gives, v gives, v pays, u pays
-        draw = rng.random((4, len(e)))
-        # orders passed u->v (row 0) and v->u (row 1), split evenly over each side's
-        # partners; an artisan passes orders only when it honours the norm this month
-        give = draw[:2] < rec
-        q = np.where(same & give, np.minimum(unmet[ends] / degf, (spare[ends] / degf)[::-1]), 0.0)
-        val = q * unit_value[ends][::-1]
-        # the receiver pays back a commission (half the margin) if it honours the norm:
-        # row 0 v pays u, row 1 u pays v
-        pay = draw[2:] < rec[::-1]
-        mar = margin[ends]
-        c = np.where(pay, commission * mar[::-1] * val, 0.0)
-        gain = c + mar * val[::-1] - c[::-1]
-        # shared production stages: partners of the same product in villages with
-        # different stages both gain, unless one shirks this month
-        st = stage[ends]
-        stage_pair = same & (st[0] != st[1])
-        shirk = stage_pair & ~(give[0] & give[1])
-        traded = (val[0] + val[1] > 0) | stage_pair
-        bal = self.balance[e] * memory + (gain[1] - gain[0])
-        vol = self.volume[e] * memory + gain[0] + gain[1]
-        one_sided = traded & ((np.abs(bal) > one_sided_ratio * np.maximum(vol, 1e-9)) & (vol > 0) | shirk)
-        t = self.trust[e]
-        t = np.where(one_sided, t - trust_loss * t,
-                     np.where(traded, t + trust_gain * (1 - t), t - trust_neglect * (t - trust_floor)))
-        self.trust[e] = np.minimum(np.maximum(t, 0.0), 1.0)
-        self.balance[e] = bal
-        self.volume[e] = vol
-        streak = np.where(one_sided, self.one_sided[e] + 1, 0)
-        self.one_sided[e] = streak
-        gone = e[streak >= dissolve_after]
-        if len(gone):
-            self.dissolved_one_sided += len(gone)
-            self.dissolved_reciprocity += float(np.minimum(reciprocity[u[gone]], reciprocity[v[gone]]).sum())
-            self._dissolve(gone)
-
-        received = np.bincount(pv, q[0], n) + np.bincount(pu, q[1], n)
-        com_in = np.bincount(pu, c[0], n) + np.bincount(pv, c[1], n)
-        com_out = np.bincount(pv, c[0], n) + np.bincount(pu, c[1], n)
-        ok_stage = ends[:, stage_pair & ~shirk]
-        stage_partners = np.bincount(ok_stage.ravel(), minlength=n)
+        draw = rng.random((4, k))
+        received, com_in, com_out = np.empty(n), np.empty(n), np.empty(n)
+        stage_partners = np.empty(n, np.int64)
+        gone, recip = _k.exchange(
+            self.u, self.v, self.trust, self.balance, self.volume, self.partner, self.one_sided,
+            self.since, m, np.asarray(unmet, float), np.asarray(spare, float),
+            np.asarray(unit_value, float), np.asarray(margin, float), product, stage, reciprocity,
+            active, draw, commission, memory, one_sided_ratio, trust_gain, trust_loss,
+            trust_neglect, trust_floor, dissolve_after, received, com_in, com_out, stage_partners)
+        self.count_dissolved(gone, recip)
         return received, com_in, com_out, stage_partners
+
+    def count_dissolved(self, one_sided: int, reciprocity: float, closed: int = 0) -> None:
+        """Book partnerships ended this month: ``one_sided`` of them for being one-sided
+        (``reciprocity``: their weaker sides' traits summed), ``closed`` because a
+        business closed."""
+        self.dissolved += one_sided + closed
+        if one_sided:
+            self.dissolved_one_sided += one_sided
+            self.dissolved_reciprocity += reciprocity
 
     def _dissolve(self, edges: np.ndarray) -> None:
         if len(edges) == 0:
@@ -262,54 +218,37 @@ class SocialNetwork:
 
     def drop_inactive(self, active: np.ndarray) -> None:
         """Partnerships of businesses that closed end."""
-        m = self.m
-        e = (self.partner[:m] & ~(active[self.u[:m]] & active[self.v[:m]])).nonzero()[0]
-        self._dissolve(e)
+        self.dissolved += _k.drop_inactive(self.u, self.v, self.partner, self.since, self.one_sided,
+                                           self.balance, self.volume, self.m, active)
 
     def form(self, rng: np.random.Generator, *, complementarity: np.ndarray, active: np.ndarray,
              rate: float, trust_min: float, month: int) -> int:
         """New partnerships on existing ties; ``complementarity`` is per tie in [0, 1]."""
-        m = self.m
-        u, v = self.u[:m], self.v[:m]
-        cand = ~self.partner[:m] & active[u] & active[v]
-        t = self.trust[:m]
-        # np.clip(x, 0, 1) as min(max(x, 0), 1): same values, a fraction of the call overhead
-        prob = rate * np.minimum(np.maximum((t - trust_min) / max(1e-9, 1 - trust_min), 0.0), 1.0) * complementarity
-        new = cand & (rng.random(m) < prob)
-        self.partner[:m][new] = True
-        self.since[:m][new] = month
-        k = int(np.count_nonzero(new))
+        k = _k.form(self.u, self.v, self.trust, self.partner, self.since, self.m,
+                    np.asarray(complementarity, float), active, rng.random(self.m), rate, trust_min,
+                    month)
         self.formed += k
         return k
 
-    def introduce(self, rng: np.random.Generator, rate: float, active: np.ndarray) -> int:
-        """Partners introduce their partners (triadic closure): new ties, often between villages."""
+    def introduce(self, rng: np.random.Generator, rate: float, active: np.ndarray,
+                  partnerships: int | None = None) -> int:
+        """Partners introduce their partners (triadic closure): new ties, often between villages.
+
+        ``partnerships``: how many there are now, when the caller knows."""
         m = self.m
-        e = self.partner[:m].nonzero()[0]
-        if len(e) == 0 or rate <= 0:
+        if partnerships is None:
+            partnerships = int(np.count_nonzero(self.partner[:m]))
+        if partnerships == 0 or rate <= 0:
             return 0
-        k = rng.binomial(len(e), rate)
+        k = rng.binomial(partnerships, rate)
         if k == 0:
             return 0
-        pick = e[rng.integers(0, len(e), k)]
-        flip = rng.random(k) < 0.5
-        a = np.where(flip, self.u[pick], self.v[pick])   # the one introduced
-        b = np.where(flip, self.v[pick], self.u[pick])   # the introducer
-        # a random partner of b, via a CSR of the partnership graph
-        pu, pv, pt = self.u[e], self.v[e], self.trust[e]
-        src = np.concatenate((pu, pv))
-        dst = np.concatenate((pv, pu))
-        tr = np.concatenate((pt, pt))
-        order = np.argsort(src, kind="stable")
-        src, dst, tr = src[order], dst[order], tr[order]
-        ptr = np.searchsorted(src, np.arange(self.n + 1))
-        cnt = ptr[b + 1] - ptr[b]
-        j = ptr[b] + (rng.random(k) * cnt).astype(np.int64)
-        c = dst[j]
-        t_ab = self.trust[pick]
-        ok = (c != a) & active[a] & active[c]
+        pick = rng.integers(0, partnerships, k)
+        flip = rng.random(k)
+        a, c, trust = _k.introductions(self.u, self.v, self.trust, self.partner, m, self.n, active, pick,
+                                       flip, rng.random(k))
         # trust in a stranger vouched for by a partner: the product of the two trusts
-        return self.add_ties(a[ok], c[ok], (t_ab * tr[j])[ok])
+        return self.add_ties(a, c, trust)
 
     # -- measures ---------------------------------------------------------------------
     def counts(self) -> tuple[int, int]:

@@ -11,8 +11,8 @@ from ovopsim.model import OVOPModel
 
 def _model_with_leak(leak):
     class Leaky(OVOPModel):
-        def _learn(self):
-            super()._learn()
+        def _economy(self, month):
+            super()._economy(month)
             if self.steps == 3:
                 leak(self)
 
