@@ -13,6 +13,7 @@ Orders it cannot fill are unmet (they may be passed to partners).
 from __future__ import annotations
 
 import datetime as dt
+import functools
 
 import numpy as np
 
@@ -41,6 +42,11 @@ def festive_months(start_year: int, months: int) -> np.ndarray:
     """Boolean per model month (1-based index -> position 0): the month of peak
     buying, taken as the calendar month containing the day 15 days before
     Eid or Christmas."""
+    return _festive_months(start_year, months).copy()
+
+
+@functools.lru_cache(maxsize=64)
+def _festive_months(start_year: int, months: int) -> np.ndarray:
     out = np.zeros(months + 1, bool)
     for m in range(1, months + 1):
         year = start_year + (m - 1) // 12
