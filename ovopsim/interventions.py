@@ -43,6 +43,9 @@ class Programme:
         self.village_mask = _names_mask(t.villages, model.village_names)
         self.product_mask = _names_mask(t.products, model.product_names)
         self.end = spec.end if spec.end is not None else 10**9
+        a = model.artisans
+        # artisans never move village or change product: the targeted ones, once
+        self.targeted = self.village_mask[a.village] & self.product_mask[a.product]
 
     def active(self, month: int) -> bool:
         s = self.spec
@@ -58,13 +61,16 @@ class Programme:
         return max(0, k1 - k0 + 1)
 
     # -- targeting ----------------------------------------------------------------
-    def needs(self, model) -> np.ndarray:
-        """Artisans the programme can help at all (default: everyone)."""
-        return np.ones(model.artisans.n, bool)
+    def needs(self, model) -> np.ndarray | None:
+        """Artisans the programme can help at all (default, None: everyone)."""
+        return None
 
     def eligible(self, model) -> np.ndarray:
         a = model.artisans
-        ok = a.active & self.village_mask[a.village] & self.product_mask[a.product] & self.needs(model)
+        ok = a.active & self.targeted
+        need = self.needs(model)
+        if need is not None:
+            ok &= need
         if self.spec.target.members_only:
             ok &= a.member
         return ok.nonzero()[0]
@@ -155,7 +161,7 @@ class Capital(Programme):
 
     def needs(self, model):
         a = model.artisans
-        return a.debt <= 0 if self.spec.mode == "loan" else np.ones(a.n, bool)
+        return a.debt <= 0 if self.spec.mode == "loan" else None
 
     def unit_cost(self, model, idx):
         return np.full(len(idx), self.spec.amount + self.spec.cost)
