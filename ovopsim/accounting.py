@@ -8,6 +8,7 @@ floating-point rounding) and that no stock that cannot be negative is.
 
 from __future__ import annotations
 
+import operator
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -23,6 +24,9 @@ class AccountingError(AssertionError):
 ARTISAN_FLOWS = ("revenue", "fee", "materials", "wages", "interest", "principal", "written_off",
                  "loan_in", "grant", "draw", "invest", "com_in", "com_out", "produced", "sold",
                  "spoiled")
+
+
+_artisan_flows = operator.attrgetter(*ARTISAN_FLOWS)
 
 
 @dataclass
@@ -60,7 +64,8 @@ class Flows:
         # a month, and the check reads all the flows without stacking copies of them
         self._block = np.zeros((len(ARTISAN_FLOWS), self.n))
         self._cluster_block = np.zeros((3, self.n_clusters))
-        self._views = dict(zip(ARTISAN_FLOWS, self._block, strict=True))
+        self._rows = tuple(self._block)
+        self._views = dict(zip(ARTISAN_FLOWS, self._rows, strict=True))
         self._views.update(zip(("fund_in", "fund_out", "injection"), self._cluster_block, strict=True))
         self.__dict__.update(self._views)
 
@@ -78,10 +83,10 @@ class Flows:
     def artisan_flows(self) -> np.ndarray:
         """The per-artisan flows as rows in :data:`ARTISAN_FLOWS` order (the block itself
         unless a flow array was replaced)."""
-        b = self._block
-        if all(getattr(self, name).base is b for name in ARTISAN_FLOWS):
-            return b
-        return np.array([getattr(self, name) for name in ARTISAN_FLOWS])
+        held = _artisan_flows(self)
+        if all(map(operator.is_, held, self._rows)):
+            return self._block
+        return np.array(held)
 
     def totals(self) -> dict[str, float]:
         out = {}

@@ -43,41 +43,42 @@ TAIL_COLUMNS = (
 @nb.njit(cache=True)
 def partner_structure(u, v, partner, m, n):
     """Transitivity (3 x triangles / connected triples) of the graph of the
-    partnership edges ``u[e] < v[e]`` (``e < m`` with ``partner[e]``) on ``n`` nodes,
+    partnership edges ``u[e]``-``v[e]`` (``e < m`` with ``partner[e]``) on ``n`` nodes,
     and its number of components among nodes with at least one partner.
 
-    Integer counts: wedges (pairs of edges at a node) and closed wedges, each
-    closed wedge a common neighbour of an edge's two ends, found with a CSR of
-    the graph and a mark per node. Components by union-find over the edges.
-    O(n + sum of squared degrees)."""
-    deg = np.zeros(n + 1, np.int64)
+    Integer counts, so the values do not depend on the order: connected triples
+    (pairs of edges at a node) from the degrees; triangles each found once, from
+    its lowest node, with each node's edges to higher nodes in a CSR and a mark
+    per node. Components by union-find over the edges. O(n + edges x degree)."""
+    deg = np.zeros(n, np.int64)
+    ptr = np.zeros(n + 1, np.int64)  # then the CSR of edges to higher nodes
     edges = 0
     for e in range(m):
         if partner[e]:
-            deg[u[e] + 1] += 1
-            deg[v[e] + 1] += 1
+            a, b = min(u[e], v[e]), max(u[e], v[e])
+            deg[a] += 1
+            deg[b] += 1
+            ptr[a + 1] += 1
             edges += 1
     if edges == 0:
         return 0.0, 0
     wedges = 0
     nodes = 0
-    for i in range(1, n + 1):
+    for i in range(n):
         d = deg[i]
         wedges += d * (d - 1) // 2
         if d:
             nodes += 1
-        deg[i] += deg[i - 1]  # now row pointers: node i's neighbours at deg[i]:deg[i + 1]
-    fill = deg[:n].copy()
-    adj = np.empty(2 * edges, np.int64)
+        ptr[i + 1] += ptr[i]
+    fill = ptr[:n].copy()
+    up = np.empty(edges, np.int64)
     parent = np.arange(n)
     merged = 0
     for e in range(m):
         if partner[e]:
-            a, b = u[e], v[e]
-            adj[fill[a]] = b
+            a, b = min(u[e], v[e]), max(u[e], v[e])
+            up[fill[a]] = b
             fill[a] += 1
-            adj[fill[b]] = a
-            fill[b] += 1
             while parent[a] != a:
                 parent[a] = parent[parent[a]]
                 a = parent[a]
@@ -87,22 +88,23 @@ def partner_structure(u, v, partner, m, n):
             if a != b:
                 parent[max(a, b)] = min(a, b)
                 merged += 1
-    closed = 0
+    triangles = 0
     if wedges:
-        mark = np.full(n, -1, np.int64)
+        mark = fill  # reused: no node is its own higher neighbour
+        mark[:] = -1
         for a in range(n):
-            lo, hi = deg[a], deg[a + 1]
+            lo, hi = ptr[a], ptr[a + 1]
             if hi - lo < 2:
                 continue
             for j in range(lo, hi):
-                mark[adj[j]] = a
+                mark[up[j]] = a
             for j in range(lo, hi):
-                b = adj[j]
-                for k in range(deg[b], deg[b + 1]):
-                    if mark[adj[k]] == a:
-                        closed += 1
-    # each triangle is found twice at each of its corners: closed = 2 x closed wedges
-    trans = float(closed) / float(2 * wedges) if wedges else 0.0
+                b = up[j]
+                for k in range(ptr[b], ptr[b + 1]):
+                    if mark[up[k]] == a:
+                        triangles += 1
+    # 3 x triangles / triples, as 2 x closed triples / 2 x triples (each triangle closes three)
+    trans = float(2 * 3 * triangles) / float(2 * wedges) if wedges else 0.0
     return trans, nodes - merged
 
 
@@ -397,13 +399,14 @@ def _gap(got, want):
 
 @nb.njit(cache=True)
 def _stock_gap(before, after, flows, effect, s, want):
-    """:func:`_gap` of stock ``s`` against its value before plus its flows' effects."""
-    for i in range(len(before)):
-        w = 0.0
-        for f in range(flows.shape[0]):
-            if effect[s, f] != 0:
-                w += effect[s, f] * flows[f, i]
-        want[i] = before[i] + w
+    """:func:`_gap` of stock ``s`` against its value before plus its flows' effects
+    (added flow by flow: the comparison allows for rounding)."""
+    want[:] = before
+    for f in range(flows.shape[0]):
+        e = effect[s, f]
+        if e != 0:
+            for i in range(len(want)):
+                want[i] += e * flows[f, i]
     return _gap(after, want)
 
 
