@@ -8,9 +8,12 @@ floating-point rounding) and that no stock that cannot be negative is.
 
 from __future__ import annotations
 
+import operator
 from dataclasses import dataclass, field
 
 import numpy as np
+
+from .kernels import measures
 
 
 class AccountingError(AssertionError):
@@ -21,6 +24,9 @@ class AccountingError(AssertionError):
 ARTISAN_FLOWS = ("revenue", "fee", "materials", "wages", "interest", "principal", "written_off",
                  "loan_in", "grant", "draw", "invest", "com_in", "com_out", "produced", "sold",
                  "spoiled")
+
+
+_artisan_flows = operator.attrgetter(*ARTISAN_FLOWS)
 
 
 @dataclass
@@ -57,10 +63,18 @@ class Flows:
         # one block, one row per flow (each named array is a row of it): one allocation
         # a month, and the check reads all the flows without stacking copies of them
         self._block = np.zeros((len(ARTISAN_FLOWS), self.n))
-        self.__dict__.update(zip(ARTISAN_FLOWS, self._block, strict=True))
-        self.fund_in = np.zeros(self.n_clusters)
-        self.fund_out = np.zeros(self.n_clusters)
-        self.injection = np.zeros(self.n_clusters)
+        self._cluster_block = np.zeros((3, self.n_clusters))
+        self._rows = tuple(self._block)
+        self._views = dict(zip(ARTISAN_FLOWS, self._rows, strict=True))
+        self._views.update(zip(("fund_in", "fund_out", "injection"), self._cluster_block, strict=True))
+        self.__dict__.update(self._views)
+
+    def reset(self) -> None:
+        """Zero every flow for a new month (the same arrays, refilled)."""
+        self._block.fill(0.0)
+        self._cluster_block.fill(0.0)
+        self.__dict__.update(self._views)
+        self.gov_in = self.gov_lapse = self.gov_cut = self.gov_spent = 0.0
 
     def cash_change(self) -> np.ndarray:
         return (self.revenue - self.fee - self.materials - self.wages - self.interest - self.principal
@@ -69,10 +83,10 @@ class Flows:
     def artisan_flows(self) -> np.ndarray:
         """The per-artisan flows as rows in :data:`ARTISAN_FLOWS` order (the block itself
         unless a flow array was replaced)."""
-        b = self._block
-        if all(getattr(self, name).base is b for name in ARTISAN_FLOWS):
-            return b
-        return np.array([getattr(self, name) for name in ARTISAN_FLOWS])
+        held = _artisan_flows(self)
+        if all(map(operator.is_, held, self._rows)):
+            return self._block
+        return np.array(held)
 
     def totals(self) -> dict[str, float]:
         out = {}
@@ -98,9 +112,7 @@ class Stocks:
         return cls(held[0], held[1], held[2], model.ljmp_fund.copy(), float(model.government.balance))
 
 
-# How each per-artisan flow moves each per-artisan stock (rows: cash, debt,
-# inventory), so that one product gives every expected change at once.
-_STOCKS = ("artisan cash", "artisan debt", "inventory")
+# How each per-artisan flow moves each per-artisan stock (rows: cash, debt, inventory).
 _EFFECT = np.zeros((3, len(ARTISAN_FLOWS)))
 for _name, _sign in (("revenue", 1), ("fee", -1), ("materials", -1), ("wages", -1), ("interest", -1),
                      ("principal", -1), ("loan_in", 1), ("grant", 1), ("draw", -1), ("invest", -1),
@@ -110,59 +122,56 @@ for _name, _sign in (("loan_in", 1), ("principal", -1), ("written_off", -1)):
     _EFFECT[1, ARTISAN_FLOWS.index(_name)] = _sign
 for _name, _sign in (("produced", 1), ("sold", -1), ("spoiled", -1)):
     _EFFECT[2, ARTISAN_FLOWS.index(_name)] = _sign
+# the flows whose totals must match on both sides (see :func:`check`)
+_SUMS = np.array([ARTISAN_FLOWS.index(name) for name in
+                  ("loan_in", "fee", "interest", "principal", "com_in", "com_out")])
+# what each failure code of :func:`ovopsim.kernels.measures.close_books` is
+_FAILURES = {1: "artisan cash", 2: "artisan debt", 3: "inventory", 4: "LJMP funds", 5: "government budget",
+             6: "LJMP lending", 7: "LJMP receipts", 8: "commissions", 9: "inventory", 10: "debt",
+             11: "LJMP funds", 12: "government budget"}
 
 
-def _tolerance(want_abs_max: float) -> float:
-    # absolute slack: a billionth of the largest value, and a micro-rupiah
-    return 1e-9 * max(1.0, want_abs_max) + 1e-6
-
-
-def _fail(name: str, month: int, gap: float) -> None:
-    raise AccountingError(f"month {month}: {name} does not close (largest gap {gap:.6g})")
-
-
-def _close(name: str, month: int, got, want) -> None:
-    """``got`` equals ``want`` element by element to a relative 1e-9 and the absolute slack."""
-    got, want = np.asarray(got, float), np.asarray(want, float)
-    if want.size == 0:
+def _close(month: int, b_cash, b_debt, b_inv, b_fund, b_gov: float, f: Flows,
+           cash, debt, inv, fund, gov: float) -> None:
+    code, value = measures.close_books(
+        b_cash, b_debt, b_inv, cash, debt, inv, f.artisan_flows(), _EFFECT, _SUMS, b_fund, fund,
+        f.fund_in, f.fund_out, f.injection, b_gov, gov, f.gov_in, f.gov_lapse, f.gov_cut, f.gov_spent)
+    if code == 0:
         return
-    aw = np.abs(want)
-    if not float(np.max(np.abs(got - want) - 1e-9 * aw)) <= _tolerance(float(aw.max())):
-        _fail(name, month, float(np.max(np.abs(got - want))))
+    name = _FAILURES[code]
+    if code <= 8:
+        raise AccountingError(f"month {month}: {name} does not close (largest gap {value:.6g})")
+    raise AccountingError(f"month {month}: negative {name} ({value:.6g})")
 
 
 def check(month: int, before: Stocks, after: Stocks, f: Flows) -> None:
     """Raise AccountingError unless every stock changed by exactly its flows (to rounding).
 
-    It runs every month, so the per-artisan stocks are checked together: one
-    matrix product gives the changes the flows imply for cash, debt and
-    inventory, and one pass compares them with what happened."""
-    flows = f.artisan_flows()
-    if flows.shape[1]:
-        want = np.array((before.cash, before.debt, before.inventory)) + _EFFECT @ flows
-        got = np.array((after.cash, after.debt, after.inventory))
-        aw = np.abs(want)
-        excess = (np.abs(got - want) - 1e-9 * aw).max(axis=1)
-        scale = aw.max(axis=1)
-        for i, name in enumerate(_STOCKS):
-            if not float(excess[i]) <= _tolerance(float(scale[i])):
-                _fail(name, month, float(np.max(np.abs(got[i] - want[i]))))
-    _close("LJMP funds", month, after.fund, before.fund + f.fund_in + f.injection - f.fund_out)
-    gov_want = before.gov + f.gov_in - f.gov_lapse - f.gov_cut - f.gov_spent
-    if not abs(after.gov - gov_want) <= 1e-9 * abs(gov_want) + _tolerance(abs(gov_want)):
-        _fail("government budget", month, abs(after.gov - gov_want))
-    # money between artisans and the LJMP must match on both sides
-    tot = dict(zip(ARTISAN_FLOWS, flows.sum(axis=1).tolist(), strict=True))
-    for name, got_, want_ in (
-            ("LJMP lending", float(f.fund_out.sum()), tot["loan_in"]),
-            ("LJMP receipts", float(f.fund_in.sum()), tot["fee"] + tot["interest"] + tot["principal"]),
-            ("commissions", tot["com_in"], tot["com_out"])):
-        if not abs(got_ - want_) <= 1e-9 * abs(want_) + _tolerance(abs(want_)):
-            _fail(name, month, abs(got_ - want_))
-    lowest = got[1:].min(axis=1) if flows.shape[1] else np.zeros(2)
-    for name, low in (("inventory", float(lowest[1])), ("debt", float(lowest[0])),
-                      ("LJMP funds", float(after.fund.min()) if after.fund.size else 0.0)):
-        if low < -1e-6:
-            raise AccountingError(f"month {month}: negative {name} ({low:.6g})")
-    if after.gov < -1e-6:
-        raise AccountingError(f"month {month}: negative government budget ({after.gov:.6g})")
+    Each stock must equal its value before plus the flows that move it, element by
+    element to a relative 1e-9 and an absolute slack (a billionth of the largest
+    value, and a micro-rupiah); the money between artisans and the LJMP must match
+    on both sides; no inventory, debt, fund or budget may be negative."""
+    _close(month, before.cash, before.debt, before.inventory, before.fund, before.gov, f,
+           after.cash, after.debt, after.inventory, after.fund, after.gov)
+
+
+class Ledger:
+    """The month's check of the books, without building :class:`Stocks`: :meth:`open`
+    copies the stocks at the start of the month into buffers kept for the model's
+    life, :meth:`close` runs :func:`check` against the stocks at its end."""
+
+    def __init__(self, n: int, n_clusters: int):
+        self._held = np.empty((3, n))
+        self._rows = tuple(self._held)  # cash, debt, inventory
+        self._fund = np.empty(n_clusters)
+        self._gov = 0.0
+
+    def open(self, model) -> None:
+        a = model.artisans
+        measures.snapshot(self._held, self._fund, a.cash, a.debt, a.inventory, model.ljmp_fund)
+        self._gov = float(model.government.balance)
+
+    def close(self, month: int, model) -> None:
+        a, (cash, debt, inventory) = model.artisans, self._rows
+        _close(month, cash, debt, inventory, self._fund, self._gov, model.flows,
+               a.cash, a.debt, a.inventory, model.ljmp_fund, float(model.government.balance))

@@ -5,118 +5,115 @@ Analysis code reads these tables, never model internals.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 import pandas as pd
 
 from .agents import TIER_NAMES
+from .kernels import measures
 
 
 def gini(x: np.ndarray) -> float:
     """Gini coefficient of non-negative values (0 = equal, 1 = one holds all)."""
-    return _gini_sorted(np.sort(np.asarray(x, float)))
+    return float(measures._gini_sorted(np.sort(np.asarray(x, float))))
 
 
-def _gini_sorted(x: np.ndarray) -> float:
-    n = len(x)
-    total = np.add.reduce(x)
-    if n == 0 or total <= 0:
-        return 0.0
-    cum = np.add.accumulate(x)  # np.cumsum(x) without its wrapper
-    return float((n + 1 - 2 * (np.add.reduce(cum) / total)) / n)
+# the columns of the monthly table, each with its kind ("i" integer, "b" boolean,
+# "f" float): what :func:`ovopsim.kernels.measures.month_row` writes, then the
+# series :func:`finalize` derives
+MONTH_COLUMNS = (measures.HEAD_COLUMNS + tuple((f"share_{t}", "f") for t in TIER_NAMES)
+                 + measures.TAIL_COLUMNS + (("income_growth", "f"), ("income_per_rupiah", "f")))
+_NAMES = tuple(name for name, _ in MONTH_COLUMNS)
+_RECORDED = len(MONTH_COLUMNS) - 2  # the derived series are not recorded
+_CONVERT = {"i": int, "b": bool, "f": float}
+_DTYPES = {"i": np.int64, "b": np.bool_, "f": np.float64}
 
 
-def _median_sorted(x: np.ndarray) -> float:
-    """``np.median`` of an already sorted array (NaN sorts last, and poisons it)."""
-    n = len(x)
-    if x[-1] != x[-1]:
-        return float("nan")
-    k = n // 2
-    return float(x[k]) if n % 2 else float(np.add.reduce(x[k - 1:k + 1]) / 2)
+class MonthlyRecords(Sequence):
+    """The indicators at the end of each month so far: one row of floats per month in
+    a matrix that grows as the model steps (past its horizon too).
+
+    Reads as a list of dicts (``records[-1]`` is the latest month, its values ints,
+    bools and floats by column); :meth:`column` gives one indicator's series and
+    :meth:`frame` the monthly table."""
+
+    def __init__(self, months: int):
+        self._rows = np.empty((max(int(months), 1), _RECORDED))
+        self._n = 0
+
+    def add(self, model, month: int) -> None:
+        """Record the indicators at the end of ``month``: one compiled pass over the
+        model's arrays (each mean is NumPy's sum of the selected values over their count)."""
+        if self._n == len(self._rows):
+            self._rows = np.concatenate((self._rows, np.empty_like(self._rows)))
+        a, net, f, gov, mk = model.artisans, model.network, model.flows, model.government, model.market
+        m = net.m
+        measures.month_row(
+            self._rows, self._n, month, model.b.start_year, mk.festive[month], mk.rainy[month],
+            model.ljmp_enabled, model.turnovers, model._new_loans, model._defaults, net.formed, net.dissolved,
+            net.dissolved_one_sided, net.dissolved_reciprocity, gov.knowledge, gov.balance, f.gov_spent,
+            gov.spent_total, a.active, a.income, a.workers, a.output, model.dried, a.product, a.sales_by_tier,
+            a.reach, a.reached, a.skill, a.quality, a.revenue, a.sales_units, a.cash, a.gov_trust, a.ljmp, a.debt,
+            a.reciprocity, model.villages.awareness, model.villages.knowledge, f.written_off, f.grant,
+            model.ljmp_fund, net.u, net.v, net.partner, net.between, net.since, net.trust, m)
+        self._n += 1
+
+    def __len__(self) -> int:
+        return self._n
+
+    def _row(self, i: int) -> dict:
+        return {name: _CONVERT[kind](x) for (name, kind), x in
+                zip(MONTH_COLUMNS, self._rows[i].tolist(), strict=False)}
+
+    def __getitem__(self, i):
+        if isinstance(i, slice):
+            return [self._row(j) for j in range(*i.indices(self._n))]
+        if i < 0:
+            i += self._n
+        if not 0 <= i < self._n:
+            raise IndexError("month index out of range")
+        return self._row(i)
+
+    def column(self, name: str) -> np.ndarray:
+        """One indicator's monthly series (floats)."""
+        return self._rows[:self._n, _NAMES.index(name)]
+
+    def frame(self) -> pd.DataFrame:
+        """The monthly table: one row per month, the recorded indicators by their kind
+        and the series derived from them (:func:`finalize`)."""
+        n = self._n
+        if n == 0:
+            return pd.DataFrame()
+        cols = np.empty((len(MONTH_COLUMNS), n))
+        cols[:_RECORDED] = self._rows[:n].T
+        _derive(cols[_NAMES.index("income_mean")], cols[_NAMES.index("income_total")],
+                cols[_NAMES.index("active_businesses")], cols[_NAMES.index("budget_spent_total")],
+                cols[-2], cols[-1])
+        arrays = [x if kind == "f" else (x != 0 if kind == "b" else x.astype(np.int64))
+                  for (_, kind), x in zip(MONTH_COLUMNS, cols, strict=True)]
+        return _frame(arrays, n)
 
 
-def _mean(x: np.ndarray, k: int) -> float:
-    """``x.mean()`` for ``len(x) == k > 0`` without its Python overhead (same sum, same division)."""
-    return float(np.add.reduce(x)) / k
+_COLUMN_INDEX = pd.Index(_NAMES)  # immutable: shared by every monthly table
 
 
-# ``x.sum()`` is this reduction behind a Python wrapper; called directly, the same sum
-_sum = np.add.reduce
+def _frame(arrays: list, n: int, columns: pd.Index = _COLUMN_INDEX) -> pd.DataFrame:
+    """A table from its column arrays (already of their final dtypes and length).
+
+    pandas' constructor from a dict checks and converts every column; these need
+    neither, and the array-list constructor skips that (a fifth of the time)."""
+    try:
+        return pd.DataFrame._from_arrays(arrays, columns=columns, index=pd.RangeIndex(n),
+                                         verify_integrity=False)
+    except (AttributeError, TypeError):  # a pandas without it: the public constructor
+        return pd.DataFrame(dict(zip(columns, arrays, strict=True)))
 
 
-def monthly(model, month: int) -> dict:
-    """Indicators at the end of ``month`` (one row of the monthly table).
-
-    Called every month, so it avoids per-call overhead: each mean is one sum
-    divided by the count (bit for bit what ``ndarray.mean`` computes)."""
-    a = model.artisans
-    net = model.network
-    act = a.active
-    k = int(np.count_nonzero(act))
-    inc = a.income[act]
-    inc_total = float(np.add.reduce(inc))
-    inc = np.sort(inc)
-    f = model.flows
-    within, between = net.counts()
-    trans, comps = net.partner_structure(act)
-    tier_rev = _sum(a.sales_by_tier, axis=0)
-    tot_rev = float(_sum(tier_rev))
-    lj = model.ljmp_enabled
-    recip_now, recip_gone = model.network.partner_reciprocity(a.reciprocity)
-    v = model.villages
-    gov = model.government
-    row = {
-        "month": month,
-        "year": model.b.start_year + (month - 1) // 12,
-        "calendar_month": (month - 1) % 12 + 1,
-        "festive": bool(model.market.festive[month]),
-        "rainy": bool(model.market.rainy[month]),
-        "active_businesses": k,
-        "income_mean": inc_total / k if k else 0.0,
-        "income_median": _median_sorted(inc) if k else 0.0,
-        "income_total": inc_total,
-        "jobs": k + int(a.workers[act].sum()),
-        "gini": _gini_sorted(np.maximum(inc, 0.0)),
-        "output_units": float(_sum(a.output)),
-        "output_dried": float(_sum(a.output[model.dried[a.product]])),
-        "sales_value": tot_rev,
-        "partnerships_within": within,
-        "partnerships_between": between,
-        "partnerships_formed": net.formed,
-        "partnerships_dissolved": net.dissolved,
-        "partnerships_dissolved_one_sided": net.dissolved_one_sided,
-        "reciprocity_partners": recip_now,
-        "reciprocity_dissolved": recip_gone,
-        "partnership_age_mean": net.mean_age(month),
-        "mean_trust": net.mean_trust(),
-        "ties": net.m,
-        "partner_transitivity": trans,
-        "partner_components": comps,
-        **{f"share_{t}": (float(tier_rev[i]) / tot_rev if tot_rev > 0 else 0.0)
-           for i, t in enumerate(TIER_NAMES)},
-        "reach_national_share": int(np.count_nonzero(a.reach[act] >= 1)) / k if k else 0.0,
-        "reached_share": int(np.count_nonzero(a.reached)) / a.n,
-        "skill_mean": _mean(a.skill[act], k) if k else 0.0,
-        "quality_mean": _mean(a.quality[act], k) if k else 0.0,
-        "price_received": float(_sum(a.revenue[act]) / max(_sum(a.sales_units[act]), 1e-9)),
-        "cash_mean": _mean(a.cash[act], k) if k else 0.0,
-        "gov_trust_mean": _mean(a.gov_trust[act], k) if k else 0.0,
-        "awareness_mean": _mean(v.awareness, len(v.awareness)),
-        "gov_knowledge": float(gov.knowledge),
-        "association_knowledge": _mean(v.knowledge, len(v.knowledge)),
-        "turnovers": model.turnovers,
-        "ljmp_members": int(np.count_nonzero(a.ljmp & act)) if lj else 0,
-        "ljmp_loans_outstanding": float(_sum(a.debt)),
-        "ljmp_borrowers": int(np.count_nonzero(a.debt > 0)),
-        "ljmp_new_loans": float(model._new_loans),
-        "ljmp_defaults": int(model._defaults),
-        "ljmp_written_off": float(_sum(f.written_off)),
-        "ljmp_fund": float(_sum(model.ljmp_fund)),
-        "budget_balance": float(gov.balance),
-        "budget_spent": float(f.gov_spent),
-        "budget_spent_total": float(gov.spent_total),
-        "grants": float(_sum(f.grant)),
-    }
-    return row
+def _derive(income_mean, income_total, active, spent_total, growth, per_rupiah) -> None:
+    measures.derived_series(np.ascontiguousarray(income_mean, float), np.ascontiguousarray(income_total, float),
+                            np.ascontiguousarray(active, float), np.ascontiguousarray(spent_total, float),
+                            growth, per_rupiah)
 
 
 def finalize(df: pd.DataFrame) -> pd.DataFrame:
@@ -126,19 +123,15 @@ def finalize(df: pd.DataFrame) -> pd.DataFrame:
     year's mean, minus one (seasonality cancels). ``income_per_rupiah``:
     cumulative income above the first year's level per rupiah of programme
     spending (0 before any spending). A gain against a no-programme baseline
-    is computed by the experiment tools from paired runs."""
+    is computed by the experiment tools from paired runs. (The means are
+    pandas' rolling means, computed as pandas computes them.)"""
     if df.empty:
         return df
-    inc = df["income_mean"]
-    first_year = inc.iloc[:12].expanding().mean()
-    ref = float(first_year.iloc[-1])
-    ref_series = pd.Series(np.where(np.arange(len(df)) < 12, first_year.reindex(range(len(df))).ffill(), ref))
-    roll = inc.rolling(12, min_periods=1).mean()
-    denom = ref_series.where(ref_series.abs() > 1e-9, np.nan)
-    df["income_growth"] = (roll / denom - 1).fillna(0.0).to_numpy()
-    gain = (df["income_total"] - df["active_businesses"] * ref_series).cumsum()
-    spent = df["budget_spent_total"]
-    df["income_per_rupiah"] = np.where(spent > 0, gain / spent.where(spent > 0, 1.0), 0.0)
+    growth, per_rupiah = np.empty(len(df)), np.empty(len(df))
+    _derive(df["income_mean"].to_numpy(), df["income_total"].to_numpy(), df["active_businesses"].to_numpy(),
+            df["budget_spent_total"].to_numpy(), growth, per_rupiah)
+    df["income_growth"] = growth
+    df["income_per_rupiah"] = per_rupiah
     return df
 
 
@@ -166,55 +159,62 @@ SCORECARD = (
 )
 
 
+_SCORECARD_INDEX = pd.Index(("village", "artisans", "active", *SCORECARD, "overall"))
+
+
 def scorecard(model) -> pd.DataFrame:
     """One row per village, one column per assessment dimension (0-100), and the mean."""
     a, v = model.artisans, model.villages
     nv = len(model.village_names)
-    act = a.active
-    w = act.astype(float)
-    cnt = np.maximum(np.bincount(a.village, w, nv), 1.0)
-    total = np.maximum(np.bincount(a.village, minlength=nv), 1)
-
-    def vmean(x):
-        return np.bincount(a.village, np.asarray(x, float) * w, nv) / cnt
-
-    q_mean = vmean(a.quality)
-    q_sd = np.sqrt(np.maximum(vmean(a.quality ** 2) - q_mean ** 2, 0))
     env = model._environment()
     unit_value = np.divide(a.revenue, np.maximum(a.output, 1e-9))
     value_added = 1 - model.material_share[a.product] * model.price[a.product] / np.maximum(unit_value, 1e-9)
-    sales = pd.Series([r["sales_value"] for r in model.records], dtype=float)
+    standard = (a.gmp >= 0.6) & (env >= 1.0)
+    # per-village means over active artisans, one compiled pass for all of them
+    per_artisan = (a.tier, np.minimum(a.workers, 10), np.clip(value_added, 0, 1), env, a.design, a.brand,
+                   0.5 * a.member + 0.5 * a.board, a.member, a.books, a.reach, a.reputation, a.exposure,
+                   a.ljmp, a.digital, a.gmp, standard, standard & (a.books >= 0.3), a.quality, a.quality ** 2)
+    x = np.empty((len(per_artisan), a.n))
+    for row, val in zip(x, per_artisan, strict=True):
+        row[:] = val
+    means, active = measures.village_means(a.village, a.active, nv, x)
+    (tier, workers, value_added, env, design, brand, role, member, books, reach, reputation, exposure,
+     ljmp, digital, gmp, standard, managed, q_mean, q_sq) = means
+    q_sd = np.sqrt(np.maximum(q_sq - q_mean ** 2, 0))
+    sales = model.records.column("sales_value")
     growth = 0.0
     if len(sales) >= 24:
-        growth = sales.iloc[-12:].mean() / max(sales.iloc[:12].mean(), 1e-9) - 1
-    standard = (a.gmp >= 0.6) & (env >= 1.0)
-    scores = {
-        "raw_material_source": v.raw_material,
-        "production_capacity": np.clip(vmean(a.tier) / 2 * 0.5 + vmean(np.minimum(a.workers, 10)) / 20, 0, 1),
-        "value_added": np.clip(vmean(np.clip(value_added, 0, 1)), 0, 1),
-        "environment": vmean(env),
-        "quality_consistency": np.clip(1 - q_sd / np.maximum(q_mean, 1e-9), 0, 1),
-        "product_development": vmean(a.design),
-        "brand_ip": vmean(a.brand),
-        "role_in_group": vmean(0.5 * a.member + 0.5 * a.board),
-        "community_participation": v.awareness,
-        "organisation": v.knowledge * vmean(a.member),
-        "bookkeeping": vmean(a.books),
-        "market_area": vmean(a.reach) / 2,
-        "sales_growth": np.full(nv, np.clip(0.5 + growth, 0, 1)),
-        "customers": np.clip(vmean(a.reputation) + vmean(a.exposure) / 2, 0, 1),
-        "marketing_channel": np.clip(vmean(a.ljmp) * 0.5 + vmean(a.digital) * 0.5, 0, 1),
-        "product_history": v.product_history,
-        "local_wisdom": v.local_wisdom,
-        "gmp": vmean(a.gmp),
-        "packaging_label": np.clip(0.5 * vmean(a.brand) + 0.5 * vmean(a.design), 0, 1),
-        "equipment": vmean(a.tier) / 2,
-        "product_standard": vmean(standard),
-        "quality_management": vmean(standard & (a.books >= 0.3)),
-    }
-    df = pd.DataFrame({k: np.round(100 * np.asarray(val, float), 1) for k, val in scores.items()})
-    df.insert(0, "village", model.village_names)
-    df.insert(1, "artisans", total)
-    df.insert(2, "active", np.bincount(a.village, w, nv).astype(int))
-    df["overall"] = df[list(SCORECARD)].mean(axis=1).round(1)
-    return df
+        growth = measures.npsum(sales[-12:].copy()) / 12 / max(measures.npsum(sales[:12].copy()) / 12, 1e-9) - 1
+    scores = (
+        v.raw_material,                                                     # raw_material_source
+        np.clip(tier / 2 * 0.5 + workers / 20, 0, 1),                       # production_capacity
+        np.clip(value_added, 0, 1),                                         # value_added
+        env,                                                                # environment
+        np.clip(1 - q_sd / np.maximum(q_mean, 1e-9), 0, 1),                 # quality_consistency
+        design,                                                             # product_development
+        brand,                                                              # brand_ip
+        role,                                                               # role_in_group
+        v.awareness,                                                        # community_participation
+        v.knowledge * member,                                               # organisation
+        books,                                                              # bookkeeping
+        reach / 2,                                                          # market_area
+        np.full(nv, np.clip(0.5 + growth, 0, 1)),                           # sales_growth
+        np.clip(reputation + exposure / 2, 0, 1),                           # customers
+        np.clip(ljmp * 0.5 + digital * 0.5, 0, 1),                          # marketing_channel
+        v.product_history,                                                  # product_history
+        v.local_wisdom,                                                     # local_wisdom
+        gmp,                                                                # gmp
+        np.clip(0.5 * brand + 0.5 * design, 0, 1),                          # packaging_label
+        tier / 2,                                                           # equipment
+        standard,                                                           # product_standard
+        managed,                                                            # quality_management
+    )
+    score = np.empty((len(SCORECARD), nv))
+    for row, val in zip(score, scores, strict=True):
+        row[:] = val
+    score = np.round(100 * score, 1)
+    # the row mean as pandas takes it over these columns: one reduction down the stacked columns
+    overall = np.round(np.add.reduce(score, axis=0) / len(SCORECARD), 1)
+    arrays = [pd.Index(model.village_names).array, np.maximum(np.bincount(a.village, minlength=nv), 1),
+              active.astype(int), *score, overall]
+    return _frame(arrays, nv, _SCORECARD_INDEX)

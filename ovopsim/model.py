@@ -72,7 +72,8 @@ class OVOPModel(mesa.Model):
         government: the :class:`ovopsim.agents.Government` agent.
         villages: per-village arrays; associations: one Mesa agent per village.
         ljmp_fund: lending fund per cluster (zeros where there is no LJMP).
-        records: one dict of indicators per month (see :meth:`monthly`).
+        records: the indicators of each month, read as a list of dicts
+            (:class:`ovopsim.indicators.MonthlyRecords`; see :meth:`monthly`).
     """
 
     def __init__(self, scenario: Scenario | None = None, *, rng=None, months: int | None = None,
@@ -84,10 +85,11 @@ class OVOPModel(mesa.Model):
         self.months = months or scenario.scenario.months
         self.record_agents = record_agents
         self.check_accounting = check_accounting
-        self.records: list[dict] = []
+        self.records = indicators.MonthlyRecords(self.months)
         self.agent_records: list[pd.DataFrame] = []
         self.turnovers = 0
         self._build_world()
+        self._ledger = accounting.Ledger(self.artisans.n, len(self.cluster_names))
         self.programmes, self.shocks = iv.build(scenario.interventions, self)
         self.running = True
 
@@ -278,8 +280,9 @@ class OVOPModel(mesa.Model):
     # ------------------------------------------------------------------ the month
     def step(self) -> None:
         month = self.steps
-        self.flows = accounting.Flows(self.artisans.n, len(self.cluster_names))
-        before = accounting.Stocks.of(self) if self.check_accounting else None
+        self.flows.reset()
+        if self.check_accounting:
+            self._ledger.open(self)
         self.artisans.mentored[:] = False
         self._new_loans = 0.0
         self._defaults = 0
@@ -288,9 +291,9 @@ class OVOPModel(mesa.Model):
         self._programmes(month)
         self._ljmp(month)
         self._economy(month)
-        if before is not None:
-            accounting.check(month, before, accounting.Stocks.of(self), self.flows)
-        self.records.append(indicators.monthly(self, month))
+        if self.check_accounting:
+            self._ledger.close(month, self)
+        self.records.add(self, month)
         if self.record_agents:
             self.agent_records.append(indicators.agent_frame(self, month))
         if month >= self.months:
@@ -434,7 +437,7 @@ class OVOPModel(mesa.Model):
     # ------------------------------------------------------------------ outputs
     def monthly(self) -> pd.DataFrame:
         """The tidy monthly indicators recorded so far (one row per month)."""
-        return indicators.finalize(pd.DataFrame.from_records(self.records))
+        return self.records.frame()
 
     def agents_frame(self) -> pd.DataFrame:
         if not self.agent_records:

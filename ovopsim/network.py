@@ -32,6 +32,7 @@ from __future__ import annotations
 import networkx as nx
 import numpy as np
 
+from .kernels import measures
 from .kernels import month as _k
 
 
@@ -77,7 +78,6 @@ class SocialNetwork:
         # them: does the norm decide which ties end? (P4)
         self.dissolved_one_sided = 0
         self.dissolved_reciprocity = 0.0
-        self._structure = None  # (partnership edges, partner_structure()) last computed
 
     # -- construction ---------------------------------------------------------------
     @classmethod
@@ -282,20 +282,9 @@ class SocialNetwork:
     def partner_structure(self, active: np.ndarray | None = None) -> tuple[float, int]:
         """Transitivity of the partnership graph and number of its components
         among artisans with at least one partner (partnerships of closed
-        businesses have already ended, so ``active`` is not needed).
-
-        Recomputed only when the set of partnerships changed since the last call."""
-        e = self.partner[: self.m].nonzero()[0]
-        cached = self._structure
-        if cached is not None and np.array_equal(cached[0], e):
-            return cached[1]
-        pu, pv = self.u[e], self.v[e]
-        if len(e) <= 256:
-            out = _structure_small(pu.tolist(), pv.tolist())
-        else:
-            out = _transitivity(pu, pv, self.n), _components(pu, pv, self.n)
-        self._structure = (e, out)
-        return out
+        businesses have already ended, so ``active`` is not needed)."""
+        trans, comps = measures.partner_structure(self.u, self.v, self.partner, self.m, self.n)
+        return trans, int(comps)
 
     def to_networkx(self, **node_attrs: np.ndarray) -> nx.Graph:
         """The network as a networkx Graph, edge attributes ``trust``, ``balance``,
@@ -310,82 +299,3 @@ class SocialNetwork:
             for a, b, t, bl, p, bw in zip(self.u[:m], self.v[:m], self.trust[:m], self.balance[:m],
                                           self.partner[:m], self.between[:m], strict=True))
         return g
-
-
-def _transitivity(u: np.ndarray, v: np.ndarray, n: int) -> float:
-    """Transitivity (3 x triangles / connected triples) of the simple graph with
-    edges ``u < v``, by checking which wedges (pairs of edges at a node) close.
-
-    Integer counts throughout, so the result does not depend on how they are
-    summed: 6 x triangles = 2 x closed wedges, sum deg(deg-1) = 2 x wedges."""
-    if len(u) == 0:
-        return 0.0
-    if len(u) <= 256:
-        return _structure_small(u.tolist(), v.tolist())[0]
-    src = np.concatenate((u, v))
-    dst = np.concatenate((v, u))
-    order = np.argsort(src, kind="stable")
-    src, dst = src[order], dst[order]
-    row_end = np.searchsorted(src, src, side="right")
-    later = row_end - np.arange(len(src)) - 1      # half-edges after h in h's row
-    total = int(later.sum())
-    if total == 0:
-        return 0.0
-    first = np.repeat(np.arange(len(src)), later)
-    start = np.cumsum(later) - later
-    second = first + 1 + (np.arange(total) - np.repeat(start, later))
-    a, b = dst[first], dst[second]
-    q = np.minimum(a, b) * n + np.maximum(a, b)
-    keys = np.sort(u * n + v)
-    pos = np.minimum(np.searchsorted(keys, q), len(keys) - 1)
-    closed = int(np.count_nonzero(keys[pos] == q))
-    return float(2 * closed) / float(2 * total)
-
-
-def _structure_small(u: list[int], v: list[int]) -> tuple[float, int]:
-    """:func:`_transitivity` and :func:`_components` with sets, for the few
-    partnerships of a village economy (a loop beats array calls there). The same
-    integer counts, so the same values: each closed wedge is one common neighbour
-    of an edge's two ends; components by union-find over the edges."""
-    adj: dict[int, set[int]] = {}
-    for a, b in zip(u, v, strict=True):
-        adj.setdefault(a, set()).add(b)
-        adj.setdefault(b, set()).add(a)
-    total = sum(len(x) * (len(x) - 1) for x in adj.values()) // 2
-    closed = sum(len(adj[a] & adj[b]) for a, b in zip(u, v, strict=True)) if total else 0
-    trans = float(2 * closed) / float(2 * total) if total else 0.0
-    parent = {x: x for x in adj}
-    merged = 0
-    for a, b in zip(u, v, strict=True):
-        while parent[a] != a:
-            parent[a] = a = parent[parent[a]]
-        while parent[b] != b:
-            parent[b] = b = parent[parent[b]]
-        if a != b:
-            parent[max(a, b)] = min(a, b)
-            merged += 1
-    return trans, len(adj) - merged
-
-
-def _components(u: np.ndarray, v: np.ndarray, n: int) -> int:
-    """Connected components of the graph with edges ``u``-``v``, counting only
-    nodes that have an edge. Union-find: a plain loop for the few partnerships
-    of a village economy (a loop beats array calls there), otherwise
-    vectorised, hooking to the smaller root with pointer jumping."""
-    if len(u) == 0:
-        return 0
-    if len(u) <= 256:
-        return _structure_small(u.tolist(), v.tolist())[1]
-    nodes = np.unique(np.concatenate((u, v)))
-    parent = np.arange(n)
-    while True:
-        pu, pv = parent[u], parent[v]
-        if not (pu != pv).any():
-            break
-        np.minimum.at(parent, np.maximum(pu, pv), np.minimum(pu, pv))
-        while True:
-            up = parent[parent]
-            if not (up != parent).any():
-                break
-            parent = up
-    return int(np.count_nonzero(parent[nodes] == nodes))

@@ -11,7 +11,8 @@ _PW_BLOCKSIZE = 128
 
 @nb.njit(cache=True)
 def _block(a, lo, n):
-    """NumPy's ``pairwise_sum`` of ``a[lo:lo + n]`` for ``n`` <= 128: eight accumulators."""
+    """NumPy's sum of a leaf of the pairwise tree, ``a[lo:lo + n]`` with ``n <= 128``:
+    in order below 8, otherwise eight accumulators then the remainder in order."""
     if n < 8:
         res = 0.0
         for i in range(n):
@@ -46,46 +47,36 @@ def _block(a, lo, n):
 
 @nb.njit(cache=True)
 def _pairwise(a, lo, n):
-    """NumPy's ``pairwise_sum`` of ``a[lo:lo + n]``: blocks of at most 128 summed as
-    a binary tree, halves split at a multiple of 8 (NumPy recurses; this walks the
-    same tree with a stack, which compiled code caches more reliably)."""
+    """NumPy's ``pairwise_sum`` of ``a[lo:lo + n]``: blocks of at most 128 (see
+    :func:`_block`) summed as a binary tree, each half split at a multiple of 8.
+
+    The recursion runs on an explicit stack (a recursive kernel cannot be linked
+    from Numba's on-disk cache into the kernels that call it)."""
     if n <= _PW_BLOCKSIZE:
         return _block(a, lo, n)
-    depth = 128
-    los = np.empty(depth, np.int64)
-    ns = np.empty(depth, np.int64)
-    stage = np.zeros(depth, np.int64)
-    vals = np.empty(depth)
-    top = 0
-    nv = 0
-    los[0] = lo
-    ns[0] = n
-    while top >= 0:
-        k = ns[top]
-        if k <= _PW_BLOCKSIZE:
-            vals[nv] = _block(a, los[top], k)
-            nv += 1
-            top -= 1
-            continue
-        half = k // 2
-        half -= half % 8
-        if stage[top] == 0:      # the left half first
-            stage[top] = 1
-            los[top + 1] = los[top]
-            ns[top + 1] = half
-            stage[top + 1] = 0
-            top += 1
-        elif stage[top] == 1:    # then the right half
-            stage[top] = 2
-            los[top + 1] = los[top] + half
-            ns[top + 1] = k - half
-            stage[top + 1] = 0
-            top += 1
-        else:                    # left + right
-            vals[nv - 2] = vals[nv - 2] + vals[nv - 1]
-            nv -= 1
-            top -= 1
-    return vals[0]
+    # tasks: (start, length, combine?) in post order; partial sums on a second stack
+    task = np.empty((128, 3), np.int64)
+    part = np.empty(128)
+    task[0, 0], task[0, 1], task[0, 2] = lo, n, 0
+    top = 1
+    k = 0
+    while top:
+        top -= 1
+        s, m, combine = task[top, 0], task[top, 1], task[top, 2]
+        if combine:
+            k -= 1
+            part[k - 1] = part[k - 1] + part[k]
+        elif m <= _PW_BLOCKSIZE:
+            part[k] = _block(a, s, m)
+            k += 1
+        else:
+            m2 = m // 2
+            m2 -= m2 % 8
+            task[top, 0], task[top, 1], task[top, 2] = s, m, 1
+            task[top + 1, 0], task[top + 1, 1], task[top + 1, 2] = s + m2, m - m2, 0
+            task[top + 2, 0], task[top + 2, 1], task[top + 2, 2] = s, m2, 0
+            top += 3
+    return part[0]
 
 
 @nb.njit(cache=True)
