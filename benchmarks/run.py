@@ -45,6 +45,11 @@ def task_scale(n: int, months: int, repeats: int, within_degree: int | None = No
 
     scenario = scenario or w.DEFAULT
     w.scaled(n, within_degree, scenario)  # parse and validate the scenario outside the timings
+    # load the compiled kernels (once per process, from Numba's disk cache) outside the
+    # per-month timings; the load is reported, and counted in the 100,000-artisan wall time
+    t = time.perf_counter()
+    w.warm()
+    load_s = time.perf_counter() - t
     best = None
     for _ in range(repeats):
         graph = [0.0]
@@ -77,6 +82,7 @@ def task_scale(n: int, months: int, repeats: int, within_degree: int | None = No
             best = res
         del model
     best["maxrss_mib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    best["load_s"] = load_s
     return best
 
 
@@ -324,13 +330,15 @@ def main(argv=None) -> int:
     gib = big["maxrss_mib"] / 1024
     sections.append(
         f"## 3. {big_n:,} artisans for {big['months']} months\n\n"
-        f"Targets: under 60 s: **{verdict(big['total_s'] < 60)}**; peak memory under 4 GiB: "
+        f"Targets: under 60 s: **{verdict(big['total_s'] + big['load_s'] < 60)}**; peak memory under 4 GiB: "
         f"**{verdict(gib < 4)}**.\n\n"
-        + table(["build s", "of which graph s", f"{big['months']} months s", "tables s", "wall s",
-                 "peak RSS GiB"],
-                [[big["build_s"], big["graph_s"], big["steps_s"], big["tables_s"], big["total_s"],
-                  gib]])
-        + "\n\nPeak memory is the process's maximum resident set size (`getrusage`), "
+        + table(["kernel load s", "build s", "of which graph s", f"{big['months']} months s", "tables s",
+                 "wall s", "peak RSS GiB"],
+                [[big["load_s"], big["build_s"], big["graph_s"], big["steps_s"], big["tables_s"],
+                  big["total_s"] + big["load_s"], gib]])
+        + "\n\nWall time: loading the compiled kernels from Numba's disk cache (once per "
+          "process), building the world, the months and the result tables. "
+          "Peak memory is the process's maximum resident set size (`getrusage`), "
           "interpreter and libraries included, measured in a fresh process.")
 
     # 4: throughput

@@ -49,6 +49,15 @@ def build_ovop(artisans: int, seed: int = 1, within_degree: int | None = None,
     return OVOPModel(scaled(artisans, within_degree, scenario), rng=seed, months=months)
 
 
+def warm() -> None:
+    """Load the model's compiled kernels (a two-month run of the default scenario)."""
+    model = build_ovop(50, months=2)
+    for _ in range(2):
+        model.step()
+    model.monthly()
+    model.scorecard()
+
+
 def boltzmann_side(n: int) -> int:
     """Grid side for ``n`` agents at the example's own density (100 agents on 10 x 10:
     one agent per cell)."""
