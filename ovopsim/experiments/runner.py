@@ -348,7 +348,6 @@ class _ForkedWorkers:
         self.restarts = 0
         self.gave_up: int | None = None  # exit code of the last worker, once given up
         self._closing = threading.Event()
-        self._wake_receive, self._wake = ctx.Pipe(duplex=False)
         self._monitor = None
         with _quiet_fork():
             for i in range(n):
@@ -359,6 +358,8 @@ class _ForkedWorkers:
                 proc.start()
                 receive.close()
                 self.procs.append(proc)
+        # made after the forks, so that no worker holds its sending end
+        self._wake_receive, self._wake = ctx.Pipe(duplex=False)
 
     def start(self, address: str) -> None:
         self.address = address
@@ -388,7 +389,8 @@ class _ForkedWorkers:
                 self.restarts += 1
                 ctx.set_forkserver_preload(self.preload)
                 receive, send = ctx.Pipe(duplex=False)
-                proc = ctx.Process(target=_forked_worker, args=(receive, [], i),
+                proc = ctx.Process(target=_forked_worker,
+                                   args=(receive, [], f"{i}.{self.restarts}"),
                                    name=f"ovopsim-dask-worker-{i}", daemon=True)
                 proc.start()
                 receive.close()
@@ -396,15 +398,20 @@ class _ForkedWorkers:
                 self.pipes[i].close()
                 self.pipes[i], self.procs[i] = send, proc
 
+    def stop_replacing(self) -> None:
+        """Before the workers are told to close: they are not to be replaced."""
+        if not self._closing.is_set():
+            self._closing.set()
+            self._wake.close()
+        if self._monitor is not None:
+            self._monitor.join()
+
     def close(self, timeout: float = 5.0) -> None:
         """Wait for the workers to exit (closing the scheduler closes them), then
         end the stragglers."""
         import time
 
-        self._closing.set()
-        self._wake.close()
-        if self._monitor is not None:
-            self._monitor.join()
+        self.stop_replacing()
         deadline = time.monotonic() + timeout
         for proc in self.procs:
             proc.join(max(0.0, deadline - time.monotonic()))
@@ -417,13 +424,13 @@ class _ForkedWorkers:
                 proc.join()
 
 
-def _forked_worker(receive, sends, name: int) -> None:
+def _forked_worker(receive, sends, name: int | str) -> None:
     import asyncio
 
     import dask
 
     _ignore_sigint()  # Ctrl-C is the parent's to handle
-    dask.config.update(dask.config.config, _LOCAL_DASK_CONFIG)  # (a replacement's is fresh)
+    dask.config.set(_LOCAL_DASK_CONFIG)  # (a forked worker has it already, a replacement not)
     for pipe in sends:  # only the parent keeps the sending ends: EOF = parent gone
         pipe.close()
     try:
@@ -442,7 +449,7 @@ def _forked_worker(receive, sends, name: int) -> None:
     asyncio.run(_serve_worker(address, name))
 
 
-async def _serve_worker(address: str, name: int) -> None:
+async def _serve_worker(address: str, name: int | str) -> None:
     from distributed import Worker
     from distributed.utils import silence_logging_cmgr
 
@@ -482,6 +489,7 @@ class _LocalDask:
 
     def close(self) -> None:
         try:
+            self.workers.stop_replacing()
             self.client.close()
             self.cluster.close()  # tells the workers to close
         finally:
