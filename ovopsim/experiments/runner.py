@@ -318,15 +318,16 @@ def _kill_pool(pool: ProcessPoolExecutor) -> None:
 # Each run is a single task computing a few numbers, so: no statistical profiler
 # sampling the running task every 10 ms, and the event-loop health check, system
 # monitor and memory monitor less often (20 ms, 0.5 s, 0.1 s by default): their
-# wake-ups take the CPU and the GIL from the runs. Forked workers are not restarted
-# when they die, so tasks fail (WorkerCrashed) once no worker has been left for
-# this long instead of waiting for one forever (tasks are submitted once all workers
-# have joined, see _LocalDask.wait).
+# wake-ups take the CPU and the GIL from the runs.
 _LOCAL_DASK_CONFIG = {"distributed.worker.profile.enabled": False,
                       "distributed.admin.tick.interval": "1s",
                       "distributed.admin.system-monitor.interval": "5s",
-                      "distributed.worker.memory.monitor-interval": "1s",
-                      "distributed.scheduler.no-workers-timeout": "2s"}
+                      "distributed.worker.memory.monitor-interval": "1s"}
+# With forked workers (_LocalDask), once the replacements of dead workers have been
+# given up, tasks fail (WorkerCrashed) when no worker has been left for this long,
+# instead of waiting for one forever (tasks are submitted once all workers have
+# joined, see _LocalDask.wait).
+_FORKED_DASK_CONFIG = {**_LOCAL_DASK_CONFIG, "distributed.scheduler.no-workers-timeout": "30s"}
 
 
 class _ForkedWorkers:
@@ -466,7 +467,7 @@ class _LocalDask:
         from distributed import Client, LocalCluster
 
         self.n_workers = n
-        with dask.config.set(_LOCAL_DASK_CONFIG):
+        with dask.config.set(_FORKED_DASK_CONFIG):
             self.workers = _ForkedWorkers(n, preload)  # first: no thread runs yet
             try:
                 self.cluster = LocalCluster(n_workers=0, processes=True, dashboard_address=None)
@@ -477,7 +478,7 @@ class _LocalDask:
                 raise
 
     def wait(self) -> None:
-        """Until every worker has joined; WorkerCrashed if one exited instead."""
+        """Until every worker has joined; WorkerCrashed if they keep dying instead."""
         while True:
             try:
                 return self.client.wait_for_workers(self.n_workers, timeout=0.5)
