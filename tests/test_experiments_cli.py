@@ -168,11 +168,12 @@ def test_sigkill_then_rerun_resumes_to_identical_table(tmp_path):
     assert set(partial["run_id"]) <= set(ids)
 
 
-@pytest.mark.parametrize("executor", ["serial", "process"])
+@pytest.mark.parametrize("executor", ["serial", "process", "dask"])
 def test_ctrl_c_exits_130_and_keeps_finished_runs(tmp_path, executor):
     spec = _write(tmp_path, SLOW_SWEEP)
     out = tmp_path / "out"
-    cmd, env = _cli(spec, out, "--executor", executor, "--workers", "2")
+    where = ("--dask-local", "2") if executor == "dask" else ("--workers", "2")
+    cmd, env = _cli(spec, out, "--executor", executor, *where)
     proc = subprocess.Popen(cmd, env=env, cwd=tmp_path, start_new_session=True,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     deadline = time.monotonic() + 60

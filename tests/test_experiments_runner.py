@@ -102,20 +102,22 @@ def test_resume_after_partial_run_and_refuse_other_design(tmp_path):
         run_design(design, tf.ishigami_slow, out_dir=out, executor="serial", progress=False)
 
 
-def test_crashed_worker_keeps_finished_runs_and_resumes(tmp_path):
+@pytest.mark.parametrize("executor", ["process", "dask"])
+def test_crashed_worker_keeps_finished_runs_and_resumes(tmp_path, executor):
     flag = tmp_path / "armed"
     flag.write_text("crash while this file exists")
     design = full_factorial({"x1": [0.0, 0.5, 1.0, 1.5, 2.5], "x2": [0.1, 0.2], "x3": [0.3]},
                             fixed={"crash_flag": str(flag)})
     out = tmp_path / "out"
+    where = {"dask_local": 2} if executor == "dask" else {"workers": 2}
     with pytest.raises(WorkerCrashed, match="rerun the same command to resume"):
-        run_design(design, tf.ishigami_crashing, out_dir=out, executor="process", workers=2,
+        run_design(design, tf.ishigami_crashing, out_dir=out, executor=executor, **where,
                    progress=False, chunk_size=1)
     finished = pd.concat(pd.read_parquet(p) for p in _parts(out)) if _parts(out) else None
     n_before = 0 if finished is None else len(finished)
     assert n_before < 10
     flag.unlink()  # the "bug" is fixed; the same command now resumes
-    runs = run_design(design, tf.ishigami_crashing, out_dir=out, executor="process", workers=2,
+    runs = run_design(design, tf.ishigami_crashing, out_dir=out, executor=executor, **where,
                       progress=False, chunk_size=1)
     assert runs["run_id"].tolist() == list(range(10)) and (runs["status"] == "ok").all()
     ref = run_design(design, tf.ishigami_crashing, out_dir=tmp_path / "ref", executor="serial",

@@ -33,8 +33,10 @@ identical whatever the executor, worker count, chunking or interruptions.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
+import logging
 import math
 import multiprocessing
 import os
@@ -274,19 +276,34 @@ def _auto_chunk(n_pending: int, workers: int) -> int:
     return max(1, min(100, math.ceil(n_pending / (16 * max(1, workers)))))
 
 
+def _can_fork() -> bool:
+    # fork is safe only while this process runs no other Python thread (a Dask
+    # client's event loop, a monitor); see _process_pool
+    return sys.platform.startswith("linux") and threading.active_count() == 1
+
+
 def _process_pool(workers: int) -> ProcessPoolExecutor:
     # fork starts workers in milliseconds with everything imported. It is unsafe
-    # when other *Python* threads run (a Dask client's event loop, a monitor): then
-    # use a forkserver with the heavy imports preloaded (~0.5 s more). Native
-    # thread pools (OpenBLAS, Arrow) register at-fork handlers, so they do not
-    # count, although Python 3.12 warns about them (see _submit_all).
-    if sys.platform.startswith("linux") and threading.active_count() == 1:
+    # when other *Python* threads run: then use a forkserver with the heavy imports
+    # preloaded (~0.5 s more). Native thread pools (OpenBLAS, Arrow) register
+    # at-fork handlers, so they do not count, although Python 3.12 warns about them
+    # (see _quiet_fork).
+    if _can_fork():
         ctx = multiprocessing.get_context("fork")
     else:
         ctx = multiprocessing.get_context("forkserver" if sys.platform != "win32" else "spawn")
         if ctx.get_start_method() == "forkserver":
             ctx.set_forkserver_preload(["numpy", "pandas", "ovopsim.experiments.runner"])
     return ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_ignore_sigint)
+
+
+@contextlib.contextmanager
+def _quiet_fork():
+    """Silence Python 3.12's warning about forking a process with (native) threads."""
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message=".*use of fork\\(\\) may lead",
+                                category=DeprecationWarning)
+        yield
 
 
 def _kill_pool(pool: ProcessPoolExecutor) -> None:
@@ -297,7 +314,191 @@ def _kill_pool(pool: ProcessPoolExecutor) -> None:
             p.terminate()
 
 
+# Settings of the local cluster's scheduler and workers (not of a remote cluster).
+# Each run is a single task computing a few numbers, so: no statistical profiler
+# sampling the running task every 10 ms, and the event-loop health check, system
+# monitor and memory monitor less often (20 ms, 0.5 s, 0.1 s by default): their
+# wake-ups take the CPU and the GIL from the runs.
+_LOCAL_DASK_CONFIG = {"distributed.worker.profile.enabled": False,
+                      "distributed.admin.tick.interval": "1s",
+                      "distributed.admin.system-monitor.interval": "5s",
+                      "distributed.worker.memory.monitor-interval": "1s"}
+# With forked workers (_LocalDask), once the replacements of dead workers have been
+# given up, tasks fail (WorkerCrashed) when no worker has been left for this long,
+# instead of waiting for one forever (tasks are submitted once all workers have
+# joined, see _LocalDask.wait).
+_FORKED_DASK_CONFIG = {**_LOCAL_DASK_CONFIG, "distributed.scheduler.no-workers-timeout": "30s"}
+
+
+class _ForkedWorkers:
+    """Dask worker processes forked from this process, which has imported the model
+    and Dask already: they start in a fraction of a second, where a LocalCluster's
+    workers first import everything again. They are forked before this process
+    starts any thread (the scheduler's event loop), and wait for its address.
+
+    As a Dask nanny would, a worker that dies (a crash in the model) is replaced so
+    that the other runs go on: from a forkserver, as forking is unsafe by then."""
+
+    max_restarts = 50  # then give up: the runs left fail with WorkerCrashed
+
+    def __init__(self, n: int, preload: list[str]):
+        ctx = multiprocessing.get_context("fork")
+        self.preload = preload
+        self.pipes, self.procs = [], []
+        self.address = None
+        self.restarts = 0
+        self.gave_up: int | None = None  # exit code of the last worker, once given up
+        self._closing = threading.Event()
+        self._monitor = None
+        with _quiet_fork():
+            for i in range(n):
+                receive, send = ctx.Pipe(duplex=False)
+                self.pipes.append(send)
+                proc = ctx.Process(target=_forked_worker, args=(receive, list(self.pipes), i),
+                                   name=f"ovopsim-dask-worker-{i}", daemon=True)
+                proc.start()
+                receive.close()
+                self.procs.append(proc)
+        # made after the forks, so that no worker holds its sending end
+        self._wake_receive, self._wake = ctx.Pipe(duplex=False)
+
+    def start(self, address: str) -> None:
+        self.address = address
+        for pipe in self.pipes:
+            pipe.send(address)
+        self._monitor = threading.Thread(target=self._replace_dead, daemon=True,
+                                         name="ovopsim-dask-workers")
+        self._monitor.start()
+
+    def _replace_dead(self) -> None:
+        from multiprocessing.connection import wait
+
+        if sys.platform == "win32":  # pragma: no cover - forked workers are Linux-only
+            return
+        ctx = multiprocessing.get_context("forkserver")
+        while not self._closing.is_set():
+            by_sentinel = {p.sentinel: i for i, p in enumerate(self.procs)}
+            ready = wait([*by_sentinel, self._wake_receive])
+            for sentinel in ready:
+                if self._closing.is_set() or sentinel not in by_sentinel:
+                    return
+                i = by_sentinel[sentinel]
+                self.procs[i].join()
+                if self.restarts >= self.max_restarts:
+                    self.gave_up = self.procs[i].exitcode
+                    return
+                self.restarts += 1
+                ctx.set_forkserver_preload(self.preload)
+                receive, send = ctx.Pipe(duplex=False)
+                proc = ctx.Process(target=_forked_worker,
+                                   args=(receive, [], f"{i}.{self.restarts}"),
+                                   name=f"ovopsim-dask-worker-{i}", daemon=True)
+                proc.start()
+                receive.close()
+                send.send(self.address)
+                self.pipes[i].close()
+                self.pipes[i], self.procs[i] = send, proc
+
+    def stop_replacing(self) -> None:
+        """Before the workers are told to close: they are not to be replaced."""
+        if not self._closing.is_set():
+            self._closing.set()
+            self._wake.close()
+        if self._monitor is not None:
+            self._monitor.join()
+
+    def close(self, timeout: float = 5.0) -> None:
+        """Wait for the workers to exit (closing the scheduler closes them), then
+        end the stragglers."""
+        import time
+
+        self.stop_replacing()
+        deadline = time.monotonic() + timeout
+        for proc in self.procs:
+            proc.join(max(0.0, deadline - time.monotonic()))
+        for pipe in self.pipes:  # a worker still running exits on this (see _forked_worker)
+            pipe.close()
+        for proc in self.procs:
+            proc.join(0.5)
+            if proc.is_alive():
+                proc.kill()
+                proc.join()
+
+
+def _forked_worker(receive, sends, name: int | str) -> None:
+    import asyncio
+
+    import dask
+
+    _ignore_sigint()  # Ctrl-C is the parent's to handle
+    dask.config.set(_LOCAL_DASK_CONFIG)  # (a forked worker has it already, a replacement not)
+    for pipe in sends:  # only the parent keeps the sending ends: EOF = parent gone
+        pipe.close()
+    try:
+        address = receive.recv()
+    except EOFError:
+        return
+
+    def exit_with_parent():
+        try:
+            receive.recv()
+        except EOFError:
+            pass
+        os._exit(0)
+
+    threading.Thread(target=exit_with_parent, name="exit-with-parent", daemon=True).start()
+    asyncio.run(_serve_worker(address, name))
+
+
+async def _serve_worker(address: str, name: int | str) -> None:
+    from distributed import Worker
+    from distributed.utils import silence_logging_cmgr
+
+    with silence_logging_cmgr(logging.WARNING):  # as LocalCluster's own workers
+        async with Worker(address, nthreads=1, name=name) as worker:
+            await worker.finished()
+
+
+class _LocalDask:
+    """A scheduler in this process with forked workers (see _ForkedWorkers)."""
+
+    def __init__(self, n: int, preload: list[str]):
+        import dask
+        from distributed import Client, LocalCluster
+
+        self.n_workers = n
+        with dask.config.set(_FORKED_DASK_CONFIG):
+            self.workers = _ForkedWorkers(n, preload)  # first: no thread runs yet
+            try:
+                self.cluster = LocalCluster(n_workers=0, processes=True, dashboard_address=None)
+                self.workers.start(self.cluster.scheduler_address)
+                self.client = Client(self.cluster)
+            except BaseException:
+                self.workers.close(timeout=0)
+                raise
+
+    def wait(self) -> None:
+        """Until every worker has joined; WorkerCrashed if they keep dying instead."""
+        while True:
+            try:
+                return self.client.wait_for_workers(self.n_workers, timeout=0.5)
+            except TimeoutError:
+                if self.workers.gave_up is not None:
+                    raise WorkerCrashed(f"Dask worker processes exited (code "
+                                        f"{self.workers.gave_up}) before they joined the "
+                                        "scheduler") from None
+
+    def close(self) -> None:
+        try:
+            self.workers.stop_replacing()
+            self.client.close()
+            self.cluster.close()  # tells the workers to close
+        finally:
+            self.workers.close()
+
+
 def _dask_client(scheduler: str | None, dask_local: int | None, model_module: str | None = None):
+    """(client, thing to close or None); a local cluster's worker count is known."""
     import dask
     from distributed import Client, LocalCluster
     from distributed.utils import get_mp_context
@@ -308,16 +509,20 @@ def _dask_client(scheduler: str | None, dask_local: int | None, model_module: st
         except (OSError, TimeoutError, ValueError) as exc:
             raise InputError(None, "--scheduler", "the address of a running Dask scheduler",
                              f"{scheduler} ({type(exc).__name__}: {exc})") from None
-    # Dask spawns its local workers by default: each imports distributed, pandas and
+    preload = ["distributed", "numpy", "pandas", "ovopsim.experiments.runner"]
+    if model_module and model_module != "__main__":
+        preload.append(model_module)
+    if _can_fork():
+        local = _LocalDask(int(dask_local), preload)
+        return local.client, local
+    # Otherwise Dask spawns its local workers: each imports distributed, pandas and
     # the model from scratch (seconds on a busy machine, paid again by every worker).
     # A forkserver imports them once and forks the workers from it, and its workers
     # also shut down faster; the runs and their results are the same.
     method = "spawn" if sys.platform == "win32" else "forkserver"
-    with dask.config.set({"distributed.worker.multiprocessing-method": method}):
+    with dask.config.set({"distributed.worker.multiprocessing-method": method,
+                          **_LOCAL_DASK_CONFIG}):
         if method == "forkserver":
-            preload = ["distributed", "numpy", "pandas", "ovopsim.experiments.runner"]
-            if model_module and model_module != "__main__":
-                preload.append(model_module)
             # get_mp_context sets Dask's own preload list once; ours replaces it (it is
             # used only if the forkserver has not started yet in this process)
             get_mp_context().set_forkserver_preload(preload)
@@ -386,11 +591,11 @@ def run_design(design: Design, model_fn: Callable, *, out_dir: str | Path,
         return _run(design, model_fn, out, resuming, name, design_hash, chunk_size, executor,
                     workers, dask, progress)
     finally:
-        client, cluster = dask
+        client, local = dask
         if client is not None:
             client.close()
-        if cluster is not None:
-            cluster.close()
+        if local is not None:
+            local.close()
 
 
 def _run(design, model_fn, out, resuming, name, design_hash, chunk_size, executor, workers,
@@ -411,12 +616,12 @@ def _run(design, model_fn, out, resuming, name, design_hash, chunk_size, executo
     pending = design.run_params(runs[~runs["run_id"].isin(done)])
 
     if pending:
-        _execute(pending, chunk_size, model_fn, out, executor, workers, dask[0], progress,
+        _execute(pending, chunk_size, model_fn, out, executor, workers, dask, progress,
                  total=design.n_runs, initial=len(done))
     return read_runs(out, design)
 
 
-def _execute(pending, chunk_size, model_fn, out: Path, executor, workers, client, progress,
+def _execute(pending, chunk_size, model_fn, out: Path, executor, workers, dask, progress,
              *, total: int, initial: int) -> None:
     from tqdm.auto import tqdm
 
@@ -424,11 +629,13 @@ def _execute(pending, chunk_size, model_fn, out: Path, executor, workers, client
         monitor_interval = 0  # no monitor thread: keeps later forks safe
 
     pool = None
+    client, local = dask
     n_workers = 1
     if executor == "process":
         n_workers = workers or os.cpu_count() or 1
     elif executor == "dask":
-        n_workers = workers or sum(client.nthreads().values()) or 1
+        n_workers = workers or (local.n_workers if isinstance(local, _LocalDask)
+                                else sum(client.nthreads().values())) or 1
     size = chunk_size or _auto_chunk(len(pending), n_workers)
     chunks = [pending[i:i + size] for i in range(0, len(pending), size)]
     if executor == "process":
@@ -452,9 +659,7 @@ def _execute(pending, chunk_size, model_fn, out: Path, executor, workers, client
             for chunk in chunks:
                 record(run_chunk(model_fn, chunk))
         elif executor == "process":
-            with warnings.catch_warnings():  # the first submit forks the workers
-                warnings.filterwarnings("ignore", message=".*use of fork\\(\\) may lead",
-                                        category=DeprecationWarning)
+            with _quiet_fork():  # the first submit forks the workers
                 futures = [pool.submit(run_chunk, model_fn, c) for c in chunks]
             for fut in cf_as_completed(futures):
                 try:
@@ -466,6 +671,8 @@ def _execute(pending, chunk_size, model_fn, out: Path, executor, workers, client
         else:
             from distributed import as_completed as dask_as_completed
 
+            if isinstance(local, _LocalDask):
+                local.wait()
             futures = [client.submit(run_chunk, model_fn, c, pure=False) for c in chunks]
             for fut in dask_as_completed(futures):
                 try:
