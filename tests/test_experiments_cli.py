@@ -170,7 +170,9 @@ def test_sigkill_then_rerun_resumes_to_identical_table(tmp_path):
 
 @pytest.mark.parametrize("executor", ["serial", "process", "dask"])
 def test_ctrl_c_exits_130_and_keeps_finished_runs(tmp_path, executor):
-    spec = _write(tmp_path, SLOW_SWEEP)
+    # a long design (about 30 s of runs): it cannot finish before the signal however
+    # busy the machine, and the test ends soon after the second part is written
+    spec = _write(tmp_path, SLOW_SWEEP.replace("n = 60", "n = 400"))
     out = tmp_path / "out"
     where = ("--dask-local", "2") if executor == "dask" else ("--workers", "2")
     cmd, env = _cli(spec, out, "--executor", executor, *where)
