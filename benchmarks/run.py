@@ -1,6 +1,6 @@
 """Benchmarks of the OVOP model against Mesa's own BoltzmannWealth, in one run.
 
-    python benchmarks/run.py            # the full run (about 15 minutes on 2 cores)
+    python benchmarks/run.py            # the full run (about 3 minutes on 2 cores)
     python benchmarks/run.py --quick    # a smoke run (under a minute)
 
 Prints Markdown tables and writes them, with the machine description, to

@@ -158,11 +158,6 @@ class SocialNetwork:
     def view(self, name: str) -> np.ndarray:
         return getattr(self, name)[: self.m]
 
-    def partner_degree(self) -> np.ndarray:
-        p = self.partner[: self.m]
-        return (np.bincount(self.u[: self.m][p], minlength=self.n)
-                + np.bincount(self.v[: self.m][p], minlength=self.n))
-
     def partners_of(self, i: int) -> list[int]:
         m = self.m
         p = self.partner[:m]
@@ -258,31 +253,13 @@ class SocialNetwork:
         b = int(np.count_nonzero(p & self.between[:m]))
         return int(np.count_nonzero(p)) - b, b
 
-    def partner_reciprocity(self, reciprocity: np.ndarray) -> tuple[float, float]:
-        """Mean reciprocity trait of the weaker side of current partnerships, and of
-        partnerships dissolved as one-sided so far (0 when there are none)."""
-        m = self.m
-        p = self.partner[:m]
-        weaker = np.minimum(reciprocity[self.u[:m][p]], reciprocity[self.v[:m][p]])
-        now = float(np.add.reduce(weaker)) / len(weaker) if len(weaker) else 0.0
-        gone = (self.dissolved_reciprocity / self.dissolved_one_sided
-                if self.dissolved_one_sided else 0.0)
-        return now, gone
-
-    def mean_age(self, month: int) -> float:
-        """Mean months since current partnerships formed."""
-        m = self.m
-        s = self.since[:m][self.partner[:m]]
-        # ndarray.mean's sum and division without its Python overhead (same value)
-        return float(np.add.reduce(month - s, dtype=np.float64)) / len(s) if len(s) else 0.0
-
     def mean_trust(self) -> float:
         return float(np.add.reduce(self.trust[: self.m])) / self.m if self.m else 0.0
 
-    def partner_structure(self, active: np.ndarray | None = None) -> tuple[float, int]:
+    def partner_structure(self) -> tuple[float, int]:
         """Transitivity of the partnership graph and number of its components
-        among artisans with at least one partner (partnerships of closed
-        businesses have already ended, so ``active`` is not needed)."""
+        among artisans with at least one partner (the monthly indicators
+        ``partner_transitivity`` and ``partner_components``)."""
         trans, comps = measures.partner_structure(self.u, self.v, self.partner, self.m, self.n)
         return trans, int(comps)
 
