@@ -104,12 +104,14 @@ def build_parser() -> argparse.ArgumentParser:
 def cmd_run(args) -> int:
     from . import output, plots
     from .config import load_scenario, resolve_scenario_path
+    from .kernels import ensure_compiled
     from .simulation import run
 
     path = resolve_scenario_path(args.scenario)
     scenario = load_scenario(path)
     out = args.out or Path("results") / scenario.scenario.name
     output.check_destination(out, args.force)
+    ensure_compiled(sys.stderr)
     res = run(scenario, seed=args.seed, months=args.months, agents=args.agents,
               progress=not args.no_progress and scenario.n_artisans * (args.months or 60) > 20_000)
     with output.staged(out, args.force) as tmp:

@@ -1,6 +1,7 @@
 """The command line as a user types it."""
 
 import json
+import os
 import subprocess
 import sys
 
@@ -97,3 +98,19 @@ def test_check_and_params(capsys):
     assert main(["params", "--markdown"]) == 0
     out = capsys.readouterr().out
     assert "| trust_gain |" in out and "field" in out
+
+
+@pytest.mark.slow
+def test_first_run_on_a_machine_says_it_compiles_and_later_runs_do_not(tmp_path):
+    env = {**os.environ, "NUMBA_CACHE_DIR": str(tmp_path / "numba-cache")}  # a machine with no cache
+    runs = []
+    for _ in range(2):
+        proc = subprocess.run([sys.executable, "-m", "ovopsim", "run", "rasau_jaya", "--months", "3",
+                               "--out", str(tmp_path / "out"), "--force"],
+                              capture_output=True, text=True, env=env, timeout=300)
+        assert proc.returncode == 0, proc.stderr
+        runs.append((proc.stderr, pd.read_parquet(tmp_path / "out" / "monthly.parquet")))
+    assert "compiling the model for this machine" in runs[0][0]
+    assert "compiling" not in runs[1][0]
+    # freshly compiled and cached kernels give the same results
+    pd.testing.assert_frame_equal(runs[0][1], runs[1][1], check_exact=True)

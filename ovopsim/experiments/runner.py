@@ -584,6 +584,12 @@ def run_design(design: Design, model_fn: Callable, *, out_dir: str | Path,
     design_hash = design.hash(extra=name)
     out = Path(out_dir)
     resuming = check_out_dir(out, design_hash)
+    if name.startswith("ovopsim."):
+        # the model's compiled kernels, loaded (or compiled, saying so) here once rather
+        # than in every worker: workers forked from this process inherit them
+        from ..kernels import ensure_compiled
+
+        ensure_compiled(sys.stderr if progress else None)
     # connect to Dask before writing anything: a wrong address is an input error
     dask = (_dask_client(scheduler, dask_local, getattr(model_fn, "__module__", None))
             if executor == "dask" else (None, None))
