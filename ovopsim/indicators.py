@@ -21,7 +21,7 @@ def gini(x: np.ndarray) -> float:
 
 # the columns of the monthly table, each with its kind ("i" integer, "b" boolean,
 # "f" float): what :func:`ovopsim.kernels.measures.month_row` writes, then the
-# series :func:`finalize` derives
+# series :func:`_derive` derives
 MONTH_COLUMNS = (measures.HEAD_COLUMNS + tuple((f"share_{t}", "f") for t in TIER_NAMES)
                  + measures.TAIL_COLUMNS + (("income_growth", "f"), ("income_per_rupiah", "f")))
 _NAMES = tuple(name for name, _ in MONTH_COLUMNS)
@@ -81,7 +81,7 @@ class MonthlyRecords(Sequence):
 
     def frame(self) -> pd.DataFrame:
         """The monthly table: one row per month, the recorded indicators by their kind
-        and the series derived from them (:func:`finalize`)."""
+        and the series derived from them (:func:`_derive`)."""
         n = self._n
         if n == 0:
             return pd.DataFrame()
@@ -111,13 +111,7 @@ def _frame(arrays: list, n: int, columns: pd.Index = _COLUMN_INDEX) -> pd.DataFr
 
 
 def _derive(income_mean, income_total, active, spent_total, growth, per_rupiah) -> None:
-    measures.derived_series(np.ascontiguousarray(income_mean, float), np.ascontiguousarray(income_total, float),
-                            np.ascontiguousarray(active, float), np.ascontiguousarray(spent_total, float),
-                            growth, per_rupiah)
-
-
-def finalize(df: pd.DataFrame) -> pd.DataFrame:
-    """Derived columns that need the whole series so far.
+    """The series that need the whole run so far, into ``growth`` and ``per_rupiah``.
 
     ``income_growth``: the 12-month rolling mean income against the first
     year's mean, minus one (seasonality cancels). ``income_per_rupiah``:
@@ -125,14 +119,9 @@ def finalize(df: pd.DataFrame) -> pd.DataFrame:
     spending (0 before any spending). A gain against a no-programme baseline
     is computed by the experiment tools from paired runs. (The means are
     pandas' rolling means, computed as pandas computes them.)"""
-    if df.empty:
-        return df
-    growth, per_rupiah = np.empty(len(df)), np.empty(len(df))
-    _derive(df["income_mean"].to_numpy(), df["income_total"].to_numpy(), df["active_businesses"].to_numpy(),
-            df["budget_spent_total"].to_numpy(), growth, per_rupiah)
-    df["income_growth"] = growth
-    df["income_per_rupiah"] = per_rupiah
-    return df
+    measures.derived_series(np.ascontiguousarray(income_mean, float), np.ascontiguousarray(income_total, float),
+                            np.ascontiguousarray(active, float), np.ascontiguousarray(spent_total, float),
+                            growth, per_rupiah)
 
 
 AGENT_COLUMNS = ("village", "product", "active", "skill", "gmp", "design", "digital", "books", "tier",

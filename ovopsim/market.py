@@ -93,7 +93,7 @@ class Market:
         return d
 
     def orders(self, month: int, product: np.ndarray, reach: np.ndarray, attract: np.ndarray,
-               n_products: int, size: np.ndarray | None = None) -> np.ndarray:
+               size: np.ndarray | None = None) -> np.ndarray:
         """(n, 3) orders each artisan receives, by tier (all tiers at once).
 
         With ``size`` (each artisan's initial capacity), demand in the outer tiers

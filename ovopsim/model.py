@@ -188,7 +188,6 @@ class OVOPModel(mesa.Model):
         self._cap = np.zeros(n)
         self._plan = np.zeros(n)
         self._base = np.zeros(n)       # this month's capacity at normal hours
-        self._size_base = np.zeros(n)  # and its positive part (raised to the size elasticity)
         self._params = _k.parameters(s)
         self.art_stage = self.villages.stage[village]
         a.sales_by_tier = np.zeros((n, 3))
@@ -227,7 +226,7 @@ class OVOPModel(mesa.Model):
         # transient of over-production, unsold stock and lay-offs (assumption, ODD)
         attract = self._attractiveness(cap)
         self._size = cap.copy()  # initial capacity: what a producer brings to an outer tier
-        first = self.market.orders(1, product, a.reach, attract, len(used), self._size).sum(axis=1)
+        first = self.market.orders(1, product, a.reach, attract, self._size).sum(axis=1)
         a.expected[:] = first / (1 + b.festive_boost if self.market.festive[1] else 1.0)
         a.cash[:] = w.capital_months * a.expected * self.price[product] * self.material_share[product]
         Artisan.create_agents(self, n, idx=list(range(n)))
@@ -237,10 +236,10 @@ class OVOPModel(mesa.Model):
     def _base_capacity(self) -> np.ndarray:
         """Units per month at normal hours, before season and partners."""
         a = self.artisans
-        base, size_base = np.empty(a.n), np.empty(a.n)
+        base = np.empty(a.n)
         _k.prepare(self.art_out_per_worker, a.workers, self.equipment_productivity, a.tier, a.skill,
                    self.villages.raw_material, a.village, _NO_TIES_BOOL, _NO_TIES_INT, _NO_TIES_INT, 0,
-                   a.active, base, size_base)
+                   a.active, base)
         return base
 
     def _attractiveness(self, capacity: np.ndarray) -> np.ndarray:
@@ -250,9 +249,14 @@ class OVOPModel(mesa.Model):
         buyers follow a producer, not its headcount, so a business that lays a
         worker off keeps most of its customers (assumption, ODD). With elasticity 1
         a producer with below-average quality lost orders with every lay-off and
-        shrank to nothing. (The monthly kernel computes the same.)"""
+        shrank to nothing. 0 for a closed business.
+
+        The power is NumPy's (its SIMD version rounds differently from compiled code's)."""
         a = self.artisans
-        return np.maximum(capacity, 0.0) ** self.b.size_elasticity * a.quality * (1 + a.reputation)
+        out = np.empty(a.n)
+        _k.attractiveness(np.maximum(capacity, 0.0) ** self.b.size_elasticity, a.quality, a.reputation,
+                          a.active, out)
+        return out
 
     def _environment(self) -> np.ndarray:
         a = self.artisans
@@ -406,9 +410,8 @@ class OVOPModel(mesa.Model):
         a, net, mk, v, f = self.artisans, self.network, self.market, self.villages, self.flows
         k = _k.prepare(self.art_out_per_worker, a.workers, self.equipment_productivity, a.tier, a.skill,
                        v.raw_material, a.village, net.partner, net.u, net.v, net.m, a.active,
-                       self._base, self._size_base)
-        # buyers' weight grows less than in proportion to size (NumPy's power: see kernels)
-        size_power = self._size_base ** self.b.size_elasticity
+                       self._base)
+        attract = self._attractiveness(self._base)
         rng = self.rng
         draw_exchange = rng.random((4, k))
         draw_form = rng.random(net.m)
@@ -426,7 +429,7 @@ class OVOPModel(mesa.Model):
             mk.capacity, mk.tier_price, self._size,
             net.u, net.v, net.trust, net.balance, net.volume, net.partner, net.one_sided, net.since,
             net.between, net.m,
-            self.stage_partners, self._unmet_last, self._cap, self._plan, self._base, size_power,
+            self.stage_partners, self._unmet_last, self._cap, self._plan, self._base, attract,
             f.revenue, f.fee, f.materials, f.wages, f.interest, f.draw, f.invest, f.written_off,
             f.com_in, f.com_out, f.produced, f.sold, f.spoiled, f.fund_in,
             draw_exchange, draw_form, self._params)

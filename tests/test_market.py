@@ -22,6 +22,6 @@ def test_fill_serves_the_best_paying_tier_first():
 def test_orders_split_by_attractiveness_within_reach():
     mk = Market(np.array([100.0]), province=1.0, national=0.5, export=0.0, growth=0.0,
                 tier_price=[1, 1.25, 1.6], festive_boost=0.4, rainy_months=[1], start_year=2025, months=12)
-    o = mk.orders(2, np.zeros(3, int), np.array([0, 1, 1]), np.array([1.0, 1.0, 2.0]), 1)
+    o = mk.orders(2, np.zeros(3, int), np.array([0, 1, 1]), np.array([1.0, 1.0, 2.0]))
     assert np.allclose(o[:, 0], [25, 25, 50]) and np.allclose(o[:, 1], [0, 50 / 3, 100 / 3])
-    assert np.allclose(mk.orders(3, np.zeros(3, int), np.zeros(3, int), np.ones(3), 1)[:, 0].sum(), 140)
+    assert np.allclose(mk.orders(3, np.zeros(3, int), np.zeros(3, int), np.ones(3))[:, 0].sum(), 140)

@@ -333,7 +333,7 @@ def _rolling_mean(x, window):
 
 @nb.njit(cache=True)
 def derived_series(income_mean, income_total, active, spent_total, growth, per_rupiah):
-    """``income_growth`` and ``income_per_rupiah`` (see ``indicators.finalize``) into
+    """``income_growth`` and ``income_per_rupiah`` (see ``indicators._derive``) into
     ``growth`` and ``per_rupiah``: pandas' expanding and rolling means, then a
     cumulative sum in order."""
     n = len(income_mean)

@@ -59,19 +59,26 @@ def parameters(scenario) -> np.ndarray:
 
 @nb.njit(cache=True)
 def prepare(out_per_worker, workers, equipment_productivity, tier, skill, raw_material, village,
-            partner, u, v, m, active, base, size_base):
-    """Capacity at normal hours into ``base`` and ``max(base, 0)`` into ``size_base``;
-    returns the number of partnerships between two active businesses."""
+            partner, u, v, m, active, base):
+    """Capacity at normal hours into ``base``; returns the number of partnerships between two active businesses."""
     for i in range(len(base)):
         x = (out_per_worker[i] * (1 + workers[i]) * equipment_productivity[tier[i]]
              * (0.5 + skill[i]) * raw_material[village[i]])
         base[i] = x
-        size_base[i] = max(x, 0.0)
     k = 0
     for j in range(m):
         if partner[j] and active[u[j]] and active[v[j]]:
             k += 1
     return k
+
+
+@nb.njit(cache=True)
+def attractiveness(size_power, quality, reputation, active, out):
+    """Buyers' weight for each artisan within a tier into ``out``: size (capacity
+    raised to the size elasticity, by the caller), quality and reputation; 0 for a
+    closed business."""
+    for i in range(len(out)):
+        out[i] = size_power[i] * quality[i] * (1 + reputation[i]) if active[i] else 0.0
 
 
 @nb.njit(cache=True)
@@ -264,7 +271,7 @@ def month(
         # the network
         u, v, trust, balance, volume, partner, one_sided, since, between, m,
         # state carried between months and this month's capacity
-        stage_partners, unmet_last, cap, plan, base, size_power,
+        stage_partners, unmet_last, cap, plan, base, attract,
         # this month's flows
         f_revenue, f_fee, f_materials, f_wages, f_interest, f_draw, f_invest, f_written_off,
         f_com_in, f_com_out, f_produced, f_sold, f_spoiled, fund_in,
@@ -278,7 +285,6 @@ def month(
     n = len(village)
     # ---- production and the market (model._produce_and_sell)
     factor = 1 + p[_FESTIVE_BOOST] if festive else 1.0
-    attract = np.empty(n)
     for i in range(n):
         season = rainy_season[i] if rainy else 1.0
         c = base[i] * season * (1 + p[_STAGE_BONUS] * min(stage_partners[i], 2) / 2)
@@ -287,7 +293,6 @@ def month(
         c = c if active[i] else 0.0
         cap[i] = c
         plan[i] = min(max(expected[i] * factor * 1.05 - inventory[i], 0.0), c)
-        attract[i] = size_power[i] * quality[i] * (1 + reputation[i]) if active[i] else 0.0
     ordered_tiers = np.empty((n, 3))
     orders(dem, capacity, product, reach, attract, size, True, ordered_tiers)
     sold = np.empty((n, 3))
