@@ -450,6 +450,14 @@ class OVOPModel(mesa.Model):
     def scorecard(self) -> pd.DataFrame:
         return indicators.scorecard(self)
 
+    def tie_arrays(self) -> dict[str, np.ndarray]:
+        """The ties as arrays (copies), for drawing and analysis without networkx:
+        ``u``, ``v`` (artisan indices), ``trust`` (0-1), ``partner`` and ``between``
+        (booleans), one element per tie."""
+        net, m = self.network, self.network.m
+        return {"u": net.u[:m].copy(), "v": net.v[:m].copy(), "trust": net.trust[:m].copy(),
+                "partner": net.partner[:m].copy(), "between": net.between[:m].copy()}
+
     def graph(self):
         """The social-capital network as a networkx Graph (nodes carry village, product, income)."""
         a = self.artisans
