@@ -66,7 +66,7 @@ def task_scale(n: int, months: int, repeats: int, within_degree: int | None = No
         model = w.build_ovop(n, within_degree=within_degree, months=months, scenario=scenario)
         t1 = time.perf_counter()
         network.SocialNetwork.build = classmethod(build_graph)
-        ties = model.network.m
+        ties = model.ties.m
         for _ in range(months):
             model.step()
         t2 = time.perf_counter()
@@ -76,7 +76,7 @@ def task_scale(n: int, months: int, repeats: int, within_degree: int | None = No
         t3 = time.perf_counter()
         res = {"n": model.artisans.n, "months": months, "build_s": t1 - t0, "graph_s": graph[0],
                "steps_s": t2 - t1, "tables_s": t3 - t2, "total_s": t3 - t0,
-               "ties_start": ties, "ties_end": model.network.m}
+               "ties_start": ties, "ties_end": model.ties.m}
         res["per_artisan_month_us"] = res["steps_s"] / (res["n"] * months) * 1e6
         if best is None or res["steps_s"] < best["steps_s"]:
             best = res
@@ -376,7 +376,7 @@ def main(argv=None) -> int:
                           ["mesa.batch_run, 2 processes", n_runs, thr["batch_process2"]["seconds"],
                            thr["batch_process2"]["runs_per_s"], eff["batch_process2"]]])
         + f"\n\nThe design: a Latin hypercube of {n_runs} points over "
-          "`behaviour.trust_gain` and `behaviour.partner_rate` (0.02 to 0.2) of the default scenario, "
+          "`trust.gain` and `trust.partner_rate` (0.02 to 0.2) of the default scenario, "
           "120 months each, one seed per point; every run validates its scenario overrides, "
           "runs the model and summarises its outcomes (`ovopsim.outcomes.simulate`). "
           "The runner (`ovopsim.experiments.run_design`) also writes its results to Parquet; "

@@ -25,7 +25,7 @@ MONTHS = 120
 # (plain names: the runner's ``Design.run_params`` loses dotted column names, so the
 # model function below maps them to the scenario keys)
 DESIGN_BOUNDS = {"trust_gain": (0.02, 0.2), "partner_rate": (0.02, 0.2)}
-DESIGN_KEYS = {"trust_gain": "behaviour.trust_gain", "partner_rate": "behaviour.partner_rate"}
+DESIGN_KEYS = {"trust_gain": "trust.gain", "partner_rate": "trust.partner_rate"}
 
 
 # the ties benchmark varies network.within_degree; rasau_jaya's villages have 3 to 15

@@ -1,177 +1,202 @@
-"""Accounts that close: every rupiah in and out is a recorded flow.
+"""Accounts that close: every rupiah in and out is a recorded flow (ODD 7.8).
 
-Each month the model records its flows in a :class:`Flows` object. At the end
-of the month :func:`check` confirms, artisan by artisan and institution by
-institution, that every stock moved by exactly the recorded flows (to
-floating-point rounding) and that no stock that cannot be negative is.
+Each month the mechanisms record their flows (:data:`ovopsim.state.FLOW` per
+artisan, :data:`~ovopsim.state.CLUSTER_FLOW` per LJMP, and the government's). At
+the end of the month :class:`Ledger` confirms, artisan by artisan and
+institution by institution, that every stock moved by exactly its flows (to
+floating-point rounding), that what one side paid the other received (inputs
+between partners, commissions, loans, fees and repayments), that each LJMP's
+loans outstanding equal its borrowers' debts, and that no stock that cannot be
+negative is.
 """
 
 from __future__ import annotations
 
-import operator
-from dataclasses import dataclass, field
-
+import numba as nb
 import numpy as np
 
-from .kernels import measures
+from .state import CLUSTER_FLOW, FLOW
 
 
 class AccountingError(AssertionError):
     """The books did not close: a model bug, never a user mistake."""
 
 
-# the per-artisan flows of :class:`Flows`
-ARTISAN_FLOWS = ("revenue", "fee", "materials", "wages", "interest", "principal", "written_off",
-                 "loan_in", "grant", "draw", "invest", "com_in", "com_out", "produced", "sold",
-                 "spoiled")
+# how each flow moves an artisan's cash, debt and stock of goods
+CASH_IN = ("revenue", "supply_in", "loan_in", "grant", "com_in", "owner_in", "closure_loss")
+CASH_OUT = ("supply_out", "materials", "fee", "wages", "fixed", "interest", "principal", "draw", "invest",
+            "com_out")
+DEBT_IN, DEBT_OUT = ("loan_in",), ("principal", "written_off")
+GOODS_IN, GOODS_OUT = ("produced",), ("sold", "spoiled")
 
 
-_artisan_flows = operator.attrgetter(*ARTISAN_FLOWS)
+def _signs(names_in, names_out) -> np.ndarray:
+    sign = np.zeros(len(FLOW.names))
+    for name in names_in:
+        sign[FLOW.names.index(name)] = 1.0
+    for name in names_out:
+        sign[FLOW.names.index(name)] = -1.0
+    return sign
 
 
-@dataclass
+#: rows: cash, debt, goods; columns: the fields of FLOW in order
+EFFECT = np.stack([_signs(CASH_IN, CASH_OUT), _signs(DEBT_IN, DEBT_OUT), _signs(GOODS_IN, GOODS_OUT)])
+
+FAILURES = {1: "artisan cash", 2: "artisan debt", 3: "artisan stock of goods", 4: "LJMP funds",
+            5: "government budget", 6: "inputs paid between partners", 7: "commissions",
+            8: "LJMP lending", 9: "LJMP receipts", 10: "LJMP loans outstanding",
+            11: "stock of goods", 12: "debt", 13: "LJMP fund", 14: "government budget"}
+
+
+@nb.njit(cache=True)
+def _tolerance(scale):
+    return 1e-9 * max(scale, 1.0) + 1e-6
+
+
+@nb.njit(cache=True)
+def _bad(got, want):
+    d = abs(got - want)
+    return not d <= _tolerance(abs(want)), d
+
+
+@nb.njit(cache=True)
+def close_books(before, after, flows, effect, f_before_fund, clusters, cflows, gov_before, gov_after,
+                gov_in, gov_lapse, gov_cut, gov_spent):
+    """Returns (0, 0.0) or (code of :data:`FAILURES`, the gap or the value)."""
+    n = len(after)
+    names = 21  # fields of FLOW
+    sums = np.zeros(names)
+    for i in range(n):
+        f = flows[i]
+        vals = (f.revenue, f.supply_in, f.supply_out, f.materials, f.fee, f.wages, f.fixed, f.interest,
+                f.principal, f.loan_in, f.grant, f.draw, f.invest, f.com_in, f.com_out, f.owner_in,
+                f.closure_loss, f.written_off, f.produced, f.sold, f.spoiled)
+        want_cash = before[i, 0]
+        want_debt = before[i, 1]
+        want_goods = before[i, 2]
+        for k in range(names):
+            x = vals[k]
+            sums[k] += x
+            want_cash += effect[0, k] * x
+            want_debt += effect[1, k] * x
+            want_goods += effect[2, k] * x
+        bad, d = _bad(after[i].cash, want_cash)
+        if bad:
+            return 1, d
+        bad, d = _bad(after[i].debt, want_debt)
+        if bad:
+            return 2, d
+        bad, d = _bad(after[i].inventory, want_goods)
+        if bad:
+            return 3, d
+    nc = len(clusters)
+    fund_in = 0.0
+    fund_out = 0.0
+    debt_by_cluster = np.zeros(nc)
+    for i in range(n):
+        debt_by_cluster[after[i].cluster] += after[i].debt
+    for c in range(nc):
+        cf = cflows[c]
+        bad, d = _bad(clusters[c].fund, f_before_fund[c] + cf.fund_in + cf.injection - cf.fund_out - cf.costs)
+        if bad:
+            return 4, d
+        fund_in += cf.fund_in
+        fund_out += cf.fund_out
+        bad, d = _bad(clusters[c].loans_out, debt_by_cluster[c])
+        if bad:
+            return 10, d
+    bad, d = _bad(gov_after, gov_before + gov_in - gov_lapse - gov_cut - gov_spent)
+    if bad:
+        return 5, d
+    # indices of FLOW's fields
+    bad, d = _bad(sums[1], sums[2])   # supply_in = supply_out
+    if bad:
+        return 6, d
+    bad, d = _bad(sums[13], sums[14])  # com_in = com_out
+    if bad:
+        return 7, d
+    bad, d = _bad(fund_out, sums[9])  # loans made = loans received
+    if bad:
+        return 8, d
+    bad, d = _bad(fund_in, sums[4] + sums[7] + sums[8])  # fees + interest + principal
+    if bad:
+        return 9, d
+    for i in range(n):
+        if after[i].inventory < -1e-6:
+            return 11, after[i].inventory
+        if after[i].debt < -1e-6:
+            return 12, after[i].debt
+    for c in range(nc):
+        if clusters[c].fund < -1e-6:
+            return 13, clusters[c].fund
+    if gov_after < -1e-6:
+        return 14, gov_after
+    return 0, 0.0
+
+
+assert FLOW.names[1:3] == ("supply_in", "supply_out") and FLOW.names[13:15] == ("com_in", "com_out")
+assert FLOW.names[4] == "fee" and FLOW.names[7:10] == ("interest", "principal", "loan_in")
+assert len(FLOW.names) == 21 and CLUSTER_FLOW.names == ("fund_in", "fund_out", "injection", "costs")
+
+
 class Flows:
-    """One month's flows. Per-artisan arrays are Rp (inventory: units)."""
+    """One month's flows: per artisan (``.data``, :data:`FLOW` records, each field an
+    attribute), per LJMP (``.clusters``) and the government's."""
 
-    n: int
-    n_clusters: int
-    revenue: np.ndarray = field(init=False)      # gross sales value
-    fee: np.ndarray = field(init=False)          # LJMP aggregation fee
-    materials: np.ndarray = field(init=False)
-    wages: np.ndarray = field(init=False)
-    interest: np.ndarray = field(init=False)
-    principal: np.ndarray = field(init=False)    # loan repaid
-    written_off: np.ndarray = field(init=False)  # loan principal defaulted
-    loan_in: np.ndarray = field(init=False)
-    grant: np.ndarray = field(init=False)
-    draw: np.ndarray = field(init=False)         # taken home by the household
-    invest: np.ndarray = field(init=False)       # equipment bought (own share)
-    com_in: np.ndarray = field(init=False)       # commissions from partners
-    com_out: np.ndarray = field(init=False)
-    produced: np.ndarray = field(init=False)     # units
-    sold: np.ndarray = field(init=False)         # units
-    spoiled: np.ndarray = field(init=False)      # units
-    fund_in: np.ndarray = field(init=False)      # per cluster: fees, interest, repayments
-    fund_out: np.ndarray = field(init=False)     # per cluster: loans made
-    injection: np.ndarray = field(init=False)    # per cluster: capital from the government budget
-    gov_in: float = 0.0                          # appropriation
-    gov_lapse: float = 0.0                       # unspent at year end
-    gov_cut: float = 0.0                         # withdrawn by a budget cut
-    gov_spent: float = 0.0                       # paid for programmes (incl. fund injections)
+    def __init__(self, n: int, n_clusters: int):
+        from .state import Table
 
-    def __post_init__(self):
-        # one block, one row per flow (each named array is a row of it): one allocation
-        # a month, and the check reads all the flows without stacking copies of them
-        self._block = np.zeros((len(ARTISAN_FLOWS), self.n))
-        self._cluster_block = np.zeros((3, self.n_clusters))
-        self._rows = tuple(self._block)
-        self._views = dict(zip(ARTISAN_FLOWS, self._rows, strict=True))
-        self._views.update(zip(("fund_in", "fund_out", "injection"), self._cluster_block, strict=True))
-        self.__dict__.update(self._views)
-
-    def reset(self) -> None:
-        """Zero every flow for a new month (the same arrays, refilled)."""
-        self._block.fill(0.0)
-        self._cluster_block.fill(0.0)
-        self.__dict__.update(self._views)
+        self.artisans = Table(np.zeros(n, FLOW))
+        self.clusters = Table(np.zeros(n_clusters, CLUSTER_FLOW))
         self.gov_in = self.gov_lapse = self.gov_cut = self.gov_spent = 0.0
 
-    def cash_change(self) -> np.ndarray:
-        return (self.revenue - self.fee - self.materials - self.wages - self.interest - self.principal
-                + self.loan_in + self.grant - self.draw - self.invest + self.com_in - self.com_out)
+    def __getattr__(self, name):
+        # flow fields read through: flows.revenue is the per-artisan revenue
+        if name in FLOW.names:
+            return getattr(self.artisans, name)
+        if name in CLUSTER_FLOW.names:
+            return getattr(self.clusters, name)
+        raise AttributeError(name)
 
-    def artisan_flows(self) -> np.ndarray:
-        """The per-artisan flows as rows in :data:`ARTISAN_FLOWS` order (the block itself
-        unless a flow array was replaced)."""
-        held = _artisan_flows(self)
-        if all(map(operator.is_, held, self._rows)):
-            return self._block
-        return np.array(held)
+    def reset(self) -> None:
+        self.artisans.data.fill(0)
+        self.clusters.data.fill(0)
+        self.gov_in = self.gov_lapse = self.gov_cut = self.gov_spent = 0.0
 
     def totals(self) -> dict[str, float]:
-        out = {}
-        for name, val in self.__dict__.items():
-            if name in ("n", "n_clusters") or name.startswith("_"):
-                continue
-            out[name] = float(np.sum(val))
+        out = {name: float(self.artisans.data[name].sum()) for name in FLOW.names}
+        out.update({name: float(self.clusters.data[name].sum()) for name in CLUSTER_FLOW.names})
+        out.update(gov_in=self.gov_in, gov_lapse=self.gov_lapse, gov_cut=self.gov_cut,
+                   gov_spent=self.gov_spent)
         return out
 
 
-@dataclass
-class Stocks:
-    cash: np.ndarray
-    debt: np.ndarray
-    inventory: np.ndarray
-    fund: np.ndarray
-    gov: float
-
-    @classmethod
-    def of(cls, model) -> Stocks:
-        a = model.artisans
-        held = np.array((a.cash, a.debt, a.inventory))  # one copy of the three
-        return cls(held[0], held[1], held[2], model.ljmp_fund.copy(), float(model.government.balance))
-
-
-# How each per-artisan flow moves each per-artisan stock (rows: cash, debt, inventory).
-_EFFECT = np.zeros((3, len(ARTISAN_FLOWS)))
-for _name, _sign in (("revenue", 1), ("fee", -1), ("materials", -1), ("wages", -1), ("interest", -1),
-                     ("principal", -1), ("loan_in", 1), ("grant", 1), ("draw", -1), ("invest", -1),
-                     ("com_in", 1), ("com_out", -1)):
-    _EFFECT[0, ARTISAN_FLOWS.index(_name)] = _sign
-for _name, _sign in (("loan_in", 1), ("principal", -1), ("written_off", -1)):
-    _EFFECT[1, ARTISAN_FLOWS.index(_name)] = _sign
-for _name, _sign in (("produced", 1), ("sold", -1), ("spoiled", -1)):
-    _EFFECT[2, ARTISAN_FLOWS.index(_name)] = _sign
-# the flows whose totals must match on both sides (see :func:`check`)
-_SUMS = np.array([ARTISAN_FLOWS.index(name) for name in
-                  ("loan_in", "fee", "interest", "principal", "com_in", "com_out")])
-# what each failure code of :func:`ovopsim.kernels.measures.close_books` is
-_FAILURES = {1: "artisan cash", 2: "artisan debt", 3: "inventory", 4: "LJMP funds", 5: "government budget",
-             6: "LJMP lending", 7: "LJMP receipts", 8: "commissions", 9: "inventory", 10: "debt",
-             11: "LJMP funds", 12: "government budget"}
-
-
-def _close(month: int, b_cash, b_debt, b_inv, b_fund, b_gov: float, f: Flows,
-           cash, debt, inv, fund, gov: float) -> None:
-    code, value = measures.close_books(
-        b_cash, b_debt, b_inv, cash, debt, inv, f.artisan_flows(), _EFFECT, _SUMS, b_fund, fund,
-        f.fund_in, f.fund_out, f.injection, b_gov, gov, f.gov_in, f.gov_lapse, f.gov_cut, f.gov_spent)
-    if code == 0:
-        return
-    name = _FAILURES[code]
-    if code <= 8:
-        raise AccountingError(f"month {month}: {name} does not close (largest gap {value:.6g})")
-    raise AccountingError(f"month {month}: negative {name} ({value:.6g})")
-
-
-def check(month: int, before: Stocks, after: Stocks, f: Flows) -> None:
-    """Raise AccountingError unless every stock changed by exactly its flows (to rounding).
-
-    Each stock must equal its value before plus the flows that move it, element by
-    element to a relative 1e-9 and an absolute slack (a billionth of the largest
-    value, and a micro-rupiah); the money between artisans and the LJMP must match
-    on both sides; no inventory, debt, fund or budget may be negative."""
-    _close(month, before.cash, before.debt, before.inventory, before.fund, before.gov, f,
-           after.cash, after.debt, after.inventory, after.fund, after.gov)
-
-
 class Ledger:
-    """The month's check of the books, without building :class:`Stocks`: :meth:`open`
-    copies the stocks at the start of the month into buffers kept for the model's
-    life, :meth:`close` runs :func:`check` against the stocks at its end."""
+    """The month's check of the books: :meth:`open` copies the stocks at the start of the
+    month, :meth:`close` checks them at its end against the month's flows."""
 
     def __init__(self, n: int, n_clusters: int):
-        self._held = np.empty((3, n))
-        self._rows = tuple(self._held)  # cash, debt, inventory
+        self._held = np.empty((n, 3))
         self._fund = np.empty(n_clusters)
         self._gov = 0.0
 
     def open(self, model) -> None:
         a = model.artisans
-        measures.snapshot(self._held, self._fund, a.cash, a.debt, a.inventory, model.ljmp_fund)
+        self._held[:, 0] = a.cash
+        self._held[:, 1] = a.debt
+        self._held[:, 2] = a.inventory
+        self._fund[:] = model.clusters.fund
         self._gov = float(model.government.balance)
 
     def close(self, month: int, model) -> None:
-        a, (cash, debt, inventory) = model.artisans, self._rows
-        _close(month, cash, debt, inventory, self._fund, self._gov, model.flows,
-               a.cash, a.debt, a.inventory, model.ljmp_fund, float(model.government.balance))
+        f = model.flows
+        code, value = close_books(self._held, model.artisans.data, f.artisans.data, EFFECT, self._fund,
+                                  model.clusters.data, f.clusters.data, self._gov,
+                                  float(model.government.balance), f.gov_in, f.gov_lapse, f.gov_cut,
+                                  f.gov_spent)
+        if code == 0:
+            return
+        name = FAILURES[code]
+        if code <= 10:
+            raise AccountingError(f"month {month}: {name} does not close (largest gap {value:.6g})")
+        raise AccountingError(f"month {month}: negative {name} ({value:.6g})")

@@ -104,16 +104,16 @@ def build_parser() -> argparse.ArgumentParser:
 def cmd_run(args) -> int:
     from . import output, plots
     from .config import load_scenario, resolve_scenario_path
-    from .kernels import ensure_compiled
-    from .simulation import run
+    from .simulation import ensure_compiled, run_paired
 
     path = resolve_scenario_path(args.scenario)
     scenario = load_scenario(path)
     out = args.out or Path("results") / scenario.scenario.name
     output.check_destination(out, args.force)
     ensure_compiled(sys.stderr)
-    res = run(scenario, seed=args.seed, months=args.months, agents=args.agents,
-              progress=not args.no_progress and scenario.n_artisans * (args.months or 60) > 20_000)
+    res, none = run_paired(scenario, seed=args.seed, months=args.months, agents=args.agents,
+                           progress=not args.no_progress and scenario.n_artisans * (args.months or 60) > 20_000,
+                           keep_model=True)
     with output.staged(out, args.force) as tmp:
         files = []
         files += output.write_table(res.monthly, tmp / "monthly")
@@ -125,24 +125,46 @@ def cmd_run(args) -> int:
         files.append(output.write_json(output.provenance(
             scenario_file=str(path), scenario_name=scenario.scenario.name,
             scenario_text=Path(path).read_text(), scenario_hash=scenario.content_hash(),
-            seed=res.seed, months=res.months, artisans=scenario.n_artisans), tmp / "provenance.json"))
-    print(summary_table(res.monthly, scenario.scenario.name, res.seed))
+            seed=res.seed, months=res.months, artisans=scenario.n_artisans,
+            warmup_months=res.model.warmup["months"], warmup_settled=res.model.warmup["settled"]),
+            tmp / "provenance.json"))
+    print(summary_table(res.monthly, scenario.scenario.name, res.seed,
+                        none.monthly if none is not None else None))
+    if not res.model.warmup["settled"]:
+        print(f"note: the economy had not settled after {res.model.warmup['months']} warm-up months "
+              "([world] warmup_max); growth against the warm-up year mixes in its settling")
     print(f"\nwrote {len(files)} files to {out}/: " + ", ".join(f.name for f in files))
     return 0
 
 
-def summary_table(monthly, name: str, seed: int) -> str:
+def summary_table(monthly, name: str, seed: int, none=None) -> str:
+    """The run's first year and last year (monthly means), and, with ``none`` (the paired
+    no-programme run's table), its last year and the programme's difference; income and
+    jobs also against the warm-up year before month 1."""
     first = monthly.iloc[:12].mean(numeric_only=True)
     last = monthly.iloc[-12:].mean(numeric_only=True)
-    lines = [f"{name}, seed {seed}, {len(monthly)} months: first year vs last year (monthly means)",
-             f"{'indicator':<40}{'first year':>16}{'last year':>16}{'change':>10}"]
+    other = none.iloc[-12:].mean(numeric_only=True) if none is not None else None
+    head = f"{'indicator':<36}{'first year':>15}{'last year':>15}{'change':>9}"
+    if other is not None:
+        head += f"{'no programme':>15}{'difference':>12}"
+    lines = [f"{name}, seed {seed}, {len(monthly)} months (monthly means)", head]
     for col, label, _ in SUMMARY_ROWS:
         a, b = float(first[col]), float(last[col])
         change = f"{(b / a - 1) * 100:+.0f}%" if abs(a) > 1e-9 else "n/a"
-        fmt = "{:>16,.0f}" if abs(a) >= 100 or abs(b) >= 100 else "{:>16.3f}"
-        lines.append(f"{label:<40}" + fmt.format(a) + fmt.format(b) + f"{change:>10}")
+        fmt = "{:>15,.0f}" if abs(a) >= 10 or abs(b) >= 10 else "{:>15.3f}"
+        row = f"{label:<36}" + fmt.format(a) + fmt.format(b) + f"{change:>9}"
+        if other is not None:
+            c = float(other[col])
+            diff = f"{(b / c - 1) * 100:+.0f}%" if abs(c) > 1e-9 else "n/a"
+            row += fmt.format(c) + f"{diff:>12}"
+        lines.append(row)
     spent = float(monthly["budget_spent_total"].iloc[-1])
-    lines.append(f"{'Programme spending, total (Rp)':<40}{'':>16}{spent:>16,.0f}")
+    lines.append(f"{'Programme spending, total (Rp)':<36}{'':>15}{spent:>15,.0f}")
+    pre_i, pre_j = float(monthly["income_pre"].iloc[0]), float(monthly["jobs_pre"].iloc[0])
+    lines.append(f"Against the warm-up year before month 1: income {(last['income_mean'] / pre_i - 1) * 100:+.0f}%"
+                 f" (from {pre_i:,.0f}), jobs {(last['jobs'] / pre_j - 1) * 100:+.0f}% (from {pre_j:,.0f})")
+    if other is not None:
+        lines.append("No programme: the same world and seed without the programmes (paired run).")
     return "\n".join(lines)
 
 

@@ -25,14 +25,36 @@ from .errors import InputError, load_model, read_toml, suggest
 SCENARIO_DIR = Path(__file__).resolve().parent.parent / "scenarios"
 
 
-def P(default, *, ge=None, le=None, gt=None, lt=None, source="assumption", doc=""):
-    """A documented parameter: default, bounds, where its value comes from."""
-    return Field(default, ge=ge, le=le, gt=gt, lt=lt, description=doc,
-                 json_schema_extra={"source": source})
+def P(default, *, ge=None, le=None, gt=None, lt=None, source="assumption", cite="", doc=""):
+    """A documented parameter: default, bounds, where its value comes from.
+
+    ``source`` is ``field`` (a fact of the domain brief: ``cite`` names the
+    section where its number stands), ``assumption`` (a modelling choice,
+    docs/ODD.md) or ``calibrated``."""
+    extra = {"source": source}
+    if cite:
+        extra["cite"] = cite
+    return Field(default, ge=ge, le=le, gt=gt, lt=lt, description=doc, json_schema_extra=extra)
+
+
+def Bounded(ge: float, le: float):
+    """A float element of a list parameter, within ``[ge, le]``."""
+    return Annotated[float, Field(ge=ge, le=le)]
+
+
+def PList(default, *, length: int, source="assumption", cite="", doc=""):
+    """A documented list parameter of exactly ``length`` elements (their bounds are in
+    the annotation, e.g. ``list[Bounded(0, 1)]``)."""
+    extra = {"source": source, "length": length}
+    if cite:
+        extra["cite"] = cite
+    return Field(default_factory=lambda: list(default), min_length=length, max_length=length,
+                 description=doc, json_schema_extra=extra)
 
 
 class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", validate_assignment=False, frozen=False)
+    model_config = ConfigDict(extra="forbid", validate_assignment=False, frozen=False,
+                              allow_inf_nan=False)
 
 
 # --------------------------------------------------------------------------------------
@@ -42,14 +64,14 @@ class Strict(BaseModel):
 class Product(Strict):
     """A product made in a sentra. Prices and outputs are per unit (kg or piece)."""
 
-    price: float = P(25_000, gt=0, doc="province price per unit, Rp")
+    price: float = P(25_000, gt=0, doc="reference province price per unit, Rp")
     output_per_worker: float = P(200, gt=0, doc="units per worker-month with manual tools")
-    material_share: float = P(0.5, ge=0, lt=1, doc="raw-material cost as a share of the province price")
-    dried: bool = P(False, doc="needs sun-drying, so output dips in the rainy season (Rasau Jaya)",
-                    source="field")
+    material_share: float = P(0.5, ge=0, lt=1, doc="inputs bought from traders, as a share of the reference price")
+    dried: bool = P(False, doc="needs sun-drying, so output dips in the rainy season",
+                    source="field", cite="brief 2, Rasau Jaya: drying in the rainy season (crackers and chips)")
     spoilage: float = P(0.3, ge=0, le=1, doc="share of unsold stock lost each month")
-    needs_ipal: bool = P(False, doc="dyeing needs wastewater treatment (IPAL) to meet the standard (Blitar)",
-                         source="field")
+    needs_ipal: bool = P(False, doc="dyeing needs wastewater treatment (IPAL) to meet the standard",
+                         source="field", cite="brief 2, Blitar: missing wastewater treatment (IPAL)")
 
 
 # Built-in catalogue. Prices and outputs are assumptions of plausible magnitude
@@ -77,14 +99,17 @@ PRODUCTS: dict[str, dict] = {
 class Village(Strict):
     """A village (desa) and the producers in it, by product."""
 
-    name: str
-    households: int = P(1000, ge=1, source="field", doc="households in the village")
+    name: str = Field(min_length=1, max_length=80)
+    households: int = P(1000, ge=1, le=10_000_000,
+                        doc="households in the village: its labour pool (all workers are local)")
     artisans: dict[str, int] = Field(description="producers by product")
     cluster: str | None = Field(None, description="sentra/cluster served by one LJMP (default: the village)")
-    raw_material: float = P(0.95, ge=0, le=1, source="field",
-                            doc="availability of local raw material (Rasau Jaya: >90% local for 90%)")
+    raw_material: float = P(0.95, ge=0, le=1,
+                            doc="share of the inputs traders can deliver in a month (Rasau Jaya: "
+                                "local raw material is over 90% of inputs for 90% of producers)")
     access: float = P(0.5, ge=0, le=1, doc="market access of the village (roads, distance)")
-    stage: int = P(0, ge=0, doc="production stage the village specialises in (Proppo)")
+    stage: int = P(0, ge=0, le=20, doc="production stage the village specialises in (Proppo: villages "
+                                       "specialise in stages and work together)")
     product_history: float = P(0.5, ge=0, le=1, doc="scorecard: length of the product's history")
     local_wisdom: float = P(0.5, ge=0, le=1, doc="scorecard: product rooted in local culture")
 
@@ -102,141 +127,297 @@ class Village(Strict):
 class Generate(Strict):
     """A generated world: n villages of m artisans each (for sweeps and scale tests)."""
 
-    villages: int = P(6, ge=1)
-    artisans_per_village: int = P(50, ge=1)
-    products: list[str] = Field(default_factory=lambda: ["batik"])
+    villages: int = P(6, ge=1, le=100_000)
+    artisans_per_village: int = P(50, ge=1, le=100_000)
+    products: list[str] = Field(default_factory=lambda: ["batik"], min_length=1)
     villages_per_cluster: int = P(6, ge=1)
+    stages: int = P(3, ge=1, le=20, doc="production stages the villages specialise in, in turn")
 
 
 class World(Strict):
-    """Initial conditions of the artisans (Rasau Jaya survey unless noted)."""
+    """Initial conditions of the artisans (Rasau Jaya survey unless noted) and the calendar."""
 
-    scale: int = P(1, ge=1, doc="copies of the village list (scale tests)")
-    equipment_shares: list[float] = Field(
-        default_factory=lambda: [0.75, 0.23, 0.02],
-        description="share manual / semi-automatic / modern equipment (Rasau Jaya)",
-        json_schema_extra={"source": "field"})
-    bookkeeping_share: float = P(0.01, ge=0, le=1, source="field", doc="share keeping simple books")
-    group_member_share: float = P(0.70, ge=0, le=1, source="field", doc="share in the entrepreneurs' group")
-    board_share: float = P(0.05, ge=0, le=1, source="field", doc="share sitting on a group board")
-    gmp_trained_share: float = P(0.5, ge=0, le=1, source="field", doc="share that attended GMP training")
-    skill_mean: float = P(0.4, ge=0, le=1, doc="mean initial skill")
+    scale: int = P(1, ge=1, le=10_000, doc="copies of the village list (scale tests)")
+    equipment_shares: list[Bounded(0, 1)] = PList(
+        [0.75, 0.23, 0.02], length=3, doc="share manual / semi-automatic / modern equipment",
+        source="field", cite="brief 2, Rasau Jaya: 75% manual, 23% semi-automatic, 2% modern")
+    bookkeeping_share: float = P(0.01, ge=0, le=1, source="field", doc="share keeping simple books",
+                                 cite="brief 2, Rasau Jaya: 99% keep no books (1% simple books)")
+    group_member_share: float = P(0.70, ge=0, le=1, source="field", doc="share in the entrepreneurs' group",
+                                  cite="brief 2, Rasau Jaya: 70% belong to the entrepreneurs' group")
+    board_share: float = P(0.05, ge=0, le=1, source="field", doc="share sitting on a group board",
+                           cite="brief 2, Rasau Jaya: 5% sit on its board")
+    gmp_trained_share: float = P(0.5, ge=0, le=1, source="field", doc="share that attended GMP training",
+                                 cite="brief 2, Rasau Jaya: about half attended GMP training")
+    skill_mean: float = P(0.4, ge=0, le=1, doc="mean initial technical skill")
     skill_sd: float = P(0.12, ge=0, le=0.5, doc="sd of initial skill")
-    workers_mean: float = P(1.5, ge=0, doc="mean hired workers per business (all local)")
-    capital_months: float = P(2.0, ge=0, doc="initial cash as months of material costs")
-    reciprocity_mean: float = P(0.8, ge=0, le=1, doc="mean propensity to return favours")
-    reciprocity_sd: float = P(0.15, ge=0, le=0.5, doc="sd of that propensity")
+    workers_mean: float = P(1.5, ge=0, le=50, doc="mean hired workers per business (all local)")
+    capital_months: float = P(2.0, ge=0, le=120, doc="initial cash as months of input costs")
+    norm_mean: float = P(0.8, ge=0, le=1, doc="mean strength of the reciprocity norm (how much an "
+                                              "artisan holds to returning favours)")
+    norm_sd: float = P(0.15, ge=0, le=0.5, doc="sd of the reciprocity norm")
+    entrant_share: float = P(0.2, ge=0, le=5, doc="households per existing business that could open "
+                                                  "one of the village's products when demand allows")
+    warmup_months: int = P(24, ge=24, le=240, doc="months the economy runs at least before month 1, not "
+                                                  "recorded (the last 12 are the pre-programme year growth "
+                                                  "is read against)")
+    warmup_max: int = P(96, ge=24, le=600, doc="months it runs at most: the warm-up goes on a year at a "
+                                               "time until the economy has settled")
+    settled: float = P(0.05, gt=0, le=1, doc="the economy has settled when a year's mean income and number "
+                                             "of businesses differ from the year before by less than this "
+                                             "share")
+
+    @model_validator(mode="after")
+    def _warmup(self):
+        if self.warmup_max < self.warmup_months:
+            raise ValueError(f"warmup_max >= warmup_months ({self.warmup_months})")
+        return self
+    start_year: int = P(2025, ge=2000, le=2100, doc="calendar year of month 1")
+    rainy_months: list[int] = Field(default_factory=lambda: [11, 12, 1, 2, 3], max_length=12,
+                                    description="calendar months of the rainy season (West Kalimantan)",
+                                    json_schema_extra={"source": "assumption"})
+
+    @field_validator("equipment_shares")
+    @classmethod
+    def _shares(cls, v: list[float]) -> list[float]:
+        if sum(v) <= 0:
+            raise ValueError("three shares in [0, 1] with a positive sum")
+        return v
+
+    @field_validator("rainy_months")
+    @classmethod
+    def _months(cls, v: list[int]) -> list[int]:
+        if any(not (1 <= x <= 12) for x in v) or len(set(v)) != len(v):
+            raise ValueError("distinct calendar months 1-12")
+        return v
+
+
+class Edge(Strict):
+    """A tie of an observed network: two artisan ids (``Village/k``), trust, partnership."""
+
+    source: str
+    target: str
+    trust: float = Field(ge=0, le=1)
+    partner: bool = False
 
 
 class Network(Strict):
-    """The social-capital graph (Proppo: dense within villages, sparse bridges)."""
+    """The social-capital graph: generated (dense within villages, sparse bridges) or observed."""
 
-    within_degree: int = P(6, ge=0, doc="mean social ties inside the village")
+    within_degree: int = P(6, ge=0, le=200, doc="mean social ties inside the village")
     rewire: float = P(0.1, ge=0, le=1, doc="share of village ties rewired at random")
-    bridges_per_artisan: float = P(0.05, ge=0, doc="ties to other villages per artisan")
-    bridge_reach: int = P(2, ge=1, doc="bridges link villages at most this far apart (index)")
-    trust_within: float = P(0.5, ge=0, le=1, doc="initial trust on village ties (social ties bind more)")
-    trust_between: float = P(0.3, ge=0, le=1, doc="initial trust on bridges")
+    bridges_per_artisan: float = P(0.05, ge=0, le=10, doc="ties to other villages per artisan")
+    bridge_reach: int = P(2, ge=1, le=1000, doc="bridges link villages at most this far apart (index)")
+    trust_within: float = P(0.5, ge=0, le=1, doc="initial and baseline trust on village ties (social ties "
+                                                 "bind more)")
+    trust_between: float = P(0.3, ge=0, le=1, doc="initial and baseline trust on ties between villages "
+                                                  "and between strangers")
     initial_partner_share: float = P(0.15, ge=0, le=1, doc="village ties that start as partnerships")
+    file: str | None = Field(None, description="an observed network (GraphML or CSV edge list: source, "
+                                               "target, trust, partner), relative to the scenario file; "
+                                               "replaces the generated one")
+    edges: list[Edge] | None = Field(None, description="the observed ties (read from `file`)")
 
 
-class Behaviour(Strict):
-    """Behavioural and market parameters (brief section 5), all assumptions unless noted."""
+class Market(Strict):
+    """Demand and prices by product and market tier (ovopsim/mechanisms/market.py)."""
 
-    # market
-    province_demand: float = P(0.85, gt=0, doc="province demand as a share of initial capacity")
-    national_demand: float = P(0.2, source="calibrated", ge=0, doc="other-provinces demand as a share of the initial capacity of producers reaching it")
-    export_demand: float = P(0.1, ge=0, doc="export demand as a share of the initial capacity of producers reaching it")
+    province_demand: float = P(0.8, gt=0, le=10, doc="province demand at the reference price, as a share "
+                                                    "of the producers' initial capacity")
+    national_demand: float = P(0.2, ge=0, le=10, doc="other provinces' orders, as a share of the "
+                                                     "producers' initial capacity (a fixed pie)")
+    export_demand: float = P(0.1, ge=0, le=10, doc="export orders, as a share of the producers' initial "
+                                                   "capacity (a fixed pie)")
     demand_growth: float = P(0.0, ge=-0.5, le=0.5, doc="yearly growth of demand in every tier")
-    tier_price: list[float] = Field(default_factory=lambda: [1.0, 1.25, 1.6],
-                                    description="price multiplier by tier (province, national, export)",
-                                    json_schema_extra={"source": "assumption"})
-    quality_premium: float = P(0.6, ge=0, doc="price premium of quality 1 over quality 0.5, x2")
-    size_elasticity: float = P(0.31, source="calibrated", ge=0, le=1, doc="elasticity of a producer's order share to its capacity")
+    demand_elasticity: float = P(1.2, gt=0, le=5, doc="price elasticity of province demand")
+    quality_elasticity: float = P(0.5, ge=0, le=5, doc="elasticity of demand to the sellers' mean quality "
+                                                       "(relative to the product's initial mean quality)")
+    normal_utilisation: float = P(0.8, gt=0, le=1, doc="share of capacity sold at which the province "
+                                                       "price holds steady")
+    price_adjustment: float = P(0.15, ge=0, le=2, doc="monthly response of the province price to "
+                                                      "utilisation (flooded markets cheapen)")
+    price_floor: float = P(0.3, gt=0, le=1, doc="lowest province price, as a share of the reference")
+    price_cap: float = P(2.0, ge=1, le=10, doc="highest province price, as a multiple of the reference")
+    tier_price: list[Bounded(0.01, 100)] = PList([1.0, 1.25, 1.6], length=3,
+                                                 doc="price multiplier by tier (province, other "
+                                                     "provinces, export)")
+    quality_premium: float = P(0.6, ge=0, le=5, doc="price premium per unit of quality above the "
+                                                    "market's mean")
+    size_elasticity: float = P(0.31, ge=0, le=1, source="calibrated",
+                               doc="elasticity of a producer's share of orders to its capacity")
     middleman_margin: float = P(0.25, ge=0, lt=1, doc="share of the market price kept by traders")
     festive_boost: float = P(0.35, ge=0, le=2, source="field",
-                             doc="demand lift in the month before Eid and Christmas (Rasau Jaya: 25-50%)")
-    rainy_dip: float = P(0.3, ge=0, le=1, source="field",
-                         doc="output lost in rainy months for dried products (Rasau Jaya)")
-    rainy_months: list[int] = Field(default_factory=lambda: [11, 12, 1, 2, 3],
-                                    description="calendar months of the rainy season (Kalimantan)",
-                                    json_schema_extra={"source": "field"})
-    start_year: int = P(2025, ge=2000, le=2100, doc="calendar year of month 1")
-    # production and money
-    equipment_productivity: list[float] = Field(default_factory=lambda: [1.0, 1.6, 2.5],
-                                                description="output multiplier by equipment tier",
-                                                json_schema_extra={"source": "assumption"})
-    equipment_cost: list[float] = Field(default_factory=lambda: [0.0, 15e6, 60e6],
-                                        description="price of equipment tier, Rp",
-                                        json_schema_extra={"source": "assumption"})
-    wage: float = P(1.2e6, ge=0, doc="monthly wage, Rp (around the rural minimum wage)")
-    subsistence: float = P(1.0e6, ge=0, doc="household needs met first from profit, Rp/month")
-    draw_share: float = P(0.8, ge=0, le=1, doc="share of profit above subsistence taken home")
-    max_workers: int = P(12, ge=0, doc="most hired workers in one business")
-    overtime: float = P(1.5, ge=1, doc="output headroom in peak months (overtime, family labour)")
-    months_to_close: int = P(6, ge=1, doc="months of negative cash before a business closes")
-    invest_buffer: float = P(1.5, ge=1, doc="cash needed as a multiple of the equipment price to buy it")
-    # learning
-    learning_rate: float = P(0.26, source="calibrated", ge=0, le=1, doc="share of the gap closed by one training round")
-    mentoring_boost: float = P(1.0, ge=0, doc="extra learning when a mentor follows training")
-    skill_decay: float = P(0.005, ge=0, le=1, doc="monthly fade of unused practices")
-    practice_learning: float = P(0.002, ge=0, le=1, doc="monthly skill gain from practice")
-    awareness_topdown: float = P(0.35, ge=0, le=1, source="field",
-                                 doc="community awareness without dialogue (top-down programmes stay low)")
-    # trust and reciprocity
-    trust_gain: float = P(0.12, source="calibrated", ge=0, le=1, doc="trust gained per reciprocated month")
-    trust_loss: float = P(0.15, ge=0, le=1, doc="trust lost per one-sided month")
-    trust_neglect: float = P(0.01, ge=0, le=1, doc="monthly fade of trust on idle ties")
-    trust_floor: float = P(0.2, ge=0, le=1, doc="trust an idle tie fades towards")
-    partner_rate: float = P(0.08, ge=0, le=1, doc="monthly chance a fully trusted, complementary tie partners")
-    partner_trust_min: float = P(0.2, ge=0, le=1, doc="trust below which no partnership forms")
-    one_sided_ratio: float = P(0.5, ge=0, le=1, doc="|balance|/volume above which an exchange is one-sided")
-    dissolve_after: int = P(4, ge=1, doc="months one-sided before a partnership dissolves")
-    balance_memory: float = P(0.9, ge=0, le=1, doc="monthly persistence of the reciprocity balance")
-    stage_bonus: float = P(0.15, ge=0, le=1, doc="productivity gain from a partner in another stage")
-    closure_rate: float = P(0.01, ge=0, le=1, doc="monthly chance a partnership introduces a partner's partner")
-    commission: float = P(0.5, ge=0, le=1, doc="share of the margin on passed orders paid back (the norm)")
-    # market reach (a score; a tier opens when the score passes its threshold)
-    reach_national: float = P(0.57, source="calibrated", ge=0, doc="reach score that opens other provinces")
-    reach_export: float = P(1.0, ge=0, doc="reach score that opens export (also needs brand and standard)")
-    reach_access: float = P(0.5, ge=0, doc="reach from the village's market access")
-    reach_digital: float = P(0.5, ge=0, doc="reach from digital marketing practice")
-    reach_brand: float = P(0.15, ge=0, doc="reach from a registered brand")
-    reach_partner: float = P(0.1, ge=0, doc="reach per partner in another village (at most two)")
+                             cite="brief 2, Rasau Jaya: output rises 25-50% before religious holidays",
+                             doc="demand lift in the month of peak buying before Eid and Christmas")
+    reach_national: float = P(0.57, ge=0, le=100, source="calibrated",
+                              doc="reach score that opens other provinces")
+    reach_export: float = P(1.0, ge=0, le=100, doc="reach score that opens export (also needs brand "
+                                                   "and standard)")
+    reach_access: float = P(0.5, ge=0, le=100, doc="reach from the village's market access")
+    reach_digital: float = P(0.5, ge=0, le=100, doc="reach from digital marketing practice")
+    reach_brand: float = P(0.15, ge=0, le=100, doc="reach from a registered brand")
+    reach_referral: float = P(0.1, ge=0, le=100, doc="reach per partner already selling outside the "
+                                                     "province (a referral; at most two)")
     exposure_decay: float = P(0.1, ge=0, le=1, doc="monthly fade of promotion exposure")
     reputation_decay: float = P(0.02, ge=0, le=1, doc="monthly fade of reputation")
-    gov_trust_gain: float = P(0.05, ge=0, le=1, doc="trust in government gained per programme attended")
-    forum_awareness: float = P(0.34, source="calibrated", ge=0, le=1, doc="share of the awareness gap a forum meeting closes")
-    # LJMP and finance
+
+
+class Production(Strict):
+    """Capacity, inputs, planning, hiring and equipment (ovopsim/mechanisms/production.py)."""
+
+    equipment_productivity: list[Bounded(0.01, 100)] = PList([1.0, 1.6, 2.5], length=3,
+                                                             doc="output multiplier by equipment tier")
+    equipment_cost: list[Bounded(0, 1e12)] = PList([0.0, 15e6, 60e6], length=3,
+                                                   doc="price of equipment tier, Rp")
+    rainy_dip: float = P(0.3, ge=0, le=1, doc="output lost in rainy months for dried products")
+    overtime: float = P(1.5, ge=1, le=3, doc="output headroom in festive months (overtime, family labour)")
+    plan_buffer: float = P(0.05, ge=0, le=1, doc="output planned above expected orders")
+    festive_learning: float = P(0.5, ge=0, le=1, doc="how fast an artisan learns the festive lift of "
+                                                     "its orders")
+    stage_discount: float = P(0.15, ge=0, lt=1, doc="inputs from a partner at the earlier stage cost "
+                                                    "this much less than from traders")
+    stage_work: float = P(0.3, gt=0, le=5, doc="capacity a supplier spends per unit of its buyer's output")
+    trader_input_quality: float = P(0.4, ge=0, le=1, doc="quality of inputs bought from traders")
+    max_workers: int = P(12, ge=0, le=1000, doc="most hired workers in one business")
+    labour_share: float = P(0.2, ge=0, le=1, doc="share of a village's households that can take craft "
+                                                 "work (the labour pool; all workers are local)")
+    invest_buffer: float = P(1.5, ge=1, le=100, doc="cash needed as a multiple of the equipment price "
+                                                    "to buy it")
+
+
+class Money(Strict):
+    """Costs, the household's draw, closure and entry (ovopsim/mechanisms/money.py)."""
+
+    wage: float = P(1.2e6, ge=0, le=1e10, doc="monthly wage, Rp (around the rural minimum wage)")
+    fixed_cost: float = P(0.4e6, ge=0, le=1e10, doc="monthly fixed cost of a business (premises, "
+                                                    "utilities, transport, permits), Rp")
+    upkeep: float = P(0.01, ge=0, le=1, doc="monthly upkeep as a share of the equipment's price")
+    subsistence: float = P(1.0e6, ge=0, le=1e10, doc="household needs met first from profit, Rp/month")
+    draw_share: float = P(0.8, ge=0, le=1, doc="share of profit above subsistence taken home")
+    reserve_months: float = P(6, ge=0, le=120, doc="months of costs a business keeps as cash; the "
+                                                   "household takes home what is above")
+    months_to_close: int = P(6, ge=1, le=120, doc="months in a row of losses or negative cash before a "
+                                                  "business closes")
+    entry_rate: float = P(0.02, ge=0, le=1, doc="monthly chance that a household opens a business when "
+                                                "its product's businesses earn twice entry_income")
+    entry_income: float = P(3.0e6, gt=0, le=1e10, doc="monthly income of a product's businesses above which "
+                                                      "households start opening new ones, Rp")
+    entry_capital: float = P(3e6, ge=0, le=1e12, doc="savings a household puts into a new business, Rp")
+
+
+class Trust(Strict):
+    """Trust, reciprocity and partnerships (ovopsim/mechanisms/exchange.py, partnerships.py)."""
+
+    gain: float = P(0.12, ge=0, le=1, source="calibrated", doc="share of the gap to 1 closed by a good "
+                                                               "experience (an order passed, a favour "
+                                                               "returned, a supply delivered or paid)")
+    loss: float = P(0.3, ge=0, le=1, doc="share of trust lost by a bad experience (a favour not returned, "
+                                         "a supply not delivered or not paid)")
+    neglect: float = P(0.02, ge=0, le=1, doc="monthly move of an unused tie's trust toward its baseline")
+    gossip: float = P(0.5, ge=0, le=1, doc="how much of a partner's bad experience with a third artisan "
+                                           "one takes on, weighted by trust in the partner")
+    norm_weight: float = P(0.5, ge=0, le=1, doc="how much returning a favour depends on trust in the "
+                                                "other (the rest is the norm alone)")
+    temptation: float = P(0.5, ge=0, le=1, doc="chance of defecting for an artisan with no norm and no "
+                                               "trust in the other (it falls with both)")
+    commission: float = P(0.5, ge=0, le=1, doc="share of the margin on passed orders owed back (the "
+                                               "favour to return)")
+    pass_min: float = P(0.3, ge=0, le=1, doc="trust needed to pass orders along a tie that is not a "
+                                             "partnership")
+    partner_rate: float = P(0.08, ge=0, le=1, doc="monthly chance a fully trusted tie with a clear mutual "
+                                                  "benefit becomes a partnership")
+    partner_min: float = P(0.35, ge=0, le=1, doc="trust (both ways) below which no partnership forms")
+    end_below: float = P(0.2, ge=0, le=1, doc="a partnership ends when either side's trust falls below this")
+    idle_end: int = P(12, ge=1, le=1200, doc="months without business after which a partnership ends "
+                                             "(the benefit stopped)")
+    supply_risk: float = P(0.3, ge=0, le=5, doc="expected cost of an undelivered supply, as a share of "
+                                                "the input price, per unit of distrust")
+    switch_threshold: float = P(0.5, ge=0, le=5, doc="a buyer switches supplier only when the cost gap "
+                                                     "exceeds this share of the input price times her "
+                                                     "trust in the current one (loyalty)")
+    trial_rate: float = P(0.1, ge=0, le=1, doc="monthly chance a buyer tries a new supplier it is tied to")
+    search_rate: float = P(0.02, ge=0, le=1, doc="monthly chance a buyer meets, through traders, a producer "
+                                                 "at the earlier stage it has no tie with")
+    buyer_rate: float = P(0.02, ge=0, le=1, doc="monthly chance an artisan selling outside the province "
+                                                "meets another seller of the same buyers")
+    introduce_rate: float = P(0.01, ge=0, le=1, doc="monthly chance a partnership introduces a partner's "
+                                                    "partner")
+    forget_months: int = P(24, ge=1, le=1200, doc="months after which a business contact (a tie not from "
+                                                  "the village's social fabric) that no business passed "
+                                                  "along is forgotten")
+
+
+class Learning(Strict):
+    """Training, mentoring, practice, uptake and quality (ovopsim/mechanisms/learning.py)."""
+
+    learning_rate: float = P(0.26, ge=0, le=1, source="calibrated",
+                             doc="share of the knowledge gap closed by one training round")
+    adoption: float = P(0.05, ge=0, le=1, doc="monthly share of the gap between knowledge and practice "
+                                              "closed on one's own")
+    mentored_adoption: float = P(0.3, ge=0, le=1, doc="monthly share of that gap closed with a mentor")
+    decay: float = P(0.02, ge=0, le=1, doc="monthly fade of knowledge not (yet) put into practice")
+    weight_skill: float = P(0.35, ge=0, le=1, doc="weight of technical skill in quality")
+    weight_gmp: float = P(0.2, ge=0, le=1, doc="weight of good manufacturing practice in quality")
+    weight_design: float = P(0.15, ge=0, le=1, doc="weight of design and innovation in quality")
+    weight_equipment: float = P(0.1, ge=0, le=1, doc="weight of equipment in quality")
+    weight_environment: float = P(0.1, ge=0, le=1, doc="weight of meeting the environmental standard "
+                                                       "(IPAL for dyeing) in quality")
+    weight_inputs: float = P(0.1, ge=0, le=1, doc="weight of input quality in quality")
+    no_ipal_environment: float = P(0.3, ge=0, le=1, doc="environment score of a dyeing business without "
+                                                        "a wastewater facility")
+    standard_gmp: float = P(0.6, ge=0, le=1, doc="GMP practice that meets the product standard")
+    awareness_topdown: float = P(0.35, ge=0, le=1, doc="community awareness without dialogue (top-down "
+                                                       "programmes stay low)")
+    awareness_fade: float = P(0.02, ge=0, le=1, doc="monthly return of awareness toward the top-down level")
+    peer_weight: float = P(0.3, ge=0, le=1, doc="weight of tied neighbours who took part before in the "
+                                                "decision to take part")
+    forum_awareness: float = P(0.34, ge=0, le=1, source="calibrated",
+                               doc="share of the awareness gap a forum meeting closes")
     gov_trust_initial: float = P(0.4, ge=0, le=1, doc="artisans' initial trust in the government")
+    gov_trust_gain: float = P(0.1, ge=0, le=1, doc="move of trust in government toward the usefulness "
+                                                   "of a programme attended")
 
 
 class Government(Strict):
-    """The local agency (dinas) that pays for programmes."""
+    """The local agency (dinas) that pays for programmes (ovopsim/mechanisms/government.py)."""
 
-    annual_budget: float = P(0.0, ge=0, doc="programme budget per fiscal year, Rp")
-    officers: int = P(4, ge=1, doc="programme officers")
+    annual_budget: float = P(0.0, ge=0, le=1e15, doc="programme budget per fiscal year, Rp")
+    officers: int = P(4, ge=1, le=1000, doc="programme officers; each runs some of the programmes and "
+                                             "holds what he knows of them")
     knowledge_regrowth: float = P(0.17, ge=0, le=1, source="calibrated",
-                                  doc="monthly recovery of institutional knowledge")
+                                  doc="monthly share of the gap to full knowledge an officer or a board "
+                                      "learns on the job")
+    newcomer_knowledge: float = P(0.3, ge=0, le=1, doc="what a new officer or board knows of the "
+                                                       "programme without a written plan")
+    plan_documented: float = P(0.5, ge=0, le=1, doc="share of what officers and boards know that a written "
+                                                    "medium-term plan can hold (the rest is tacit and leaves "
+                                                    "with them)")
+    replan_months: int = P(3, ge=0, le=60, doc="months a new officer needs to plan again a programme whose "
+                                               "schedule was not written down (recall, discuss, identify, "
+                                               "plan: Bangka Tengah)")
 
 
 class LJMP(Strict):
-    """Lembaga Jasa Manajemen dan Pembiayaan (Singkawang): one per cluster."""
+    """Lembaga Jasa Manajemen dan Pembiayaan (Singkawang): one per cluster (ovopsim/mechanisms/ljmp.py)."""
 
     enabled: bool = False
-    fund: float = P(200e6, ge=0, doc="initial lending fund per LJMP, Rp")
-    fee: float = P(0.05, ge=0, lt=1, doc="aggregation fee on sales it markets")
-    margin_capture: float = P(0.6, ge=0, le=1, doc="share of the middleman margin it wins back")
+    fund: float = P(200e6, ge=0, le=1e15, doc="initial lending fund per LJMP, Rp")
+    fee: float = P(0.05, ge=0, lt=1, doc="fee on the sales it markets")
+    capture_max: float = P(0.6, ge=0, le=1, doc="share of the traders' margin it can win back at large volume")
+    half_volume: float = P(100e6, gt=0, le=1e15, doc="monthly sales marketed at which it wins back half of "
+                                                     "that, Rp (bargaining grows with volume)")
     interest: float = P(0.01, ge=0, le=0.1, doc="monthly interest on loans (soft)")
-    loan_size: float = P(10e6, gt=0, doc="standard loan, Rp")
-    loan_term: int = P(24, ge=1, doc="months to repay")
-    default_base: float = P(0.002, ge=0, le=1, doc="monthly default hazard")
-    default_volatility: float = P(0.02, ge=0, le=1, doc="extra hazard per unit of income volatility")
+    loan_size: float = P(10e6, gt=0, le=1e12, doc="standard loan, Rp")
+    loan_term: int = P(24, ge=1, le=600, doc="months to repay")
+    arrears_to_default: int = P(3, ge=1, le=120, doc="missed repayments in a row that make a default "
+                                                     "(the debt stays; no further credit)")
     join_trust: float = P(0.3, ge=0, le=1, doc="trust in government above which artisans join")
-    mentors: int = P(2, ge=0, doc="mentors (interns) per LJMP")
-    mentees_per_mentor: int = P(10, ge=1, doc="artisans a mentor follows each month")
-    reach_bonus: float = P(0.35, ge=0, le=1, doc="market reach its business contacts add")
-    start: int = P(1, ge=1, doc="month the LJMP opens")
+    staff_cost: float = P(6e6, ge=0, le=1e12, doc="monthly staff cost, Rp")
+    mentors: int = P(2, ge=0, le=10_000, doc="mentors (interns) per LJMP")
+    mentor_fee: float = P(1.5e6, ge=0, le=1e12, doc="monthly fee per mentor, Rp")
+    mentees_per_mentor: int = P(10, ge=1, le=10_000, doc="artisans a mentor follows each month")
+    reach_bonus: float = P(0.35, ge=0, le=10, doc="market reach its business contacts add")
+    start: int = P(1, ge=1, le=1200, doc="month the LJMP opens")
 
 
 # --------------------------------------------------------------------------------------
@@ -335,18 +516,19 @@ class BudgetCut(Strict):
 
 
 class OfficerTurnover(Strict):
+    """Agency officers or association boards replaced: what they knew and had not
+    written down leaves with them (ovopsim/mechanisms/government.py)."""
+
     type: Literal["officer_turnover"] = "officer_turnover"
     name: str | None = None
     start: int = Field(1, ge=1)
     end: int | None = Field(None, ge=1)
-    rate: float = Field(0.0, ge=0, le=12, description="expected turnovers per year")
+    rate: float = Field(0.0, ge=0, le=12, description="expected turnovers per year (agency: one officer; "
+                                                      "association: a village's board)")
     months: list[int] = Field(default_factory=list, description="scheduled turnover months")
     who: Literal["agency", "association", "both"] = "both"
-    knowledge_loss: float = Field(0.28, ge=0, le=1, description="share of knowledge lost per turnover "
-                                  "(calibrated on P2)")
-    medium_term_plan: bool = Field(False, description="a written medium-term plan keeps part of it")
-    plan_retention: float = Field(0.6, ge=0, le=1, description="share of the loss a plan prevents")
-
+    medium_term_plan: bool = Field(False, description="a written medium-term plan: the programme's "
+                                   "schedule survives a change, and a newcomer reads what was known")
 
 class AccessShock(Strict):
     type: Literal["access_shock"] = "access_shock"
@@ -391,7 +573,11 @@ class Scenario(Strict):
     generate: Generate | None = None
     world: World = Field(default_factory=World)
     network: Network = Field(default_factory=Network)
-    behaviour: Behaviour = Field(default_factory=Behaviour)
+    market: Market = Field(default_factory=Market)
+    production: Production = Field(default_factory=Production)
+    money: Money = Field(default_factory=Money)
+    trust: Trust = Field(default_factory=Trust)
+    learning: Learning = Field(default_factory=Learning)
     government: Government = Field(default_factory=Government)
     ljmp: LJMP = Field(default_factory=LJMP)
     products: dict[str, Product] = Field(default_factory=dict)
@@ -412,6 +598,16 @@ class Scenario(Strict):
                     raise _KeyProblem(f"villages[{i}].artisans.{prod}",
                                       f"a known product ({', '.join(sorted(catalogue))})",
                                       f'"{prod}"' + suggest(prod, catalogue))
+        if self.network.edges:
+            ids = set(self.artisan_ids())
+            where = f"network.file ({self.network.file})" if self.network.file else "network.edges"
+            for i, e in enumerate(self.network.edges):
+                for end in ("source", "target"):
+                    given = getattr(e, end)
+                    if given not in ids:
+                        raise _KeyProblem(f"{where}: edge {i + 1} {end}",
+                                          "an artisan id of this scenario (village name/number, "
+                                          'e.g. "Proppo/1")', f'"{given}"' + suggest(given, ids))
         names = [v.name for v in self.village_list()]
         labels = set()
         for i, iv in enumerate(self.interventions):
@@ -460,7 +656,7 @@ class Scenario(Strict):
                 base.append(Village(name=f"Village {i + 1}", households=1000,
                                     artisans={prod: g.artisans_per_village},
                                     cluster=f"Cluster {i // g.villages_per_cluster + 1}",
-                                    stage=i % 3))
+                                    stage=i % g.stages))
         if self.world.scale == 1:
             return list(base)
         out = []
@@ -469,6 +665,12 @@ class Scenario(Strict):
                 cl = v.cluster or v.name
                 out.append(v.model_copy(update=dict(name=f"{v.name} #{k + 1}", cluster=f"{cl} #{k + 1}")))
         return out
+
+    def artisan_ids(self) -> list[str]:
+        """Each artisan's id, ``<village name>/<k>`` with k from 1 within the village, in the
+        order the world is built (villages as listed, then products as listed): the ids an
+        observed network's nodes use."""
+        return [f"{v.name}/{k + 1}" for v in self.village_list() for k in range(sum(v.artisans.values()))]
 
     @property
     def n_artisans(self) -> int:
@@ -479,7 +681,7 @@ class Scenario(Strict):
         return hashlib.sha256(blob).hexdigest()
 
     def with_overrides(self, overrides: dict[str, Any], file: str | None = None) -> Scenario:
-        """A copy with dotted keys replaced, e.g. ``{"behaviour.trust_gain": 0.1,
+        """A copy with dotted keys replaced, e.g. ``{"trust.gain": 0.1,
         "interventions.training.intensity": 0.5, "government.annual_budget": 1e9}``.
         ``interventions.<name or type>.<field>`` changes every matching intervention.
         The result is validated again."""
@@ -541,10 +743,72 @@ def resolve_scenario_path(name_or_path: str | Path) -> Path:
 
 
 def load_scenario(path: str | Path) -> Scenario:
-    """Read and validate a scenario file (or a shipped scenario's name)."""
+    """Read and validate a scenario file (or a shipped scenario's name). An observed
+    network (``[network] file``) is read here, relative to the scenario file, so the
+    scenario carries its ties (workers and hashes see them as content)."""
     p = resolve_scenario_path(path)
     data = read_toml(p)
+    net = data.get("network")
+    if isinstance(net, dict) and isinstance(net.get("file"), str) and net.get("edges") is None:
+        net["edges"] = read_edges(p.parent / net["file"], key="network.file", scenario=p)
     return scenario_from_dict(data, p)
+
+
+def read_edges(path: Path, *, key: str = "network.file", scenario: Path | None = None) -> list[dict]:
+    """The ties of an observed network: a GraphML file (edge attributes ``trust`` and
+    ``partner``) or a CSV edge list (columns ``source, target, trust, partner``), read
+    with networkx / csv. Node ids are artisan ids (:meth:`Scenario.artisan_ids`).
+
+    Raises InputError naming the file, the edge and what is missing."""
+    import csv
+
+    path = Path(path)
+    if not path.is_file():
+        raise InputError(scenario, key, "a GraphML (.graphml) or CSV (.csv) edge-list file", f'"{path}" '
+                         "(not found)")
+    edges = []
+    if path.suffix.lower() == ".graphml":
+        import networkx as nx
+
+        try:
+            g = nx.read_graphml(path)
+        except Exception as exc:  # noqa: BLE001 - any parse failure is the file's
+            raise InputError(path, "", "a GraphML file", f"unreadable GraphML ({exc})") from None
+        for a, b, attrs in g.edges(data=True):
+            edges.append({"source": str(a), "target": str(b), **attrs})
+    elif path.suffix.lower() == ".csv":
+        with open(path, newline="", encoding="utf-8") as fh:
+            reader = csv.DictReader(fh)
+            missing = {"source", "target"} - set(reader.fieldnames or [])
+            if missing:
+                raise InputError(path, "header", "columns source, target, trust, partner",
+                                 ", ".join(reader.fieldnames or []) or "no header")
+            for row in reader:
+                edges.append({k: v for k, v in row.items() if v not in (None, "")})
+    else:
+        raise InputError(scenario, key, "a .graphml or .csv file", f'"{path.name}"')
+    out = []
+    for i, e in enumerate(edges):
+        label = f"edge {i + 1} ({e.get('source')} -- {e.get('target')})"
+        if "trust" not in e:
+            raise InputError(path, label, "an attribute trust in [0, 1]", "none")
+        if "partner" not in e:
+            raise InputError(path, label, "an attribute partner (true or false)", "none")
+        try:
+            trust = float(e["trust"])
+        except (TypeError, ValueError):
+            raise InputError(path, f"{label}.trust", "a number in [0, 1]", repr(e["trust"])) from None
+        partner = e["partner"]
+        if isinstance(partner, str):
+            low = partner.strip().lower()
+            if low not in ("true", "false", "1", "0", "yes", "no"):
+                raise InputError(path, f"{label}.partner", "true or false", repr(partner))
+            partner = low in ("true", "1", "yes")
+        if not 0 <= trust <= 1:
+            raise InputError(path, f"{label}.trust", "a number in [0, 1]", repr(e["trust"]))
+        out.append({"source": str(e["source"]), "target": str(e["target"]), "trust": trust,
+                    "partner": bool(partner)})
+    return out
 
 
 def scenario_from_dict(data: dict, file: str | Path | None = None) -> Scenario:
@@ -565,8 +829,11 @@ def shipped_scenarios() -> list[Path]:
     return sorted(SCENARIO_DIR.glob("*.toml"))
 
 
-PARAMETER_SECTIONS = {"world": World, "network": Network, "behaviour": Behaviour,
-                      "government": Government, "ljmp": LJMP}
+PARAMETER_SECTIONS = {"world": World, "network": Network, "market": Market, "production": Production,
+                      "money": Money, "trust": Trust, "learning": Learning, "government": Government,
+                      "ljmp": LJMP}
+#: the sections whose parameters the monthly mechanisms read (see :mod:`ovopsim.state`)
+MECHANISM_SECTIONS = ("market", "production", "money", "trust", "learning", "government", "ljmp")
 
 
 def parameter_table():
@@ -584,7 +851,14 @@ def parameter_table():
                     val = getattr(m, attr, None)
                     if val is not None:
                         bounds.append(f"{op} {val:g}")
+            if name in ("file", "edges"):
+                continue  # the observed network is data, not a parameter
+            if extra.get("length"):
+                bounds.insert(0, f"{extra['length']} values")
+            source = extra.get("source", "assumption")
+            meaning = f.description or ""
+            if extra.get("cite"):
+                meaning += f" ({extra['cite']})"
             rows.append({"section": section, "parameter": name, "default": default,
-                         "range": ", ".join(bounds), "source": extra.get("source", "assumption"),
-                         "meaning": f.description or ""})
+                         "range": ", ".join(bounds), "source": source, "meaning": meaning})
     return pd.DataFrame(rows)

@@ -1,70 +1,371 @@
 """What a planner reads: monthly indicators, per-artisan records, the OVOP scorecard.
 
+The monthly indicators are written by one compiled pass over the model's
+records (:func:`month_row`) into a growing matrix (:class:`MonthlyRecords`);
+:meth:`MonthlyRecords.frame` is the tidy monthly table. Growth is read against
+the warm-up year (the settled economy before month 1: ``income_pre``,
+``jobs_pre``) and, by the experiment tools, against a paired no-programme run.
 Analysis code reads these tables, never model internals.
 """
 
 from __future__ import annotations
 
+from collections import namedtuple
 from collections.abc import Sequence
 
+import numba as nb
 import numpy as np
 import pandas as pd
 
-from .agents import TIER_NAMES
-from .kernels import measures
+from .state import GMP, NEVER, TIER_NAMES
+
+# The columns of the monthly table in the order :func:`month_row` writes them, each
+# with its kind: "i" integer, "b" boolean, "f" float. The last three are not
+# recorded monthly: ``income_pre`` and ``jobs_pre`` are the warm-up year's means,
+# ``income_growth`` and ``income_per_rupiah`` are derived (:func:`_derive`).
+MONTH_COLUMNS = (
+    ("month", "i"), ("year", "i"), ("calendar_month", "i"), ("festive", "b"), ("rainy", "b"),
+    ("active_businesses", "i"), ("entries", "i"), ("exits", "i"),
+    ("income_mean", "f"), ("income_median", "f"), ("income_total", "f"), ("jobs", "i"), ("gini", "f"),
+    ("output_units", "f"), ("output_dried", "f"), ("sales_value", "f"),
+    ("partnerships_within", "i"), ("partnerships_between", "i"),
+    ("partnerships_formed", "i"), ("partnerships_dissolved", "i"),
+    ("partnerships_dissolved_one_sided", "i"), ("partnerships_ended_idle", "i"),
+    ("reciprocity_partners", "f"), ("reciprocity_dissolved", "f"), ("partnership_age_mean", "f"),
+    ("mean_trust", "f"), ("trust_within_mean", "f"), ("trust_between_mean", "f"),
+    ("ties", "i"), ("ties_between", "i"), ("partner_transitivity", "f"), ("partner_components", "i"),
+    ("supplier_ties", "i"), ("supplier_ties_between", "i"), ("supplier_switches", "i"),
+    ("supplier_trials", "i"), ("orders_passed", "f"), ("favours_returned_share", "f"),
+    ("supplies_delivered_share", "f"), ("gossip", "i"),
+    ("share_province", "f"), ("share_national", "f"), ("share_export", "f"),
+    ("reach_national_share", "f"), ("reached_share", "f"), ("skill_mean", "f"), ("gmp_mean", "f"),
+    ("quality_mean", "f"), ("price_received", "f"), ("price_index", "f"), ("utilisation", "f"),
+    ("cash_mean", "f"), ("gov_trust_mean", "f"), ("awareness_mean", "f"), ("gov_knowledge", "f"),
+    ("association_knowledge", "f"), ("turnovers", "i"),
+    ("ljmp_members", "i"), ("ljmp_loans_outstanding", "f"), ("ljmp_borrowers", "i"),
+    ("ljmp_new_loans", "f"), ("ljmp_defaults", "i"), ("ljmp_barred", "i"), ("ljmp_written_off", "f"),
+    ("ljmp_fund", "f"), ("ljmp_costs", "f"), ("ljmp_capture", "f"),
+    ("budget_balance", "f"), ("budget_spent", "f"), ("budget_spent_total", "f"), ("grants", "f"),
+    ("income_pre", "f"), ("jobs_pre", "f"), ("income_growth", "f"), ("income_per_rupiah", "f"),
+)
+_NAMES = tuple(name for name, _ in MONTH_COLUMNS)
+_RECORDED = len(MONTH_COLUMNS) - 4
+_CONVERT = {"i": int, "b": bool, "f": float}
+TIER_COLUMNS = tuple(f"share_{t}" for t in TIER_NAMES)
+
+
+@nb.njit(cache=True)
+def gini_sorted(x):
+    """Gini coefficient of sorted non-negative values (0 = equal, 1 = one holds all)."""
+    n = len(x)
+    total = x.sum()
+    if n == 0 or total <= 0:
+        return 0.0
+    cum = 0.0
+    acc = 0.0
+    for i in range(n):
+        cum += x[i]
+        acc += cum
+    return (n + 1 - 2 * (acc / total)) / n
 
 
 def gini(x: np.ndarray) -> float:
-    """Gini coefficient of non-negative values (0 = equal, 1 = one holds all)."""
-    return float(measures._gini_sorted(np.sort(np.asarray(x, float))))
+    return float(gini_sorted(np.sort(np.asarray(x, float))))
 
 
-# the columns of the monthly table, each with its kind ("i" integer, "b" boolean,
-# "f" float): what :func:`ovopsim.kernels.measures.month_row` writes, then the
-# series :func:`_derive` derives
-MONTH_COLUMNS = (measures.HEAD_COLUMNS + tuple((f"share_{t}", "f") for t in TIER_NAMES)
-                 + measures.TAIL_COLUMNS + (("income_growth", "f"), ("income_per_rupiah", "f")))
-_NAMES = tuple(name for name, _ in MONTH_COLUMNS)
-_RECORDED = len(MONTH_COLUMNS) - 2  # the derived series are not recorded
-_CONVERT = {"i": int, "b": bool, "f": float}
-_DTYPES = {"i": np.int64, "b": np.bool_, "f": np.float64}
+@nb.njit(cache=True)
+def partner_structure(ties, m, n):
+    """Transitivity (3 x triangles / connected triples) of the partnership graph, and
+    its number of components among artisans with at least one partner."""
+    deg = np.zeros(n, np.int64)
+    ptr = np.zeros(n + 1, np.int64)
+    edges = 0
+    for e in range(m):
+        if ties[e].partner:
+            a, b = ties[e].u, ties[e].v
+            deg[a] += 1
+            deg[b] += 1
+            ptr[a + 1] += 1
+            edges += 1
+    if edges == 0:
+        return 0.0, 0
+    wedges = 0
+    nodes = 0
+    for i in range(n):
+        d = deg[i]
+        wedges += d * (d - 1) // 2
+        if d:
+            nodes += 1
+        ptr[i + 1] += ptr[i]
+    fill = ptr[:n].copy()
+    up = np.empty(edges, np.int64)
+    parent = np.arange(n)
+    merged = 0
+    for e in range(m):
+        if ties[e].partner:
+            a, b = ties[e].u, ties[e].v
+            up[fill[a]] = b
+            fill[a] += 1
+            while parent[a] != a:
+                parent[a] = parent[parent[a]]
+                a = parent[a]
+            while parent[b] != b:
+                parent[b] = parent[parent[b]]
+                b = parent[b]
+            if a != b:
+                parent[max(a, b)] = min(a, b)
+                merged += 1
+    triangles = 0
+    if wedges:
+        mark = fill
+        mark[:] = -1
+        for a in range(n):
+            lo, hi = ptr[a], ptr[a + 1]
+            if hi - lo < 2:
+                continue
+            for j in range(lo, hi):
+                mark[up[j]] = a
+            for j in range(lo, hi):
+                b = up[j]
+                for k in range(ptr[b], ptr[b + 1]):
+                    if mark[up[k]] == a:
+                        triangles += 1
+    return 3.0 * triangles / wedges if wedges else 0.0, nodes - merged
+
+
+#: the column index of each recorded indicator, by name (a constant the kernel reads)
+COL = namedtuple("Columns", _NAMES[:_RECORDED])(*range(_RECORDED))
+
+
+@nb.njit(cache=True)
+def month_row(row, month, year, calendar_month, festive, rainy, a, ties, m, vills, prods, clusters,
+              flows, cflows, ev, totals, gov):
+    """The month's indicators into ``row`` (columns :data:`COL`).
+
+    ``totals``: counts since month 1 (:data:`TOTALS`); ``gov``: the agency's
+    knowledge, balance, spending this month and in all."""
+    n = len(a)
+    e0 = ev[0]
+    row[COL.month] = month
+    row[COL.year] = year
+    row[COL.calendar_month] = calendar_month
+    row[COL.festive] = 1.0 if festive else 0.0
+    row[COL.rainy] = 1.0 if rainy else 0.0
+    # artisans
+    income = np.empty(n)
+    k = 0
+    jobs = 0
+    national = 0
+    members = 0
+    borrowers = 0
+    barred = 0
+    hit = 0
+    skill = gmp = quality = cash = gov_trust = revenue = units = 0.0
+    suppliers = 0
+    suppliers_between = 0
+    out_units = 0.0
+    out_dried = 0.0
+    tier_rev = np.zeros(3)
+    debt = 0.0
+    grants = 0.0
+    for i in range(n):
+        ai = a[i]
+        grants += flows[i].grant
+        if ai.reached:
+            hit += 1
+        if ai.debt > 0:
+            borrowers += 1
+            debt += ai.debt
+        if ai.barred:
+            barred += 1
+        if not ai.active:
+            continue
+        income[k] = ai.income
+        k += 1
+        jobs += 1 + ai.workers
+        if ai.reach >= 1:
+            national += 1
+        if ai.ljmp:
+            members += 1
+        skill += ai.practice[0]
+        gmp += ai.practice[GMP]
+        quality += ai.quality
+        cash += ai.cash
+        gov_trust += ai.gov_trust
+        revenue += ai.revenue
+        units += ai.sales_units
+        if ai.supplier >= 0:
+            suppliers += 1
+            if a[ai.supplier].village != ai.village:
+                suppliers_between += 1
+        out_units += ai.output
+        if prods[ai.product].dried:
+            out_dried += ai.output
+        for t in range(3):
+            tier_rev[t] += ai.sales_by_tier[t]
+    inc = np.sort(income[:k])
+    total = inc.sum()
+    kk = max(k, 1)
+    row[COL.active_businesses] = k
+    row[COL.entries] = e0.entries
+    row[COL.exits] = e0.exits
+    row[COL.income_mean] = total / kk
+    if k:
+        h = k // 2
+        row[COL.income_median] = inc[h] if k % 2 else 0.5 * (inc[h - 1] + inc[h])
+    else:
+        row[COL.income_median] = 0.0
+    row[COL.income_total] = total
+    row[COL.jobs] = jobs
+    row[COL.gini] = gini_sorted(np.maximum(inc, 0.0))
+    row[COL.output_units] = out_units
+    row[COL.output_dried] = out_dried
+    tot_rev = tier_rev.sum()
+    row[COL.sales_value] = tot_rev
+    row[COL.share_province] = tier_rev[0] / tot_rev if tot_rev > 0 else 0.0
+    row[COL.share_national] = tier_rev[1] / tot_rev if tot_rev > 0 else 0.0
+    row[COL.share_export] = tier_rev[2] / tot_rev if tot_rev > 0 else 0.0
+    row[COL.reach_national_share] = national / kk
+    row[COL.reached_share] = hit / n if n else 0.0
+    row[COL.skill_mean] = skill / kk
+    row[COL.gmp_mean] = gmp / kk
+    row[COL.quality_mean] = quality / kk
+    row[COL.price_received] = revenue / max(units, 1e-9)
+    row[COL.cash_mean] = cash / kk
+    row[COL.gov_trust_mean] = gov_trust / kk
+    row[COL.supplier_ties] = suppliers
+    row[COL.supplier_ties_between] = suppliers_between
+    # ties and partnerships among active artisans
+    within = 0
+    betw = 0
+    age = 0
+    weak = 0.0
+    t_within = 0.0
+    t_between = 0.0
+    n_within = 0
+    n_between = 0
+    for e in range(m):
+        te = ties[e]
+        if not (a[te.u].active and a[te.v].active):
+            continue
+        if te.between:
+            t_between += te.trust_uv + te.trust_vu
+            n_between += 1
+        else:
+            t_within += te.trust_uv + te.trust_vu
+            n_within += 1
+        if te.partner:
+            weak += min(a[te.u].norm, a[te.v].norm)
+            age += month - te.since
+            if te.between:
+                betw += 1
+            else:
+                within += 1
+    p = within + betw
+    n_ties = n_within + n_between
+    row[COL.partnerships_within] = within
+    row[COL.partnerships_between] = betw
+    row[COL.reciprocity_partners] = weak / p if p else 0.0
+    row[COL.partnership_age_mean] = age / p if p else 0.0
+    row[COL.mean_trust] = (t_within + t_between) / (2 * n_ties) if n_ties else 0.0
+    row[COL.trust_within_mean] = t_within / (2 * n_within) if n_within else 0.0
+    row[COL.trust_between_mean] = t_between / (2 * n_between) if n_between else 0.0
+    row[COL.ties] = n_ties
+    row[COL.ties_between] = n_between
+    trans, comps = partner_structure(ties, m, n)
+    row[COL.partner_transitivity] = trans
+    row[COL.partner_components] = comps
+    # events of the month and since month 1
+    row[COL.partnerships_formed] = totals[T_FORMED]
+    row[COL.partnerships_dissolved] = totals[T_ENDED_TRUST] + totals[T_ENDED_IDLE] + totals[T_ENDED_CLOSED]
+    row[COL.partnerships_dissolved_one_sided] = totals[T_ENDED_TRUST]
+    row[COL.partnerships_ended_idle] = totals[T_ENDED_IDLE]
+    row[COL.reciprocity_dissolved] = (totals[T_ENDED_RECIPROCITY] / totals[T_ENDED_TRUST]
+                                      if totals[T_ENDED_TRUST] else 0.0)
+    row[COL.supplier_switches] = totals[T_SWITCHES]
+    row[COL.supplier_trials] = totals[T_TRIALS]
+    row[COL.orders_passed] = e0.orders_passed
+    row[COL.favours_returned_share] = e0.favours_returned / e0.favours_owed if e0.favours_owed else 1.0
+    row[COL.supplies_delivered_share] = (e0.supplies_delivered / e0.supplies_due
+                                         if e0.supplies_due else 1.0)
+    row[COL.gossip] = e0.gossip
+    row[COL.turnovers] = totals[T_TURNOVERS]
+    # markets, villages, institutions
+    pi = 0.0
+    ut = 0.0
+    for q in range(len(prods)):
+        pi += prods[q].price_index
+        ut += prods[q].utilisation
+    row[COL.price_index] = pi / len(prods) if len(prods) else 1.0
+    row[COL.utilisation] = ut / len(prods) if len(prods) else 0.0
+    aw = 0.0
+    kn = 0.0
+    for v in range(len(vills)):
+        aw += vills[v].awareness
+        kn += vills[v].knowledge
+    row[COL.awareness_mean] = aw / len(vills)
+    row[COL.association_knowledge] = kn / len(vills)
+    row[COL.gov_knowledge] = gov[0]
+    fund = 0.0
+    costs = 0.0
+    capture = 0.0
+    n_lj = 0
+    for c in range(len(clusters)):
+        fund += clusters[c].fund
+        costs += cflows[c].costs
+        if clusters[c].ljmp:
+            capture += clusters[c].capture
+            n_lj += 1
+    row[COL.ljmp_members] = members
+    row[COL.ljmp_loans_outstanding] = debt
+    row[COL.ljmp_borrowers] = borrowers
+    row[COL.ljmp_new_loans] = e0.new_loans
+    row[COL.ljmp_defaults] = e0.defaults
+    row[COL.ljmp_barred] = barred
+    row[COL.ljmp_written_off] = totals[T_WRITTEN_OFF]
+    row[COL.ljmp_fund] = fund
+    row[COL.ljmp_costs] = costs
+    row[COL.ljmp_capture] = capture / n_lj if n_lj else 0.0
+    row[COL.budget_balance] = gov[1]
+    row[COL.budget_spent] = gov[2]
+    row[COL.budget_spent_total] = gov[3]
+    row[COL.grants] = grants
+
+
+#: counts kept since month 1 (the model adds each month's events to them)
+TOTALS = ("formed", "ended_trust", "ended_idle", "ended_reciprocity", "switches", "trials", "turnovers",
+          "ended_closed", "written_off")
+(T_FORMED, T_ENDED_TRUST, T_ENDED_IDLE, T_ENDED_RECIPROCITY, T_SWITCHES, T_TRIALS, T_TURNOVERS,
+ T_ENDED_CLOSED, T_WRITTEN_OFF) = range(len(TOTALS))
 
 
 class MonthlyRecords(Sequence):
-    """The indicators at the end of each month so far: one row of floats per month in
-    a matrix that grows as the model steps (past its horizon too).
+    """The indicators at the end of each month so far: one row of floats per month
+    in a matrix that grows as the model steps.
 
-    Reads as a list of dicts (``records[-1]`` is the latest month, its values ints,
-    bools and floats by column); :meth:`column` gives one indicator's series and
-    :meth:`frame` the monthly table."""
+    Reads as a list of dicts (``records[-1]`` is the latest month); :meth:`column`
+    gives one indicator's series and :meth:`frame` the monthly table."""
 
     def __init__(self, months: int):
-        self._rows = np.empty((max(int(months), 1), _RECORDED))
+        self._rows = np.zeros((max(int(months), 1), _RECORDED))
         self._n = 0
+        self.pre = (np.nan, np.nan)  # the warm-up year's mean income and jobs
 
-    def add(self, model, month: int) -> None:
-        """Record the indicators at the end of ``month``: one compiled pass over the
-        model's arrays (each mean is NumPy's sum of the selected values over their count)."""
+    def next_row(self) -> np.ndarray:
         if self._n == len(self._rows):
-            self._rows = np.concatenate((self._rows, np.empty_like(self._rows)))
-        a, net, f, gov, mk = model.artisans, model.network, model.flows, model.government, model.market
-        m = net.m
-        measures.month_row(
-            self._rows, self._n, month, model.b.start_year, mk.festive[month], mk.rainy[month],
-            model.ljmp_enabled, model.turnovers, model._new_loans, model._defaults, net.formed, net.dissolved,
-            net.dissolved_one_sided, net.dissolved_reciprocity, gov.knowledge, gov.balance, f.gov_spent,
-            gov.spent_total, a.active, a.income, a.workers, a.output, model.dried, a.product, a.sales_by_tier,
-            a.reach, a.reached, a.skill, a.quality, a.revenue, a.sales_units, a.cash, a.gov_trust, a.ljmp, a.debt,
-            a.reciprocity, model.villages.awareness, model.villages.knowledge, f.written_off, f.grant,
-            model.ljmp_fund, net.u, net.v, net.partner, net.between, net.since, net.trust, m)
+            self._rows = np.concatenate((self._rows, np.zeros_like(self._rows)))
+        row = self._rows[self._n]
         self._n += 1
+        return row
 
     def __len__(self) -> int:
         return self._n
 
     def _row(self, i: int) -> dict:
-        return {name: _CONVERT[kind](x) for (name, kind), x in
-                zip(MONTH_COLUMNS, self._rows[i].tolist(), strict=False)}
+        out = {name: _CONVERT[kind](x) for (name, kind), x in
+               zip(MONTH_COLUMNS, self._rows[i].tolist(), strict=False)}
+        out["income_pre"], out["jobs_pre"] = float(self.pre[0]), float(self.pre[1])
+        return out
 
     def __getitem__(self, i):
         if isinstance(i, slice):
@@ -80,60 +381,50 @@ class MonthlyRecords(Sequence):
         return self._rows[:self._n, _NAMES.index(name)]
 
     def frame(self) -> pd.DataFrame:
-        """The monthly table: one row per month, the recorded indicators by their kind
-        and the series derived from them (:func:`_derive`)."""
+        """The monthly table: one row per month, the recorded indicators by their kind,
+        the warm-up year's levels and the derived series (:func:`_derive`)."""
         n = self._n
         if n == 0:
-            return pd.DataFrame()
+            return pd.DataFrame(columns=list(_NAMES))
         cols = np.empty((len(MONTH_COLUMNS), n))
         cols[:_RECORDED] = self._rows[:n].T
+        cols[_RECORDED] = self.pre[0]
+        cols[_RECORDED + 1] = self.pre[1]
         _derive(cols[_NAMES.index("income_mean")], cols[_NAMES.index("income_total")],
                 cols[_NAMES.index("active_businesses")], cols[_NAMES.index("budget_spent_total")],
-                cols[-2], cols[-1])
-        arrays = [x if kind == "f" else (x != 0 if kind == "b" else x.astype(np.int64))
-                  for (_, kind), x in zip(MONTH_COLUMNS, cols, strict=True)]
-        return _frame(arrays, n)
+                self.pre[0], cols[-2], cols[-1])
+        data = {name: (x if kind == "f" else (x != 0 if kind == "b" else x.astype(np.int64)))
+                for (name, kind), x in zip(MONTH_COLUMNS, cols, strict=True)}
+        return pd.DataFrame(data)
 
 
-_COLUMN_INDEX = pd.Index(_NAMES)  # immutable: shared by every monthly table
-
-
-def _frame(arrays: list, n: int, columns: pd.Index = _COLUMN_INDEX) -> pd.DataFrame:
-    """A table from its column arrays (already of their final dtypes and length).
-
-    pandas' constructor from a dict checks and converts every column; these need
-    neither, and the array-list constructor skips that (a fifth of the time)."""
-    try:
-        return pd.DataFrame._from_arrays(arrays, columns=columns, index=pd.RangeIndex(n),
-                                         verify_integrity=False)
-    except (AttributeError, TypeError):  # a pandas without it: the public constructor
-        return pd.DataFrame(dict(zip(columns, arrays, strict=True)))
-
-
-def _derive(income_mean, income_total, active, spent_total, growth, per_rupiah) -> None:
-    """The series that need the whole run so far, into ``growth`` and ``per_rupiah``.
-
-    ``income_growth``: the 12-month rolling mean income against the first
-    year's mean, minus one (seasonality cancels). ``income_per_rupiah``:
-    cumulative income above the first year's level per rupiah of programme
-    spending (0 before any spending). A gain against a no-programme baseline
-    is computed by the experiment tools from paired runs. (The means are
-    pandas' rolling means, computed as pandas computes them.)"""
-    measures.derived_series(np.ascontiguousarray(income_mean, float), np.ascontiguousarray(income_total, float),
-                            np.ascontiguousarray(active, float), np.ascontiguousarray(spent_total, float),
-                            growth, per_rupiah)
+def _derive(income_mean, income_total, active, spent_total, pre, growth, per_rupiah) -> None:
+    """``income_growth``: the 12-month rolling mean income against the warm-up year's
+    mean (the settled economy before month 1), minus one; seasons cancel.
+    ``income_per_rupiah``: cumulative income above the warm-up year's level per
+    rupiah of programme spending (0 before any spending). A gain against a
+    no-programme run is computed from paired runs (:mod:`ovopsim.outcomes`)."""
+    roll = pd.Series(income_mean).rolling(12, min_periods=1).mean().to_numpy()
+    ref = pre if abs(pre) > 1e-9 else np.nan
+    g = roll / ref - 1
+    growth[:] = np.where(np.isfinite(g), g, 0.0)
+    gain = np.cumsum(income_total - active * pre)
+    per_rupiah[:] = np.where(spent_total > 0, gain / np.where(spent_total > 0, spent_total, 1), 0.0)
 
 
 AGENT_COLUMNS = ("village", "product", "active", "skill", "gmp", "design", "digital", "books", "tier",
                  "workers", "cash", "debt", "inventory", "quality", "brand", "reach", "member", "board",
-                 "ljmp", "gov_trust", "income", "revenue", "sales_units", "output")
+                 "ljmp", "gov_trust", "norm", "supplier", "income", "revenue", "sales_units", "output")
 
 
 def agent_frame(model, month: int) -> pd.DataFrame:
+    """Per-artisan records of ``month``: every business that has opened (including those
+    that closed since; not the households that never opened one)."""
     a = model.artisans
-    data = {"month": np.full(a.n, month), "artisan": np.arange(a.n)}
+    keep = a.opened > NEVER
+    data = {"month": np.full(int(keep.sum()), month), "artisan": np.flatnonzero(keep)}
     for c in AGENT_COLUMNS:
-        data[c] = getattr(a, c).copy()
+        data[c] = np.array(getattr(a, c))[keep]
     return pd.DataFrame(data)
 
 
@@ -148,62 +439,59 @@ SCORECARD = (
 )
 
 
-_SCORECARD_INDEX = pd.Index(("village", "artisans", "active", *SCORECARD, "overall"))
-
-
 def scorecard(model) -> pd.DataFrame:
     """One row per village, one column per assessment dimension (0-100), and the mean."""
-    a, v = model.artisans, model.villages
+    a, v, p = model.artisans, model.villages, model.products
     nv = len(model.village_names)
-    env = model._environment()
-    unit_value = np.divide(a.revenue, np.maximum(a.output, 1e-9))
-    value_added = 1 - model.material_share[a.product] * model.price[a.product] / np.maximum(unit_value, 1e-9)
-    standard = (a.gmp >= 0.6) & (env >= 1.0)
-    # per-village means over active artisans, one compiled pass for all of them
-    per_artisan = (a.tier, np.minimum(a.workers, 10), np.clip(value_added, 0, 1), env, a.design, a.brand,
-                   0.5 * a.member + 0.5 * a.board, a.member, a.books, a.reach, a.reputation, a.exposure,
-                   a.ljmp, a.digital, a.gmp, standard, standard & (a.books >= 0.3), a.quality, a.quality ** 2)
-    x = np.empty((len(per_artisan), a.n))
-    for row, val in zip(x, per_artisan, strict=True):
-        row[:] = val
-    means, active = measures.village_means(a.village, a.active, nv, x)
-    (tier, workers, value_added, env, design, brand, role, member, books, reach, reputation, exposure,
-     ljmp, digital, gmp, standard, managed, q_mean, q_sq) = means
+    act = a.active
+    env = model.environment()
+    input_cost = p.price[a.product] * p.material_share[a.product]
+    unit_value = np.divide(a.revenue, np.maximum(a.sales_units, 1e-9))
+    value_added = np.where(a.sales_units > 0, 1 - input_cost / np.maximum(unit_value, 1e-9), 0.0)
+    standard = (a.gmp >= model.par[0]["learning_standard_gmp"]) & (env >= 1.0)
+    count = np.bincount(a.village, act, nv)
+    denom = np.maximum(count, 1)
+
+    def mean(x):
+        return np.bincount(a.village, np.where(act, x, 0.0), nv) / denom
+
+    q_mean, q_sq = mean(a.quality), mean(a.quality ** 2)
     q_sd = np.sqrt(np.maximum(q_sq - q_mean ** 2, 0))
     sales = model.records.column("sales_value")
     growth = 0.0
     if len(sales) >= 24:
-        growth = measures.npsum(sales[-12:].copy()) / 12 / max(measures.npsum(sales[:12].copy()) / 12, 1e-9) - 1
-    scores = (
-        v.raw_material,                                                     # raw_material_source
-        np.clip(tier / 2 * 0.5 + workers / 20, 0, 1),                       # production_capacity
-        np.clip(value_added, 0, 1),                                         # value_added
-        env,                                                                # environment
-        np.clip(1 - q_sd / np.maximum(q_mean, 1e-9), 0, 1),                 # quality_consistency
-        design,                                                             # product_development
-        brand,                                                              # brand_ip
-        role,                                                               # role_in_group
-        v.awareness,                                                        # community_participation
-        v.knowledge * member,                                               # organisation
-        books,                                                              # bookkeeping
-        reach / 2,                                                          # market_area
-        np.full(nv, np.clip(0.5 + growth, 0, 1)),                           # sales_growth
-        np.clip(reputation + exposure / 2, 0, 1),                           # customers
-        np.clip(ljmp * 0.5 + digital * 0.5, 0, 1),                          # marketing_channel
-        v.product_history,                                                  # product_history
-        v.local_wisdom,                                                     # local_wisdom
-        gmp,                                                                # gmp
-        np.clip(0.5 * brand + 0.5 * design, 0, 1),                          # packaging_label
-        tier / 2,                                                           # equipment
-        standard,                                                           # product_standard
-        managed,                                                            # quality_management
-    )
-    score = np.empty((len(SCORECARD), nv))
-    for row, val in zip(score, scores, strict=True):
-        row[:] = val
-    score = np.round(100 * score, 1)
-    # the row mean as pandas takes it over these columns: one reduction down the stacked columns
-    overall = np.round(np.add.reduce(score, axis=0) / len(SCORECARD), 1)
-    arrays = [pd.Index(model.village_names).array, np.maximum(np.bincount(a.village, minlength=nv), 1),
-              active.astype(int), *score, overall]
-    return _frame(arrays, nv, _SCORECARD_INDEX)
+        growth = sales[-12:].mean() / max(sales[:12].mean(), 1e-9) - 1
+    tier, workers = mean(a.tier), mean(np.minimum(a.workers, 10))
+    brand, design, member = mean(a.brand), mean(a.design), mean(a.member)
+    scores = {
+        "raw_material_source": v.raw_material,
+        "production_capacity": np.clip(tier / 2 * 0.5 + workers / 20, 0, 1),
+        "value_added": np.clip(mean(np.clip(value_added, 0, 1)), 0, 1),
+        "environment": mean(env),
+        "quality_consistency": np.clip(1 - q_sd / np.maximum(q_mean, 1e-9), 0, 1),
+        "product_development": design,
+        "brand_ip": brand,
+        "role_in_group": mean(0.5 * a.member + 0.5 * a.board),
+        "community_participation": v.awareness,
+        "organisation": v.knowledge * member,
+        "bookkeeping": mean(a.books),
+        "market_area": mean(a.reach) / 2,
+        "sales_growth": np.full(nv, np.clip(0.5 + growth, 0, 1)),
+        "customers": np.clip(mean(a.reputation) + mean(a.exposure) / 2, 0, 1),
+        "marketing_channel": np.clip(mean(a.ljmp) * 0.5 + mean(a.digital) * 0.5, 0, 1),
+        "product_history": v.product_history,
+        "local_wisdom": v.local_wisdom,
+        "gmp": mean(a.gmp),
+        "packaging_label": np.clip(0.5 * brand + 0.5 * design, 0, 1),
+        "equipment": tier / 2,
+        "product_standard": mean(standard),
+        "quality_management": mean(standard & (a.books >= 0.3)),
+    }
+    assert tuple(scores) == SCORECARD
+    table = pd.DataFrame({"village": model.village_names, "artisans": count.astype(int),
+                          "active": count.astype(int)})
+    for name, val in scores.items():
+        table[name] = np.round(100 * np.asarray(val, float), 1)
+    table["overall"] = np.round(table[list(SCORECARD)].mean(axis=1), 1)
+    table["artisans"] = np.bincount(a.village, a.opened > NEVER, nv).astype(int)
+    return table

@@ -5,22 +5,23 @@ Every **programme** has the same shape:
 * ``active(month)``: whether a round runs this month (start, end, every);
 * ``offer(model)``: whom it would reach this round (in targeting order) and
   what each costs;
-* ``effect(model, chosen)``: what it does to them.
+* ``effect(model, chosen)``: what it does to them, by calling the mechanisms
+  (:mod:`ovopsim.mechanisms.learning`, :mod:`~ovopsim.mechanisms.partnerships`
+  ...).
 
 The model asks the government to pay for the round; when the budget cannot
 pay for all of it, fewer artisans are reached (a programme is scaled down,
-never run on credit). Adding a programme means adding one class here and one
-``type`` in :mod:`ovopsim.config`.
+never run on credit). Programme number k is run by officer k mod
+``government.officers``: while his programmes are paused after a change of
+officer they do not run, and what he knows is their delivery effectiveness
+(:mod:`ovopsim.mechanisms.government`). Adding a programme means adding one
+class here and one ``type`` in :mod:`ovopsim.config`.
+
+Artisans offered a seat decide whether to take it (uptake:
+:func:`ovopsim.mechanisms.learning.uptake_chance`).
 
 **Shocks** (budget cut, officer turnover, access shock) cost nothing; they
 have ``apply(model, month)``.
-
-Uptake: an artisan offered a seat attends with probability
-``awareness x (0.5 + 0.5 x trust in government)``: community awareness is low
-when programmes are top-down and rises with dialogue in a forum (brief: weak
-community initiative; P7). What attendance achieves is scaled by delivery
-effectiveness ``government knowledge x (0.5 + 0.5 x association knowledge)``,
-which officer turnover lowers (Blitar).
 """
 
 from __future__ import annotations
@@ -28,7 +29,17 @@ from __future__ import annotations
 import numpy as np
 
 from . import config as C
-from .agents import PRACTICES
+from .mechanisms import government, learning
+from .mechanisms.random import FAIR, FORUM_REPS, TARGET_ORDER, TURNOVER, UPTAKE, uniform_np
+from .state import DIGITAL, PRACTICES
+
+EXPOSURE_PER_FAIR = 0.5       # promotion exposure an exhibitor gains (x effectiveness)
+REPUTATION_PER_FAIR = 0.1     # share of the reputation gap a fair closes (x effectiveness)
+REPUTATION_PER_BRAND = 0.1    # share of the reputation gap a registered brand closes
+MENTOR_TEACHING = 0.3         # a mentor also teaches: training strength in every practice
+DIGITAL_PROMOTION_TEACHING = 0.5  # digital promotion teaches digital marketing at this strength
+FORUM_BOARD_LEARNING = 0.1    # share of its knowledge gap a board closes at a forum
+FORUM_REP_SHARE = 0.05        # members besides the board who go to a forum
 
 
 class Programme:
@@ -36,9 +47,11 @@ class Programme:
 
     per_village = False  # the unit offered is a village (facility, forum), not an artisan
 
-    def __init__(self, spec, model):
+    def __init__(self, spec, model, number: int):
         self.spec = spec
         self.label = spec.label
+        self.number = number
+        self.officer = model.government.officer_of(number)
         t = spec.target
         self.village_mask = _names_mask(t.villages, model.village_names)
         self.product_mask = _names_mask(t.products, model.product_names)
@@ -77,7 +90,7 @@ class Programme:
 
     def ordered(self, model, idx: np.ndarray) -> np.ndarray:
         order = self.spec.target.order
-        key = model.rng.random(len(idx))
+        key = uniform_np(model.key, TARGET_ORDER, model.month, idx, self.number)
         if order == "lowest_skill":
             return idx[np.lexsort((key, model.artisans.skill[idx]))]
         if order == "highest_skill":
@@ -102,29 +115,24 @@ class Programme:
     def effect(self, model, chosen: np.ndarray) -> None:  # pragma: no cover - abstract
         raise NotImplementedError
 
-    # -- shared helpers -------------------------------------------------------------
-    @staticmethod
-    def attend(model, idx: np.ndarray) -> np.ndarray:
-        """Who of the offered actually takes part (uptake)."""
-        a = model.artisans
-        p = model.villages.awareness[a.village[idx]] * (0.5 + 0.5 * a.gov_trust[idx])
-        went = idx[model.rng.random(len(idx)) < p]
-        a.reached[went] = True
-        a.gov_trust[went] += model.b.gov_trust_gain * (1 - a.gov_trust[went])
+    # -- shared steps ---------------------------------------------------------------
+    def effectiveness(self, model, idx: np.ndarray) -> np.ndarray:
+        """Delivery effectiveness for artisans ``idx``: what the programme's officer
+        knows x (0.5 + 0.5 x what their village board knows)."""
+        k_assoc = model.villages.knowledge[model.artisans.village[idx]]
+        return model.government.officers[self.officer] * (0.5 + 0.5 * k_assoc)
+
+    def attend(self, model, idx: np.ndarray) -> np.ndarray:
+        """Who of the offered takes part (their decision), and what it teaches them of
+        the government."""
+        chance = learning.uptake_chance(model.artisans, model.villages, model.peers(), idx, model.par)
+        draw = uniform_np(model.key, UPTAKE, model.month, idx, self.number)
+        went = idx[draw < chance]
+        learning.attended(model.artisans, went, self.effectiveness(model, went), model.par)
         return went
 
-    @staticmethod
-    def effectiveness(model, idx: np.ndarray) -> np.ndarray:
-        k_assoc = model.villages.knowledge[model.artisans.village[idx]]
-        return model.government.knowledge * (0.5 + 0.5 * k_assoc)
-
-    @staticmethod
-    def learn(model, idx: np.ndarray, practice: str, strength: float = 1.0) -> None:
-        a = model.artisans
-        x = getattr(a, practice)
-        boost = 1 + model.b.mentoring_boost * a.mentored[idx]
-        gain = model.b.learning_rate * strength * Programme.effectiveness(model, idx) * boost
-        x[idx] += np.minimum(gain, 1.0) * (1 - x[idx])
+    def teach(self, model, idx: np.ndarray, topic: int, strength: float = 1.0) -> None:
+        learning.train(model.artisans, idx, topic, self.effectiveness(model, idx), model.par, strength)
 
 
 def _names_mask(names, all_names) -> np.ndarray:
@@ -143,17 +151,18 @@ class Training(Programme):
 
     def effect(self, model, chosen):
         went = self.attend(model, chosen)
-        self.learn(model, went, self.TOPIC[self.spec.topic])
+        self.teach(model, went, PRACTICES.index(self.TOPIC[self.spec.topic]))
 
 
 class Mentoring(Programme):
-    """Expert mentoring: turns what was trained into practice (Rasau Jaya: six months)."""
+    """Expert mentoring: a mentor helps put what was trained into practice this month
+    and teaches a little of every practice (Rasau Jaya: six months)."""
 
     def effect(self, model, chosen):
         went = self.attend(model, chosen)
         model.artisans.mentored[went] = True
-        for practice in PRACTICES:
-            self.learn(model, went, practice, strength=0.3)
+        for topic in range(len(PRACTICES)):
+            self.teach(model, went, topic, MENTOR_TEACHING)
 
 
 class Capital(Programme):
@@ -161,23 +170,20 @@ class Capital(Programme):
 
     def needs(self, model):
         a = model.artisans
-        return a.debt <= 0 if self.spec.mode == "loan" else None
+        return (a.debt <= 0) & ~a.barred if self.spec.mode == "loan" else None
 
     def unit_cost(self, model, idx):
         return np.full(len(idx), self.spec.amount + self.spec.cost)
 
     def effect(self, model, chosen):
-        model.artisans.reached[chosen] = True
+        a = model.artisans
+        a.reached[chosen] = True
         if self.spec.mode == "grant":
             model.flows.grant[chosen] += self.spec.amount
-            model.artisans.cash[chosen] += self.spec.amount
+            a.cash[chosen] += self.spec.amount
         else:
             # the government capitalises the LJMP, which lends on at its soft rate
-            amt = np.full(len(chosen), self.spec.amount)
-            cl = model.artisans.cluster[chosen]
-            np.add.at(model.ljmp_fund, cl, amt)
-            np.add.at(model.flows.injection, cl, amt)
-            model.lend(chosen, amt)
+            model.soft_loans(chosen, self.spec.amount)
 
 
 class Equipment(Programme):
@@ -185,17 +191,18 @@ class Equipment(Programme):
 
     def needs(self, model):
         a = model.artisans
-        nxt = np.minimum(a.tier + 1, 2)
-        own = (1 - self.spec.share) * model.equipment_cost[nxt]
+        cost = model.par[0]["production_equipment_cost"]
+        own = (1 - self.spec.share) * cost[np.minimum(a.tier + 1, 2)]
         return (a.tier < 2) & (a.cash >= own)
 
     def unit_cost(self, model, idx):
-        a = model.artisans
-        return self.spec.share * model.equipment_cost[np.minimum(a.tier[idx] + 1, 2)]
+        cost = model.par[0]["production_equipment_cost"]
+        return self.spec.share * cost[np.minimum(model.artisans.tier[idx] + 1, 2)]
 
     def effect(self, model, chosen):
         a = model.artisans
-        own = (1 - self.spec.share) * model.equipment_cost[a.tier[chosen] + 1]
+        cost = model.par[0]["production_equipment_cost"]
+        own = (1 - self.spec.share) * cost[a.tier[chosen] + 1]
         a.reached[chosen] = True
         a.cash[chosen] -= own
         model.flows.invest[chosen] += own
@@ -207,14 +214,15 @@ class _VillageProgramme(Programme):
 
     def eligible(self, model):
         v = model.villages
-        ok = self.village_mask & (v.active_artisans > 0) & self.village_needs(model)
+        ok = self.village_mask & (v.active > 0) & self.village_needs(model)
         return ok.nonzero()[0]
 
     def village_needs(self, model):
         return np.ones(len(model.village_names), bool)
 
     def ordered(self, model, idx):
-        return idx[np.argsort(model.rng.random(len(idx)), kind="stable")]
+        return idx[np.argsort(uniform_np(model.key, TARGET_ORDER, model.month, idx, self.number),
+                              kind="stable")]
 
 
 class Facility(_VillageProgramme):
@@ -234,15 +242,15 @@ class Promotion(Programme):
         a = model.artisans
         went = self.attend(model, chosen)
         eff = self.effectiveness(model, went)
-        a.exposure[went] += 0.5 * eff
-        a.reputation[went] += 0.1 * eff * (1 - a.reputation[went])
+        a.exposure[went] += EXPOSURE_PER_FAIR * eff
+        a.reputation[went] += REPUTATION_PER_FAIR * eff * (1 - a.reputation[went])
         if self.spec.digital:
-            self.learn(model, went, "digital", strength=0.5)
+            self.teach(model, went, DIGITAL, DIGITAL_PROMOTION_TEACHING)
         elif len(went) > 1:
             # exhibitors from different villages meet: new ties (Proppo, Blitar)
-            other = went[model.rng.permutation(len(went))]
+            other = went[np.argsort(uniform_np(model.key, FAIR, model.month, went, self.number))]
             keep = a.village[went] != a.village[other]
-            model.network.add_ties(went[keep], other[keep], model.spec.network.trust_between)
+            model.add_ties(went[keep], other[keep], model.spec.network.trust_between)
 
 
 class Brand(Programme):
@@ -256,7 +264,7 @@ class Brand(Programme):
         a = model.artisans
         a.reached[chosen] = True
         a.brand[chosen] = True
-        a.reputation[chosen] += 0.1 * (1 - a.reputation[chosen])
+        a.reputation[chosen] += REPUTATION_PER_BRAND * (1 - a.reputation[chosen])
 
 
 class Forum(_VillageProgramme):
@@ -268,16 +276,20 @@ class Forum(_VillageProgramme):
     def effect(self, model, chosen):
         v = model.villages
         a = model.artisans
-        k = model.government.knowledge
-        v.awareness[chosen] += model.b.forum_awareness * k * (1 - v.awareness[chosen])
-        v.knowledge[chosen] += 0.1 * (1 - v.knowledge[chosen])
+        k = model.government.officers[self.officer]
+        gain = model.par[0]["learning_forum_awareness"]
+        v.awareness[chosen] += gain * k * (1 - v.awareness[chosen])
+        v.knowledge[chosen] += FORUM_BOARD_LEARNING * (1 - v.knowledge[chosen])
         inv = np.isin(a.village, chosen) & a.active
-        a.gov_trust[inv] += 0.5 * model.b.gov_trust_gain * (1 - a.gov_trust[inv])
-        reps = (inv & (a.board | (model.rng.random(a.n) < 0.05))).nonzero()[0]
+        went = inv.nonzero()[0]
+        g = model.par[0]["learning_gov_trust_gain"]
+        a.gov_trust[went] += 0.5 * g * (k - a.gov_trust[went])
+        pick = uniform_np(model.key, FORUM_REPS, model.month, np.arange(a.n), self.number) < FORUM_REP_SHARE
+        reps = (inv & (a.board | pick)).nonzero()[0]
         if len(reps) > 1:
-            other = reps[model.rng.permutation(len(reps))]
+            other = reps[np.argsort(uniform_np(model.key, FAIR, model.month, reps, self.number))]
             keep = a.village[reps] != a.village[other]
-            model.network.add_ties(reps[keep], other[keep], model.spec.network.trust_between)
+            model.add_ties(reps[keep], other[keep], model.spec.network.trust_between)
 
 
 PROGRAMMES = {"training": Training, "mentoring": Mentoring, "capital": Capital,
@@ -290,8 +302,9 @@ PROGRAMMES = {"training": Training, "mentoring": Mentoring, "capital": Capital,
 
 
 class Shock:
-    def __init__(self, spec, model):
+    def __init__(self, spec, model, number: int):
         self.spec = spec
+        self.number = number
         self.label = spec.name or spec.type
         self.end = spec.end if spec.end is not None else 10**9
 
@@ -311,42 +324,43 @@ class BudgetCut(Shock):
 
 
 class OfficerTurnover(Shock):
-    """Agency officers or association boards replaced, losing what they knew (Blitar).
+    """Agency officers or association boards replaced (Blitar: inconsistent turnover
+    of association officers). Each month in the window, with probability rate/12
+    (or in the scheduled months), one officer of the agency is replaced, and
+    separately each village's board. What is lost is what they knew and had not
+    written down (:mod:`ovopsim.mechanisms.government`).
 
-    Each month in the window, turnover happens with probability rate/12 (or
-    in the scheduled months) separately for the agency and for each
-    village's board. A medium-term plan keeps ``plan_retention`` of what would
-    be lost.
+    Turnover draws come from their own stream, the same numbers whatever the rate:
+    arms that differ only in rate or plan share them (the turnovers at rate 2 are
+    a subset of those at rate 4)."""
 
-    Turnover draws come from the shock's own random stream, the same number each
-    month whatever the rate: the model's other draws are not shifted by it, and
-    arms that differ only in rate or plan share their draws (common random
-    numbers: the turnovers at rate 2 are a subset of those at rate 4)."""
-
-    def __init__(self, spec, model):
-        super().__init__(spec, model)
-        self.rng = model.rng.spawn(1)[0]
+    def __init__(self, spec, model, number):
+        super().__init__(spec, model, number)
+        if spec.medium_term_plan:
+            model.government.plan = True
+            model.board_plan = True
 
     def apply(self, model, month):
         s = self.spec
         if not s.start <= month <= self.end:
             return
-        loss = s.knowledge_loss * (1 - s.plan_retention * s.medium_term_plan)
         scheduled = month in s.months
         p = min(1.0, s.rate / 12)
         nv = len(model.village_names)
-        a = model.artisans
-        u_agency, u_villages, u_board = self.rng.random(), self.rng.random(nv), self.rng.random(a.n)
-        if s.who in ("agency", "both") and (scheduled or u_agency < p):
-            model.government.lose_knowledge(loss)
+        gov = model.government
+        u = uniform_np(model.key, TURNOVER, month, np.arange(nv + 2), self.number)
+        if s.who in ("agency", "both") and (scheduled or u[0] < p):
+            gov.replace_officer(int(u[1] * len(gov.officers)), month)
             model.turnovers += 1
         if s.who in ("association", "both"):
-            hit = np.ones(nv, bool) if scheduled else u_villages < p
+            hit = np.ones(nv, bool) if scheduled else u[2:] < p
             if hit.any():
-                v = model.villages
-                v.knowledge[hit] *= 1 - loss
+                written = model.board_written if model.board_plan else None
+                government.board_turnover(model.villages, hit, gov.newcomer, written)
+                a = model.artisans
                 inv = hit[a.village] & a.member
-                a.board[inv] = u_board[inv] < model.spec.world.board_share
+                draw = uniform_np(model.key, TURNOVER, month, inv.nonzero()[0], nv + 2 + self.number)
+                a.board[inv] = draw < model.spec.world.board_share
                 model.turnovers += int(hit.sum())
 
 
@@ -357,10 +371,10 @@ class AccessShock(Shock):
         s = self.spec
         mask = _names_mask(s.villages, model.village_names)
         if month == s.start:
-            model.market.access_boost += s.demand
+            model.access_boost += s.demand
             model.villages.reach_bonus[mask] += s.reach
         if month == self.end + 1:
-            model.market.access_boost -= s.demand
+            model.access_boost -= s.demand
             model.villages.reach_bonus[mask] -= s.reach
 
 
@@ -372,13 +386,14 @@ assert set(PROGRAMMES) | set(SHOCKS) == set(C.INTERVENTION_TYPES)
 def build(specs, model) -> tuple[list[Programme], list[Shock]]:
     """Programme and shock objects for a scenario's intervention list.
 
-    Mentoring runs before training in a month so that mentored artisans
-    learn more from that month's training."""
+    Mentoring runs before training in a month so that mentored artisans put
+    that month's training into practice."""
     progs, shocks = [], []
-    for s in specs:
+    for k, s in enumerate(specs):
         if s.type in PROGRAMMES:
-            progs.append(PROGRAMMES[s.type](s, model))
+            progs.append(PROGRAMMES[s.type](s, model, k))
         else:
-            shocks.append(SHOCKS[s.type](s, model))
+            shocks.append(SHOCKS[s.type](s, model, k))
     progs.sort(key=lambda p: 0 if isinstance(p, Mentoring) else 1)
     return progs, shocks
+

@@ -1,58 +1,39 @@
 """The OVOP village-economy model (Mesa 3.5), one step per month.
 
-:class:`OVOPModel` builds the world from a validated scenario and advances it
-month by month. ``step`` delegates, in this order, to:
+:class:`OVOPModel` builds the world from a validated scenario (:mod:`ovopsim.world`),
+runs it through a warm-up year that is not recorded (so month 1 is a settled
+economy), then advances it month by month. Each month calls the mechanisms in
+this order (each a module of :mod:`ovopsim.mechanisms`, its docstring the ODD
+submodel):
 
-1. ``_budget``      the fiscal year opens: the government's budget is appropriated
-2. ``_shocks``      budget cuts, officer turnover, access shocks
-3. ``_programmes``  government-funded interventions, scaled to what the budget pays
-4. ``_ljmp``        LJMP membership, mentors, loans and repayments
-5. ``_economy``     in compiled kernels (:mod:`ovopsim.kernels.month`), in this order:
-   production, the market, orders passed along partnerships; income, household
-   draw, hiring, investment, closures; partnerships form; practices fade or
-   grow, quality and market reach update; then partners introduce partners
-6. accounts are checked to close; indicators are recorded
+1. government: the fiscal year opens; shocks; programmes (:mod:`ovopsim.interventions`);
+2. LJMP: repayments and defaults, costs, membership, mentors, loans;
+3. production: capacity and plan; inputs from suppliers and traders (exchange);
+4. market: demand, orders, sales; the LJMP's aggregation;
+5. exchange: unmet orders passed along ties; debts paid or not; the trust rule and gossip;
+6. market prices move with utilisation; expectations update;
+7. money: income, draw, closures; hiring and equipment; entry;
+8. partnerships: ending, suppliers, forming, new ties;
+9. learning: practice, quality and reach; officers and boards learn;
+10. the books are checked to close and the indicators recorded.
 
-All randomness comes from ``self.rng`` (NumPy) seeded through ``rng=``.
+All randomness comes from the model's seed: the initial world from ``self.rng``,
+every decision from a counter-based hash of the seed (:mod:`ovopsim.mechanisms.random`).
 """
 
 from __future__ import annotations
-
-from dataclasses import dataclass
 
 import mesa
 import numpy as np
 import pandas as pd
 
-from . import accounting, indicators
+from . import accounting, indicators, state, world
 from . import interventions as iv
-from .agents import Artisan, Artisans, Association, Government, LJMPAgent
+from .agents import Artisan, Association, LJMPAgent
 from .config import Scenario
-from .kernels import month as _k
-from .market import Market
-from .network import SocialNetwork
-
-# no ties (the world's capacity is computed before the network exists)
-_NO_TIES_BOOL = np.zeros(0, bool)
-_NO_TIES_INT = np.zeros(0, np.int64)
-
-
-@dataclass
-class Villages:
-    """Per-village state (arrays indexed by village)."""
-
-    households: np.ndarray
-    raw_material: np.ndarray
-    access: np.ndarray
-    stage: np.ndarray
-    product_history: np.ndarray
-    local_wisdom: np.ndarray
-    cluster: np.ndarray
-    knowledge: np.ndarray    # association's institutional knowledge
-    awareness: np.ndarray    # community awareness of the programme
-    facility: np.ndarray     # shared facility (IPAL) built
-    reach_bonus: np.ndarray  # from access shocks
-    active_artisans: np.ndarray
+from .mechanisms import exchange, learning, ljmp, market, money, partnerships, production
+from .mechanisms.government import Government
+from .state import EVENTS
 
 
 class OVOPModel(mesa.Model):
@@ -60,382 +41,274 @@ class OVOPModel(mesa.Model):
 
     Args:
         scenario: a validated :class:`ovopsim.config.Scenario`.
-        rng: seed (or numpy Generator) for all randomness.
-        months: horizon (default: the scenario's); only sizes calendars.
+        rng: seed for all randomness.
+        months: horizon (default: the scenario's); sets when ``running`` turns off.
         record_agents: keep per-artisan monthly records (memory grows with n x months).
         check_accounting: verify every month that the books close (cheap; on by default).
 
     Attributes:
-        artisans: :class:`ovopsim.agents.Artisans` arrays.
-        network: :class:`ovopsim.network.SocialNetwork`.
-        market: :class:`ovopsim.market.Market`.
-        government: the :class:`ovopsim.agents.Government` agent.
-        villages: per-village arrays; associations: one Mesa agent per village.
-        ljmp_fund: lending fund per cluster (zeros where there is no LJMP).
-        records: the indicators of each month, read as a list of dicts
-            (:class:`ovopsim.indicators.MonthlyRecords`; see :meth:`monthly`).
+        artisans, ties, villages, clusters, products: the state records
+            (:mod:`ovopsim.state`); ``artisans.cash`` etc. are arrays.
+        government: the :class:`~ovopsim.mechanisms.government.Government` agent.
+        associations: one Mesa agent per village; ljmps: one per cluster with an LJMP.
+        month: the month being (or last) simulated; the warm-up months are 0 and below.
+        records: the indicators of each month (:class:`ovopsim.indicators.MonthlyRecords`).
     """
 
     def __init__(self, scenario: Scenario | None = None, *, rng=None, months: int | None = None,
                  record_agents: bool = False, check_accounting: bool = True):
         scenario = scenario if scenario is not None else Scenario()
-        super().__init__(rng=rng if rng is not None else scenario.scenario.seed)
+        seed = scenario.scenario.seed if rng is None else rng
+        super().__init__(rng=seed)
         self.spec = scenario
-        self.b = scenario.behaviour
         self.months = months or scenario.scenario.months
         self.record_agents = record_agents
         self.check_accounting = check_accounting
+        self.par = state.params(scenario)
+        # the decisions' random numbers: a hash of this key (mechanisms/random.py)
+        self.key = int(self.rng.integers(0, 2**62))
+        w = world.build(scenario, self.rng, self.par)
+        self.artisans, self._fresh = w.artisans, w.fresh
+        self.ties, self._tie_keys = w.ties, w.tie_keys
+        self.villages, self.clusters, self.products = w.villages, w.clusters, w.products
+        self.village_names, self.cluster_names, self.product_names = (w.village_names, w.cluster_names,
+                                                                     w.product_names)
+        self.surveyed = w.surveyed
+        w_spec = scenario.world
+        warmup_max = 12 * -(-w_spec.warmup_max // 12)
+        self.calendar = market.Calendar(w_spec.start_year, w_spec.rainy_months, 1 - warmup_max,
+                                        max(self.months, 1200))
+        g = scenario.government
+        self.government = Government(self, g.annual_budget, g.officers, g.knowledge_regrowth,
+                                     g.newcomer_knowledge, g.plan_documented, g.replan_months)
+        self.board_plan = False
+        self.board_written = np.zeros(len(self.village_names))
+        self.associations = [Association(self, v) for v in range(len(self.village_names))]
+        self.ljmps = [LJMPAgent(self, c) for c in range(len(self.cluster_names))] if scenario.ljmp.enabled \
+            else []
+        self.flows = accounting.Flows(self.artisans.n, len(self.cluster_names))
+        self.events = np.zeros(1, EVENTS)
+        self.totals = np.zeros(len(indicators.TOTALS))
+        self._ledger = accounting.Ledger(self.artisans.n, len(self.cluster_names))
         self.records = indicators.MonthlyRecords(self.months)
         self.agent_records: list[pd.DataFrame] = []
         self.turnovers = 0
-        self._build_world()
-        self._ledger = accounting.Ledger(self.artisans.n, len(self.cluster_names))
+        self.access_boost = 0.0
+        self._peers = None
         self.programmes, self.shocks = iv.build(scenario.interventions, self)
+        Artisan.create_agents(self, self.artisans.n, idx=list(range(self.artisans.n)))
+        observed = (self.ties.used.copy(), set(self._tie_keys)) if scenario.network.edges else None
+        self._warm_up(w_spec.warmup_months, warmup_max, w_spec.settled)
+        if observed is not None:
+            self._restore_ties(*observed)
+        self.totals[:] = 0.0
         self.running = True
 
-    # ------------------------------------------------------------------ world
-    def _build_world(self) -> None:
-        s, b, w = self.spec, self.b, self.spec.world
-        rng = self.rng
-        villages = s.village_list()
-        catalogue = s.catalogue()
-        used = sorted({p for v in villages for p in v.artisans})
-        self.product_names = used
-        prods = [catalogue[p] for p in used]
-        self.price = np.array([p.price for p in prods])
-        self.out_per_worker = np.array([p.output_per_worker for p in prods])
-        self.material_share = np.array([p.material_share for p in prods])
-        self.dried = np.array([p.dried for p in prods])
-        self.spoilage = np.array([p.spoilage for p in prods])
-        self.needs_ipal = np.array([p.needs_ipal for p in prods])
-        self.equipment_productivity = np.asarray(b.equipment_productivity, float)
-        self.equipment_cost = np.asarray(b.equipment_cost, float)
-        self.village_names = [v.name for v in villages]
-        # clusters in order of first appearance
-        cluster_names = list(dict.fromkeys(v.cluster or v.name for v in villages))
-        self.cluster_names = cluster_names
-        cl_index = {c: i for i, c in enumerate(cluster_names)}
-        pcode = {p: i for i, p in enumerate(used)}
+    def _warm_up(self, least: int, most: int, tolerance: float) -> None:
+        """Run whole years before month 1, unrecorded, until the economy has settled: at
+        least ``least`` months, and until a year's mean income and number of businesses
+        differ from the year before by less than ``tolerance`` (at most ``most`` months).
+        The clock is then set so that the last of them is the year before month 1, the
+        pre-programme year that growth is read against (``records.pre``)."""
+        m = first = 1 - most
+        years = []
+        while True:
+            income, jobs, active = [], [], []
+            for _ in range(12):
+                self._month(m)
+                a = self.artisans
+                act = a.active
+                income.append(float(a.income[act].mean()) if act.any() else 0.0)
+                jobs.append(float((1 + a.workers[act]).sum()))
+                active.append(float(act.sum()))
+                m += 1
+            years.append((np.mean(income), np.mean(jobs), np.mean(active)))
+            ran = m - first
+            settled = len(years) >= 2 and all(
+                abs(now - before) <= tolerance * max(abs(before), 1e-9)
+                for now, before in zip(years[-1], years[-2], strict=True))
+            if (ran >= least and settled) or ran >= most:
+                break
+        self._shift_clock(-(m - 1))
+        self.warmup = {"months": ran, "settled": bool(settled)}
+        self.records.pre = (float(years[-1][0]), float(years[-1][1]))
 
-        vill, prod = [], []
-        for vi, v in enumerate(villages):
-            for p, k in v.artisans.items():
-                vill += [vi] * k
-                prod += [pcode[p]] * k
-        village = np.array(vill, np.int64)
-        product = np.array(prod, np.int64)
-        n = len(village)
-        nv = len(villages)
-        vcluster = np.array([cl_index[v.cluster or v.name] for v in villages], np.int64)
-        self.villages = Villages(
-            households=np.array([v.households for v in villages], float),
-            raw_material=np.array([v.raw_material for v in villages]),
-            access=np.array([v.access for v in villages]),
-            stage=np.array([v.stage for v in villages], np.int64),
-            product_history=np.array([v.product_history for v in villages]),
-            local_wisdom=np.array([v.local_wisdom for v in villages]),
-            cluster=vcluster,
-            knowledge=np.ones(nv),
-            awareness=np.full(nv, b.awareness_topdown),
-            facility=np.zeros(nv, bool),
-            reach_bonus=np.zeros(nv),
-            active_artisans=np.bincount(village, minlength=nv),
-        )
-
-        def clipped(mean, sd, size):
-            return np.clip(rng.normal(mean, sd, size), 0.0, 1.0)
-
-        tier = rng.choice(3, size=n, p=np.asarray(w.equipment_shares) / np.sum(w.equipment_shares))
-        member = rng.random(n) < w.group_member_share
-        board_p = w.board_share / max(w.group_member_share, 1e-9)
-        workers = np.minimum(rng.poisson(w.workers_mean, n), b.max_workers).astype(np.int64)
-        # the catalogue values of each artisan's product (products never change hands),
-        # gathered once rather than every month
-        self.art_price = self.price[product]
-        self.art_out_per_worker = self.out_per_worker[product]
-        self.art_material_share = self.material_share[product]
-        self.art_spoilage = self.spoilage[product]
-        self.art_needs_ipal = self.needs_ipal[product]
-        self.any_needs_ipal = bool(self.art_needs_ipal.any())
-        self.art_margin = np.clip(1 - self.art_material_share, 0, 1)
-        # capacity factor of each artisan in a rainy month (dried products dip)
-        self.rainy_season = np.where(self.dried[product], 1 - b.rainy_dip, 1.0)
-        a = Artisans(
-            village=village, cluster=vcluster[village], product=product,
-            skill=clipped(w.skill_mean, w.skill_sd, n),
-            gmp=np.where(rng.random(n) < w.gmp_trained_share, 0.3, 0.05),
-            design=clipped(0.1, 0.05, n),
-            digital=clipped(0.05, 0.03, n),
-            books=np.where(rng.random(n) < w.bookkeeping_share, 0.3, 0.02),
-            tier=tier.astype(np.int64), workers=workers,
-            cash=np.zeros(n), debt=np.zeros(n), inventory=np.zeros(n),
-            quality=np.zeros(n), brand=np.zeros(n, bool), reach=np.zeros(n, np.int64),
-            exposure=np.zeros(n), reputation=np.zeros(n),
-            member=member, board=member & (rng.random(n) < board_p),
-            ljmp=np.zeros(n, bool),
-            gov_trust=clipped(b.gov_trust_initial, 0.1, n),
-            reciprocity=clipped(w.reciprocity_mean, w.reciprocity_sd, n),
-            expected=np.zeros(n), active=np.ones(n, bool), neg_months=np.zeros(n, np.int64),
-            income=np.zeros(n), revenue=np.zeros(n), sales_units=np.zeros(n), output=np.zeros(n),
-            income_ema=np.zeros(n), volatility=np.zeros(n), mentored=np.zeros(n, bool),
-            loan_term_left=np.zeros(n, np.int64), sales_by_tier=np.zeros((n, 3)),
-            reached=np.zeros(n, bool),
-        )
-        self.artisans = a
-        self.stage_partners = np.zeros(n, np.int64)
-        # last month's unmet orders, capacity and plan (read by next month's decisions)
-        self._unmet_last = np.zeros(n)
-        self._cap = np.zeros(n)
-        self._plan = np.zeros(n)
-        self._base = np.zeros(n)       # this month's capacity at normal hours
-        self._params = _k.parameters(s)
-        self.art_stage = self.villages.stage[village]
-        a.sales_by_tier = np.zeros((n, 3))
-        cap = self._base_capacity()
-        self.market = Market(
-            np.bincount(product, cap, len(used)), province=b.province_demand,
-            national=b.national_demand, export=b.export_demand, growth=b.demand_growth,
-            tier_price=b.tier_price, festive_boost=b.festive_boost, rainy_months=b.rainy_months,
-            start_year=b.start_year, months=self.months)
-        # expectations start at the province demand share; cash at a few months of materials
-        a.expected[:] = b.province_demand * cap
-        a.cash[:] = w.capital_months * a.expected * self.art_price * self.art_material_share
-        a.income_ema[:] = 0.0
-
-        net = s.network
-        self.network = SocialNetwork.build(
-            rng, village, within_degree=net.within_degree, rewire=net.rewire,
-            bridges_per_artisan=net.bridges_per_artisan, bridge_reach=net.bridge_reach,
-            trust_within=net.trust_within, trust_between=net.trust_between)
-        m = self.network.m
-        nu, nvv = self.network.u[:m], self.network.v[:m]
-        start_p = (~self.network.between[:m]) & (product[nu] == product[nvv]) & (
-            rng.random(m) < net.initial_partner_share)
-        self.network.partner[:m] = start_p
-        self.network.since[:m][start_p] = 0
-
-        self.government = Government(self, s.government.annual_budget, s.government.knowledge_regrowth)
-        self.associations = [Association(self, vi) for vi in range(nv)]
-        nc = len(cluster_names)
-        self.ljmp_enabled = s.ljmp.enabled
-        self.ljmp_fund = np.full(nc, s.ljmp.fund if s.ljmp.enabled else 0.0)
-        self.ljmps = [LJMPAgent(self, c) for c in range(nc)] if s.ljmp.enabled else []
-        self._update_quality_and_reach()
-        # a surveyed population starts settled: each artisan expects the orders its
-        # quality wins it (not a uniform share of capacity), so the first year is not a
-        # transient of over-production, unsold stock and lay-offs (assumption, ODD)
-        attract = self._attractiveness(cap)
-        self._size = cap.copy()  # initial capacity: what a producer brings to an outer tier
-        first = self.market.orders(1, product, a.reach, attract, self._size).sum(axis=1)
-        a.expected[:] = first / (1 + b.festive_boost if self.market.festive[1] else 1.0)
-        a.cash[:] = w.capital_months * a.expected * self.price[product] * self.material_share[product]
-        Artisan.create_agents(self, n, idx=list(range(n)))
-        self.flows = accounting.Flows(n, nc)
-
-    # ------------------------------------------------------------------ helpers
-    def _base_capacity(self) -> np.ndarray:
-        """Units per month at normal hours, before season and partners."""
+    def _restore_ties(self, ties: np.ndarray, keys: set) -> None:
+        """An observed network is the network of month 1: after the warm-up the ties are
+        the surveyed ones again (trust and partnerships as observed); suppliers are kept
+        where the surveyed tie to them is a partnership."""
         a = self.artisans
-        base = np.empty(a.n)
-        _k.prepare(self.art_out_per_worker, a.workers, self.equipment_productivity, a.tier, a.skill,
-                   self.villages.raw_material, a.village, _NO_TIES_BOOL, _NO_TIES_INT, _NO_TIES_INT, 0,
-                   a.active, base)
-        return base
+        self.ties.m = 0
+        self.ties.reserve(len(ties))
+        self.ties.data[:len(ties)] = ties
+        self.ties.m = len(ties)
+        self._tie_keys = keys
+        n = a.n
+        index = {int(k): j for j, k in enumerate((ties["u"] * n + ties["v"]).tolist())}
+        for i in np.flatnonzero(a.supplier >= 0).tolist():
+            s = int(a.supplier[i])
+            j = index.get(min(i, s) * n + max(i, s), -1)
+            if j < 0 or not ties["partner"][j]:
+                a.supplier[i], a.supplier_tie[i] = -1, -1
+            else:
+                a.supplier_tie[i] = j
+        self.ties.last_used[:len(ties)] = 0
 
-    def _attractiveness(self, capacity: np.ndarray) -> np.ndarray:
-        """Buyers' weight for an artisan within a tier: size, quality, reputation.
-
-        Orders grow less than in proportion to size (``size_elasticity`` < 1):
-        buyers follow a producer, not its headcount, so a business that lays a
-        worker off keeps most of its customers (assumption, ODD). With elasticity 1
-        a producer with below-average quality lost orders with every lay-off and
-        shrank to nothing. 0 for a closed business.
-
-        The power is NumPy's (its SIMD version rounds differently from compiled code's)."""
+    def _shift_clock(self, delta: int) -> None:
+        """Move every stored month by ``delta`` (the warm-up ends at month 0)."""
+        if delta == 0:
+            return
+        t = self.ties.used
+        t["since"][t["since"] >= -(1 << 30)] += delta
+        t["last_used"] += delta
         a = self.artisans
-        out = np.empty(a.n)
-        _k.attractiveness(np.maximum(capacity, 0.0) ** self.b.size_elasticity, a.quality, a.reputation,
-                          a.active, out)
-        return out
-
-    def _environment(self) -> np.ndarray:
-        a = self.artisans
-        return np.where(self.art_needs_ipal, np.where(self.villages.facility[a.village], 1.0, 0.3), 1.0)
-
-    def _update_quality_and_reach(self) -> None:
-        a, v, net = self.artisans, self.villages, self.network
-        between, _ = _k.partners_between(net.u, net.v, net.partner, net.between, net.m, net.n)
-        _k.quality_and_reach(a.village, a.skill, a.gmp, a.design, a.digital, a.tier, a.quality, a.brand,
-                             a.reach, a.exposure, a.ljmp, self.art_needs_ipal, self.any_needs_ipal,
-                             v.access, v.reach_bonus, v.facility, between, self._params)
-
-    def lend(self, idx: np.ndarray, amount: np.ndarray) -> None:
-        """LJMP loans to artisans ``idx`` (the funds must already hold the money)."""
-        a, f = self.artisans, self.flows
-        cl = a.cluster[idx]
-        np.subtract.at(self.ljmp_fund, cl, amount)
-        np.add.at(f.fund_out, cl, amount)
-        a.debt[idx] += amount
-        a.cash[idx] += amount
-        f.loan_in[idx] += amount
-        a.loan_term_left[idx] = self.spec.ljmp.loan_term
-        self._new_loans += float(amount.sum())
+        opened = a.opened > state.NEVER
+        a.opened[opened] += delta
 
     # ------------------------------------------------------------------ the month
     def step(self) -> None:
-        month = self.steps
-        self.flows.reset()
-        if self.check_accounting:
-            self._ledger.open(self)
-        self.artisans.mentored[:] = False
-        self._new_loans = 0.0
-        self._defaults = 0
-        self._budget(month)
-        self._shocks(month)
-        self._programmes(month)
-        self._ljmp(month)
-        self._economy(month)
-        if self.check_accounting:
-            self._ledger.close(month, self)
-        self.records.add(self, month)
-        if self.record_agents:
-            self.agent_records.append(indicators.agent_frame(self, month))
-        if month >= self.months:
+        """One month (Mesa counts it in ``steps``)."""
+        self._month(self.steps)
+        if self.steps >= self.months:
             self.running = False
 
-    def _budget(self, month: int) -> None:
-        gov = self.government
+    def _month(self, m: int) -> None:
+        self.month = m
+        a, t, f = self.artisans.data, self.ties, self.flows
+        fa, fc = f.artisans.data, f.clusters.data
+        v, c, p, par, ev, key = self.villages.data, self.clusters.data, self.products.data, self.par, \
+            self.events, self.key
+        festive, rainy = self.calendar.festive(m), self.calendar.rainy(m)
+        f.reset()
+        ev.fill(0)
+        self.artisans.mentored = False  # mentors of this month are assigned below
+        self._peers = None
+        if self.check_accounting:
+            self._ledger.open(self)
+        if m >= 1:
+            self._government(m)
+        ljmp.repay(a, c, fa, fc, ev, par, key, m)
+        ljmp.operate(a, p, c, fa, fc, ev, par, key, m)
+        production.plan(a, p, par, festive)
+        exchange.supply(a, t.data, v, p, fa, ev, par, key, m, rainy)
+        growth = (1.0 + self.spec.market.demand_growth) ** (max(m - 1, 0) / 12)  # from month 1
+        market.sell(a, p, c, fa, par, festive, growth, self.access_boost)
+        ljmp.aggregate(a, c, fa, fc, par)
+        ptr, nbr, edge = exchange.adjacency(t.data, t.m, len(a))
+        net = self.spec.network
+        exchange.subcontract(a, t.data, ptr, nbr, edge, v, p, fa, ev, par, m, rainy)
+        exchange.settle(a, t.data, t.m, ptr, nbr, edge, fa, ev, par, key, m, net.trust_within,
+                        net.trust_between)
+        market.adjust_prices(a, p, par, festive)
+        production.expect(a, par, festive)
+        money.settle(a, v, c, fa, ev, par)
+        production.adjust(a, v, p, fa, par, key, m)
+        money.enter(a, self._fresh, v, p, fa, ev, par, key, m)
+        partnerships.refresh_entrants(a, t.data, t.m, m, net.trust_within, net.trust_between)
+        partnerships.end(a, t.data, t.m, ev, par, m)
+        partnerships.choose_suppliers(a, t.data, ptr, nbr, edge, v, p, ev, par, key, m)
+        partnerships.form(a, t.data, t.m, ev, par, key, m)
+        src, dst, trust = partnerships.proposals(a, t.data, t.m, ptr, nbr, edge, len(p),
+                                                 int(self.villages.stage.max()) + 1, par, key, m,
+                                                 net.trust_between)
+        if len(src):
+            self.add_ties(src, dst, trust)
+        t.m, forgotten = partnerships.forget(a, t.data, t.m, len(a), par, m)
+        if len(forgotten):
+            self._tie_keys.difference_update(forgotten.tolist())
+        learning.month(a, v, par)
+        learning.quality_and_reach(a, t.data, t.m, v, p, par)
+        self.government.step()
+        regrowth = self.spec.government.knowledge_regrowth
+        self.villages.knowledge += regrowth * (1 - self.villages.knowledge)
+        if self.check_accounting:
+            self._ledger.close(m, self)
+        e = ev[0]
+        tot = self.totals
+        tot[indicators.T_FORMED] += e["formed"]
+        tot[indicators.T_ENDED_TRUST] += e["ended_trust"]
+        tot[indicators.T_ENDED_IDLE] += e["ended_idle"]
+        tot[indicators.T_ENDED_CLOSED] += e["ended_closed"]
+        tot[indicators.T_ENDED_RECIPROCITY] += e["ended_reciprocity"]
+        tot[indicators.T_SWITCHES] += e["switches"]
+        tot[indicators.T_TRIALS] += e["trials"]
+        tot[indicators.T_WRITTEN_OFF] += float(self.flows.written_off.sum())
+        tot[indicators.T_TURNOVERS] = self.turnovers
+        if m >= 1:
+            gov = self.government
+            indicators.month_row(self.records.next_row(), m, self.calendar.calendar_year(m),
+                                 self.calendar.calendar_month(m), festive, rainy, a, t.data, t.m, v, p, c, fa,
+                                 fc, ev, tot, np.array([gov.knowledge, gov.balance, f.gov_spent,
+                                                        gov.spent_total]))
+            if self.record_agents:
+                self.agent_records.append(indicators.agent_frame(self, m))
+
+    def _government(self, m: int) -> None:
+        """The fiscal year, shocks and programmes (from month 1: the warm-up has none)."""
+        gov, f = self.government, self.flows
         gov.spent_month = 0.0
-        if (month - 1) % 12 == 0:
-            last = month + 11
+        if (m - 1) % 12 == 0:
+            last = m + 11
             planned: dict[str, float] = {}
-            for p in self.programmes:
-                planned[p.label] = planned.get(p.label, 0.0) + p.planned(self) * p.rounds_in(month, last)
+            for prog in self.programmes:
+                planned[prog.label] = planned.get(prog.label, 0.0) + prog.planned(self) * prog.rounds_in(m, last)
             appropriated, lapsed = gov.open_fiscal_year(planned)
-            self.flows.gov_in += appropriated
-            self.flows.gov_lapse += lapsed
-
-    def _shocks(self, month: int) -> None:
+            f.gov_in += appropriated
+            f.gov_lapse += lapsed
+            if self.board_plan:
+                self.board_written[:] = gov.documented * self.villages.knowledge
         for s in self.shocks:
-            s.apply(self, month)
-
-    def _programmes(self, month: int) -> None:
-        gov = self.government
-        year_end = month + (12 - (month - 1) % 12) - 1
-        for p in self.programmes:
-            if not p.active(month):
+            s.apply(self, m)
+        year_end = m + (12 - (m - 1) % 12) - 1
+        for prog in self.programmes:
+            if not prog.active(m) or not gov.running(prog.officer, m):
                 continue
-            idx, cost = p.offer(self)
+            idx, cost = prog.offer(self)
             if len(idx) == 0:
                 continue
             request = float(cost.sum())
             if request <= 0:
-                p.effect(self, idx)
+                prog.effect(self, idx)
                 continue
             # what the rest of the year's rounds of this programme would cost
-            left = request * p.rounds_in(month, year_end)
-            approved = gov.pay(p.label, request, left)
+            left = request * prog.rounds_in(m, year_end)
+            approved = gov.pay(prog.label, request, left)
             cum = np.cumsum(cost)
             k = int(np.searchsorted(cum, approved * (1 + 1e-12), side="right"))
             spent = float(cum[k - 1]) if k else 0.0
-            gov.refund(p.label, approved - spent)
+            gov.refund(prog.label, approved - spent)
             if k:
-                p.effect(self, idx[:k])
-        self.flows.gov_spent += gov.spent_month
-        gov.step()
-        v = self.villages
-        v.knowledge += self.spec.government.knowledge_regrowth * (1 - v.knowledge)
+                prog.effect(self, idx[:k])
+        f.gov_spent += gov.spent_month
 
-    def _ljmp(self, month: int) -> None:
-        a, f, lj = self.artisans, self.flows, self.spec.ljmp
-        # repayments and defaults on loans already out
-        owing = ((a.debt > 0) & a.active).nonzero()[0]
-        if len(owing):
-            debt = a.debt[owing]
-            interest = debt * lj.interest
-            principal = debt / np.maximum(a.loan_term_left[owing], 1)
-            due = interest + principal
-            hazard = lj.default_base + lj.default_volatility * a.volatility[owing]
-            default = (self.rng.random(len(owing)) < hazard) | ((a.cash[owing] < due) & (a.cash[owing] < 0))
-            pay = ~default & (a.cash[owing] >= due)
-            pi, di = owing[pay], owing[default]
-            f.interest[pi] += interest[pay]
-            f.principal[pi] += principal[pay]
-            a.cash[pi] -= due[pay]
-            a.debt[pi] -= principal[pay]
-            a.loan_term_left[pi] -= 1
-            np.add.at(f.fund_in, a.cluster[pi], due[pay])
-            np.add.at(self.ljmp_fund, a.cluster[pi], due[pay])
-            f.written_off[di] += a.debt[di]
-            a.debt[di] = 0.0
-            a.loan_term_left[di] = 0
-            self._defaults += len(di)
-            # tiny remainders from rounding are forgiven as repaid at term end
-            done = pi[(a.loan_term_left[pi] <= 0) | (a.debt[pi] < 1.0)]
-            f.written_off[done] += a.debt[done]
-            a.debt[done] = 0.0
-        if not self.ljmp_enabled or month < lj.start:
-            return
-        a.ljmp |= a.active & (a.gov_trust >= lj.join_trust)
-        mem = (a.ljmp & a.active).nonzero()[0]
-        if len(mem) == 0:
-            return
-        # mentors (interns) follow a few members each, least skilled first
-        cap = lj.mentors * lj.mentees_per_mentor
-        if cap:
-            order = mem[np.lexsort((self.rng.random(len(mem)), a.skill[mem], a.cluster[mem]))]
-            rank = _rank_within(a.cluster[order])
-            mentees = order[rank < cap]
-            a.mentored[mentees] = True
-        # loans: members without a loan who need working capital or want equipment
-        need = (a.cash[mem] < self._monthly_costs()[mem]) | ((self._unmet_last[mem] > 0) & (a.tier[mem] < 2))
-        ok = need & (a.debt[mem] <= 0) & (a.cash[mem] > -self.spec.ljmp.loan_size)
-        app = mem[ok]
-        if len(app):
-            app = app[np.lexsort((self.rng.random(len(app)), a.cluster[app]))]
-            amt = np.full(len(app), lj.loan_size)
-            cum = _cumsum_within(a.cluster[app], amt)
-            granted = app[cum <= self.ljmp_fund[a.cluster[app]] + 1e-9]
-            if len(granted):
-                self.lend(granted, np.full(len(granted), lj.loan_size))
+    # ------------------------------------------------------------------ services to programmes
+    def peers(self) -> np.ndarray:
+        """Each artisan's share of tied neighbours ever reached by a programme (uptake)."""
+        if self._peers is None:
+            self._peers = learning.peers_reached(self.artisans.data, self.ties.data, self.ties.m)
+        return self._peers
 
-    def _monthly_costs(self) -> np.ndarray:
-        a = self.artisans
-        return (a.expected * self.art_price * self.art_material_share
-                + a.workers * self.b.wage)
+    def add_ties(self, src, dst, trust) -> int:
+        """New social ties (those that exist already are left as they are)."""
+        return partnerships.add_ties(self.ties, self._tie_keys, self.artisans.village, src, dst, trust,
+                                     self.month, self.events[0])
 
-    def _economy(self, month: int) -> None:
-        """Production and the market, business along partnerships, money, partnerships
-        forming and introduced, learning, quality and reach (:mod:`ovopsim.kernels.month`)."""
-        a, net, mk, v, f = self.artisans, self.network, self.market, self.villages, self.flows
-        k = _k.prepare(self.art_out_per_worker, a.workers, self.equipment_productivity, a.tier, a.skill,
-                       v.raw_material, a.village, net.partner, net.u, net.v, net.m, a.active,
-                       self._base)
-        attract = self._attractiveness(self._base)
-        rng = self.rng
-        draw_exchange = rng.random((4, k))
-        draw_form = rng.random(net.m)
-        formed, gone, recip, closed, partnerships = _k.month(
-            month, bool(mk.festive[month]), bool(mk.rainy[month]), mk.demand(month),
-            a.village, a.cluster, a.product, a.skill, a.gmp, a.design, a.digital, a.books, a.tier,
-            a.workers, a.cash, a.debt, a.inventory, a.quality, a.brand, a.reach, a.exposure,
-            a.reputation, a.ljmp, a.reciprocity, a.expected, a.active, a.neg_months, a.income,
-            a.revenue, a.sales_units, a.output, a.income_ema, a.volatility, a.mentored,
-            a.sales_by_tier,
-            self.art_price, self.art_material_share, self.art_spoilage, self.art_margin,
-            self.art_needs_ipal, self.rainy_season, self.art_stage, self.any_needs_ipal,
-            self.equipment_cost,
-            v.access, v.reach_bonus, v.facility, v.active_artisans, self.ljmp_fund,
-            mk.capacity, mk.tier_price, self._size,
-            net.u, net.v, net.trust, net.balance, net.volume, net.partner, net.one_sided, net.since,
-            net.between, net.m,
-            self.stage_partners, self._unmet_last, self._cap, self._plan, self._base, attract,
-            f.revenue, f.fee, f.materials, f.wages, f.interest, f.draw, f.invest, f.written_off,
-            f.com_in, f.com_out, f.produced, f.sold, f.spoiled, f.fund_in,
-            draw_exchange, draw_form, self._params)
-        net.formed += formed
-        net.count_dissolved(gone, recip, closed)
-        net.introduce(rng, self.b.closure_rate, a.active, partnerships)
+    def soft_loans(self, idx: np.ndarray, amount: float) -> None:
+        """The government capitalises the LJMP of each artisan ``idx`` with ``amount``,
+        which lends it on at the LJMP's soft rate."""
+        a, f = self.artisans, self.flows
+        for i in idx.tolist():
+            c = int(a.cluster[i])
+            self.clusters.fund[c] += amount
+            f.clusters.injection[c] += amount
+            ljmp.lend(i, amount, a.data, self.clusters.data, f.artisans.data, f.clusters.data, self.events,
+                      self.par)
+
+    def environment(self) -> np.ndarray:
+        """Each artisan's environment score (1, or lower for dyeing without a facility)."""
+        a, p = self.artisans, self.products
+        no = p.needs_ipal[a.product] & ~self.villages.facility[a.village]
+        return np.where(no, self.par[0]["learning_no_ipal_environment"], 1.0)
 
     # ------------------------------------------------------------------ outputs
     def monthly(self) -> pd.DataFrame:
@@ -452,33 +325,26 @@ class OVOPModel(mesa.Model):
 
     def tie_arrays(self) -> dict[str, np.ndarray]:
         """The ties as arrays (copies), for drawing and analysis without networkx:
-        ``u``, ``v`` (artisan indices), ``trust`` (0-1), ``partner`` and ``between``
-        (booleans), one element per tie."""
-        net, m = self.network, self.network.m
-        return {"u": net.u[:m].copy(), "v": net.v[:m].copy(), "trust": net.trust[:m].copy(),
-                "partner": net.partner[:m].copy(), "between": net.between[:m].copy()}
+        ``u``, ``v`` (artisan indices), ``trust`` (0-1, the mean of the two sides'),
+        ``partner`` and ``between`` (booleans), one element per tie."""
+        t = self.ties.used
+        return {"u": t["u"].copy(), "v": t["v"].copy(), "trust": (t["trust_uv"] + t["trust_vu"]) / 2,
+                "partner": t["partner"].copy(), "between": t["between"].copy()}
 
     def graph(self):
-        """The social-capital network as a networkx Graph (nodes carry village, product, income)."""
-        a = self.artisans
-        return self.network.to_networkx(village=a.village, product=a.product, income=a.income,
-                                        active=a.active)
+        """The social-capital network as a networkx DiGraph-free Graph: nodes carry
+        village, product, income and active; edges trust (mean), trust_uv, trust_vu,
+        partner and between."""
+        import networkx as nx
 
-
-def _group_first(groups: np.ndarray) -> np.ndarray:
-    """Index of the first element of each element's run of equal values (input sorted by group)."""
-    n = len(groups)
-    start = np.r_[True, groups[1:] != groups[:-1]] if n else np.zeros(0, bool)
-    return np.maximum.accumulate(np.where(start, np.arange(n), 0)) if n else np.zeros(0, np.int64)
-
-
-def _rank_within(groups: np.ndarray) -> np.ndarray:
-    """Position of each element within its run of equal values (input sorted by group)."""
-    return np.arange(len(groups)) - _group_first(groups)
-
-
-def _cumsum_within(groups: np.ndarray, values: np.ndarray) -> np.ndarray:
-    """Cumulative sum restarting at each new group (input sorted by group)."""
-    cs = np.cumsum(values)
-    first = _group_first(groups)
-    return cs - cs[first] + values[first]
+        a, t = self.artisans, self.ties.used
+        g = nx.Graph()
+        g.add_nodes_from(range(a.n))
+        for name in ("village", "product", "income", "active"):
+            nx.set_node_attributes(g, dict(enumerate(getattr(a, name).tolist())), name)
+        g.add_edges_from(
+            (int(r["u"]), int(r["v"]), {"trust": float((r["trust_uv"] + r["trust_vu"]) / 2),
+                                        "trust_uv": float(r["trust_uv"]), "trust_vu": float(r["trust_vu"]),
+                                        "partner": bool(r["partner"]), "between": bool(r["between"])})
+            for r in t)
+        return g

@@ -1,13 +1,18 @@
 """Run outcomes as numbers: what comparisons, sweeps and sensitivity analyses measure.
 
-:func:`summarise` turns a run's monthly table into scalar outcomes;
-:func:`simulate` is the model function the experiment runner calls: it maps
-a parameter dict and a seed to those outcomes. Parameters are
+:func:`summarise` turns a run's monthly table (and, when given, its paired
+no-programme run's) into scalar outcomes; :func:`simulate` is the model function
+the experiment runner calls: it maps a parameter dict and a seed to those
+outcomes. Parameters are
 
 * ``scenario``: a shipped scenario's name or a path (required);
 * ``months``: the horizon (default: the scenario's);
 * any dotted key that :meth:`ovopsim.config.Scenario.with_overrides` accepts,
-  e.g. ``behaviour.trust_gain`` or ``interventions.training.intensity``.
+  e.g. ``trust.gain`` or ``interventions.training.intensity``.
+
+Growth is read against the warm-up year before month 1 (``*_growth``) and
+against the paired no-programme run with the same seed (``*_gain``; 0 for a
+scenario with no programme).
 """
 
 from __future__ import annotations
@@ -17,36 +22,44 @@ from functools import lru_cache
 import pandas as pd
 
 from .config import Scenario, load_scenario
-from .simulation import run
+from .simulation import has_programme, no_programme, run
 
 # outcome name -> (monthly column, how it is summarised, meaning)
 OUTCOMES: dict[str, tuple[str, str, str]] = {
     "income": ("income_mean", "last_year", "mean income per business, last 12 months (Rp/month)"),
     "income_median": ("income_median", "last_year", "median income per business, last 12 months"),
-    "income_growth": ("income_mean", "growth", "last-year mean income / first-year mean income - 1"),
+    "income_growth": ("income_mean", "growth", "last-year mean income / the warm-up year's - 1"),
+    "income_gain": ("income_mean", "gain", "last-year mean income / the paired no-programme run's - 1"),
     "jobs": ("jobs", "last_year", "jobs (owners and workers), last 12 months"),
-    "jobs_growth": ("jobs", "growth", "last-year jobs / first-year jobs - 1"),
+    "jobs_growth": ("jobs", "growth", "last-year jobs / the warm-up year's - 1"),
+    "jobs_gain": ("jobs", "gain", "last-year jobs / the paired no-programme run's - 1"),
     "active_businesses": ("active_businesses", "final", "businesses still active at the end"),
+    "entries": ("entries", "sum", "businesses opened over the run"),
+    "exits": ("exits", "sum", "businesses closed over the run"),
     "gini": ("gini", "last_year", "income inequality (Gini), last 12 months"),
     "partnerships_within": ("partnerships_within", "final", "partnerships within villages at the end"),
     "partnerships_between": ("partnerships_between", "final", "partnerships between villages at the end"),
-    "partnerships_dissolved": ("partnerships_dissolved", "final", "partnerships dissolved over the run"),
+    "partnerships_dissolved": ("partnerships_dissolved", "final", "partnerships ended over the run"),
     "mean_trust": ("mean_trust", "final", "mean trust on ties at the end"),
+    "supplier_ties": ("supplier_ties", "final", "artisans buying inputs from a partner at the end"),
+    "supplier_switches": ("supplier_switches", "final", "changes of supplier over the run"),
     "share_province": ("share_province", "last_year", "share of sales in the province, last 12 months"),
     "share_national": ("share_national", "last_year", "share of sales to other provinces, last 12 months"),
     "share_export": ("share_export", "last_year", "share of sales exported, last 12 months"),
     "price_received": ("price_received", "last_year", "price received per unit, last 12 months"),
-    "skill": ("skill_mean", "final", "mean skill at the end"),
+    "skill": ("skill_mean", "final", "mean technical skill (practice) at the end"),
     "ljmp_borrowers": ("ljmp_borrowers", "last_year", "artisans with an LJMP loan, last 12 months"),
-    "ljmp_defaults": ("ljmp_defaults", "sum", "LJMP loan defaults over the run"),
+    "ljmp_defaults": ("ljmp_defaults", "sum", "LJMP loans defaulted over the run"),
+    "ljmp_fund": ("ljmp_fund", "final", "LJMP funds at the end (Rp)"),
     "budget_spent": ("budget_spent_total", "final", "programme spending over the run (Rp)"),
     "income_total": ("income_total", "sum", "income of all businesses over the run (Rp)"),
 }
+_PRE = {"income_mean": "income_pre", "jobs": "jobs_pre"}
 
 
-def summarise(monthly: pd.DataFrame) -> dict[str, float]:
-    """Scalar outcomes of one run (see :data:`OUTCOMES`)."""
-    first = monthly.iloc[:12]
+def summarise(monthly: pd.DataFrame, paired: pd.DataFrame | None = None) -> dict[str, float]:
+    """Scalar outcomes of one run (see :data:`OUTCOMES`); ``paired``: the monthly table
+    of its no-programme run (the gains are 0 without one)."""
     last = monthly.iloc[-12:]
     out = {}
     for name, (col, how, _) in OUTCOMES.items():
@@ -54,8 +67,14 @@ def summarise(monthly: pd.DataFrame) -> dict[str, float]:
         if how == "last_year":
             v = last[col].mean()
         elif how == "growth":
-            base = first[col].mean()
+            base = float(monthly[_PRE[col]].iloc[0])
             v = last[col].mean() / base - 1 if base else 0.0
+        elif how == "gain":
+            if paired is None:
+                v = 0.0
+            else:
+                base = paired[col].iloc[-12:].mean()
+                v = last[col].mean() / base - 1 if base else 0.0
         elif how == "sum":
             v = s.sum()
         else:
@@ -78,15 +97,23 @@ def scenario_for(params: dict) -> Scenario:
     return s.with_overrides(overrides) if overrides else s
 
 
+def simulate_tables(params: dict, seed: int) -> tuple[pd.DataFrame, pd.DataFrame | None]:
+    """The monthly tables of a run and of its paired no-programme run (None without a programme)."""
+    months = params.get("months")
+    months = int(months) if months else None
+    sc = scenario_for(params)
+    res = run(sc, seed=int(seed), months=months)
+    paired = run(no_programme(sc), seed=int(seed), months=months).monthly if has_programme(sc) else None
+    return res.monthly, paired
+
+
 def simulate(params: dict, seed: int) -> dict[str, float]:
     """The OVOP model as a function of parameters and a seed -> scalar outcomes."""
-    months = params.get("months")
-    res = run(scenario_for(params), seed=int(seed), months=int(months) if months else None)
-    return summarise(res.monthly)
+    return summarise(*simulate_tables(params, seed))
 
 
 def simulate_series(params: dict, seed: int) -> pd.DataFrame:
-    """The same, returning the monthly indicator table (for outcomes over time)."""
+    """The monthly indicator table of one run (for outcomes over time)."""
     months = params.get("months")
     res = run(scenario_for(params), seed=int(seed), months=int(months) if months else None)
     return res.monthly.select_dtypes("number").drop(columns=["year", "calendar_month"])

@@ -1,4 +1,12 @@
-"""Running a scenario: one call from a validated scenario and a seed to result tables."""
+"""Running a scenario: one call from a validated scenario and a seed to result tables.
+
+Growth is read two ways (ODD 8): against the warm-up year before month 1 (the
+columns ``income_pre``, ``jobs_pre`` of the monthly table) and against a
+**paired no-programme run**: the same world and seed with the programmes, budget
+cuts and officer turnover removed and no LJMP (:func:`no_programme`; exogenous
+access shocks stay), so the difference is the programme's, decision by decision
+(common random numbers).
+"""
 
 from __future__ import annotations
 
@@ -7,8 +15,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from .config import Scenario, load_scenario
+from .config import PROGRAMME_TYPES, Scenario, load_scenario
 from .model import OVOPModel
+
+_PROGRAMME_TYPES = {c.model_fields["type"].default for c in PROGRAMME_TYPES} | {"budget_cut",
+                                                                               "officer_turnover"}
 
 
 @dataclass
@@ -55,3 +66,58 @@ def run(scenario: Scenario | str | Path, seed: int | None = None, months: int | 
     return RunResult(monthly=model.monthly(), scorecard=model.scorecard(), scenario=scenario,
                      seed=seed, months=months, agents=model.agents_frame() if agents else None,
                      model=model if keep_model else None)
+
+
+def has_programme(scenario: Scenario) -> bool:
+    """Whether the scenario runs any programme (or an LJMP): what a paired run removes."""
+    return scenario.ljmp.enabled or any(iv.type in _PROGRAMME_TYPES for iv in scenario.interventions)
+
+
+def no_programme(scenario: Scenario) -> Scenario:
+    """The same world with no programme: no programmes, budget cuts, officer turnover or
+    LJMP, no budget; access shocks (roads, airports) stay."""
+    data = scenario.model_dump(mode="python")
+    data["interventions"] = [iv for iv in data["interventions"] if iv["type"] not in _PROGRAMME_TYPES]
+    data["ljmp"]["enabled"] = False
+    data["government"]["annual_budget"] = 0.0
+    return scenario.model_validate(data)
+
+
+def run_paired(scenario: Scenario, seed: int | None = None, months: int | None = None,
+               **kwargs) -> tuple[RunResult, RunResult | None]:
+    """The run and its paired no-programme run (None when there is no programme)."""
+    res = run(scenario, seed=seed, months=months, **kwargs)
+    if not has_programme(res.scenario):
+        return res, None
+    kwargs.pop("agents", None)
+    return res, run(no_programme(res.scenario), seed=res.seed, months=res.months, **kwargs)
+
+
+def ensure_compiled(stream=None) -> bool:
+    """Compile the mechanisms' kernels now, or load them from the disk cache: two months
+    of the default scenario. Returns whether they had to be compiled; with ``stream``,
+    says so there first (the first run on a machine waits a while for it).
+
+    Called by the commands before they run the model, so that a first run says why it
+    is slow, and worker processes forked afterwards start with the kernels loaded."""
+    fresh = not _cache_index_exists()
+    if fresh and stream is not None:
+        print("ovopsim: compiling the model for this machine (the first run only; "
+              "about a minute)", file=stream, flush=True)
+    model = OVOPModel(load_scenario("rasau_jaya"), rng=0, months=2)
+    for _ in range(2):
+        model.step()
+    model.monthly()
+    model.scorecard()
+    return fresh
+
+
+def _cache_index_exists() -> bool:
+    """Whether Numba's disk cache holds the month's kernels for the current source."""
+    from .mechanisms import market
+
+    try:
+        return bool(market.sell._cache._cache_file._load_index())
+    except Exception:  # noqa: BLE001 - Numba internals changed: do not guess, say cached
+        return True
+

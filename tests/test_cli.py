@@ -29,7 +29,8 @@ def test_run_writes_every_output(tmp_path):
     pd.testing.assert_frame_equal(monthly, pd.read_csv(out / "monthly.csv"), check_dtype=False,
                                   check_exact=False, rtol=1e-12)
     agents = pd.read_parquet(out / "agents.parquet")
-    assert len(agents) == 24 * 120
+    per_month = agents.groupby("month").size()
+    assert len(per_month) == 24 and (per_month >= 120).all() and per_month.is_monotonic_increasing
     prov = json.loads((out / "provenance.json").read_text())
     assert prov["seed"] == 3 and prov["months"] == 24 and len(prov["scenario_hash"]) == 64
     assert "[scenario]" in prov["scenario_text"] and prov["versions"]["mesa"].startswith("3.")
@@ -45,13 +46,13 @@ def test_same_seed_same_files(tmp_path):
 
 def test_misspelt_key_one_line_exit_2_nothing_written(tmp_path):
     bad = tmp_path / "bad.toml"
-    bad.write_text('[scenario]\nname = "x"\n[behaviour]\ntrust_gian = 0.1\n')
+    bad.write_text('[scenario]\nname = "x"\n[trust]\ngian = 0.1\n')
     out = tmp_path / "out"
     r = ovopsim("run", str(bad), "--out", str(out))
     assert r.returncode == 2
     lines = r.stderr.strip().splitlines()
     assert len(lines) == 1, r.stderr
-    assert str(bad) in lines[0] and "behaviour.trust_gian" in lines[0] and 'did you mean "trust_gain"' in lines[0]
+    assert str(bad) in lines[0] and "trust.gian" in lines[0] and 'did you mean "gain"' in lines[0]
     assert "Traceback" not in r.stderr
     assert not out.exists()
 
@@ -97,7 +98,7 @@ def test_check_and_params(capsys):
     assert "ok (110 artisans" in capsys.readouterr().out
     assert main(["params", "--markdown"]) == 0
     out = capsys.readouterr().out
-    assert "| trust_gain |" in out and "field" in out
+    assert "**[trust]**" in out and "| gain |" in out and "field" in out
 
 
 @pytest.mark.slow

@@ -43,9 +43,9 @@ def test_rasau_jaya_matches_the_field_table():
 
 
 def test_unknown_key_suggests_the_near_name(tmp_path):
-    e = err(tmp_path, "[behaviour]\ntrust_gian = 0.1\n")
-    assert e.key == "behaviour.trust_gian"
-    assert 'did you mean "trust_gain"' in e.message
+    e = err(tmp_path, "[trust]\ngian = 0.1\n")
+    assert e.key == "trust.gian"
+    assert 'did you mean "gain"' in e.message
     assert str(tmp_path / "s.toml") in e.message
 
 
@@ -68,8 +68,8 @@ def test_wrong_type(tmp_path):
 
 
 def test_out_of_range(tmp_path):
-    e = err(tmp_path, "[behaviour]\nfestive_boost = 5.0\n")
-    assert e.key == "behaviour.festive_boost"
+    e = err(tmp_path, "[market]\nfestive_boost = 5.0\n")
+    assert e.key == "market.festive_boost"
     assert e.expected == "a number <= 2.0" and e.given == "5.0"
 
 
@@ -116,16 +116,16 @@ def test_budget_cut_names_existing_programmes(tmp_path):
 
 def test_overrides_validate_and_apply():
     s = load_scenario("blitar_batik")
-    t = s.with_overrides({"behaviour.trust_gain": 0.2, "interventions.exhibitions.intensity": 0.9,
+    t = s.with_overrides({"trust.gain": 0.2, "interventions.exhibitions.intensity": 0.9,
                           "government.annual_budget": 1e9})
-    assert t.behaviour.trust_gain == 0.2 and t.government.annual_budget == 1e9
+    assert t.trust.gain == 0.2 and t.government.annual_budget == 1e9
     assert [iv.intensity for iv in t.interventions if iv.name == "exhibitions"] == [0.9]
-    assert s.behaviour.trust_gain != 0.2  # the original is untouched
+    assert s.trust.gain != 0.2  # the original is untouched
     with pytest.raises(InputError) as info:
-        s.with_overrides({"behaviour.trust_gian": 0.2})
-    assert 'did you mean "trust_gain"' in info.value.message
+        s.with_overrides({"trust.gian": 0.2})
+    assert 'did you mean "gain"' in info.value.message
     with pytest.raises(InputError):
-        s.with_overrides({"behaviour.trust_gain": 7.0})
+        s.with_overrides({"trust.gain": 7.0})
 
 
 def test_generated_world_and_scale():
@@ -133,3 +133,35 @@ def test_generated_world_and_scale():
     assert s.n_artisans == 120
     assert len(s.village_list()) == 12
     assert Scenario().n_artisans == 300
+
+
+def test_every_field_parameter_cites_the_brief():
+    """A parameter labelled ``field`` names the section of the domain brief where its
+    number stands; the rest are assumptions or calibrated."""
+    from ovopsim.config import parameter_table
+
+    table = parameter_table()
+    assert set(table["source"]) <= {"field", "assumption", "calibrated"}
+    field = table[table["source"] == "field"]
+    assert len(field) >= 5
+    for _, row in field.iterrows():
+        assert "(brief 2, " in row["meaning"], row["parameter"]
+
+
+def test_every_parameter_is_read_by_the_model():
+    """No parameter that nothing reads: each mechanism parameter is read by a mechanism
+    as ``<section>_<name>`` (or by the world, interventions or model by its name)."""
+    import pathlib
+    import re
+
+    from ovopsim.config import PARAMETER_SECTIONS
+
+    root = pathlib.Path(__file__).resolve().parent.parent / "ovopsim"
+    code = "\n".join(p.read_text() for p in root.rglob("*.py") if p.name != "config.py")
+    for section, cls in PARAMETER_SECTIONS.items():
+        for name in cls.model_fields:
+            if name in ("file", "edges", "enabled"):
+                continue
+            used = (f"{section}_{name}" in code or re.search(rf"\b{section}\.{name}\b", code)
+                    or re.search(rf"\b(w|w_spec|net|g|lj|s\.world|scenario\.world)\.{name}\b", code))
+            assert used, f"{section}.{name} is read nowhere"

@@ -98,7 +98,7 @@ def test_process_executor_gives_the_same_tables_and_rerun_resumes(serial, tmp_pa
 
 @pytest.mark.parametrize("args, key", [
     (["baseline", "nope.toml"], "nope.toml"),
-    (["baseline", "blitar_batik", "--set", "behaviour.trust_gan=0.1"], 'did you mean "trust_gain"'),
+    (["baseline", "blitar_batik", "--set", "trust.gan=0.1"], 'did you mean "gain"'),
     (["baseline", "blitar_batik", "--baseline", "blitar"], 'did you mean "blitar_batik"'),
     (["baseline", "baseline"], "twice"),
     (["baseline"], "at least two scenarios"),
@@ -121,14 +121,14 @@ def test_unknown_override_in_a_spec_is_one_error_with_a_suggestion(tmp_path):
     text = (ROOT / "experiments" / "morris_screening.toml").read_text()
     text = text.replace("../scenarios/", f"{ROOT}/scenarios/")
     bad = tmp_path / "bad.toml"
-    bad.write_text(text.replace("[parameters.behaviour.trust_loss]",
-                                "[parameters.behaviour.trust_los]"))
+    bad.write_text(text.replace("[parameters.trust.loss]",
+                                "[parameters.trust.los]"))
     with pytest.raises(InputError) as err:
         load_spec(bad)
-    assert err.value.key == "parameters.behaviour.trust_los"
+    assert err.value.key == "parameters.trust.los"
     assert 'did you mean "trust_loss"' in err.value.message
     bad.write_text(text.replace("bounds = [0.02, 0.2]", "bounds = [0.02, 1.5]", 1))
-    with pytest.raises(InputError, match="parameters.behaviour.trust_gain: expected a number <= 1"):
+    with pytest.raises(InputError, match="parameters.trust.gain: expected a number <= 1"):
         load_spec(bad)
 
 

@@ -1,14 +1,17 @@
 import pytest
 
+from ovopsim.config import load_scenario
 from ovopsim.outcomes import OUTCOMES, simulate, simulate_series, summarise
-from ovopsim.simulation import run
+from ovopsim.simulation import no_programme, run
 
 
-def test_simulate_matches_a_direct_run():
+def test_simulate_matches_direct_paired_runs():
     out = simulate({"scenario": "blitar_batik", "months": 24}, seed=5)
-    direct = summarise(run("blitar_batik", seed=5, months=24).monthly)
+    sc = load_scenario("blitar_batik")
+    direct = summarise(run(sc, seed=5, months=24).monthly, run(no_programme(sc), seed=5, months=24).monthly)
     assert out == direct
     assert set(out) == set(OUTCOMES)
+    assert out["income_gain"] > 0.1  # the programme's gain over the same world without it
 
 
 def test_overrides_reach_the_model():
@@ -18,11 +21,14 @@ def test_overrides_reach_the_model():
     assert high["skill"] > low["skill"]
 
 
-def test_growth_is_last_year_over_first_year():
+def test_growth_is_read_against_the_warm_up_year_and_gain_against_no_programme():
     m = run("baseline", seed=2, months=36).monthly
     s = summarise(m)
-    assert s["income_growth"] == pytest.approx(m["income_mean"].iloc[-12:].mean()
-                                               / m["income_mean"].iloc[:12].mean() - 1)
+    assert s["income_growth"] == pytest.approx(m["income_mean"].iloc[-12:].mean() / m["income_pre"].iloc[0] - 1)
+    assert s["jobs_growth"] == pytest.approx(m["jobs"].iloc[-12:].mean() / m["jobs_pre"].iloc[0] - 1)
+    assert s["income_gain"] == 0.0  # no paired run given
+    other = m.assign(income_mean=m["income_mean"] / 2)
+    assert summarise(m, other)["income_gain"] == pytest.approx(1.0)
 
 
 def test_series_is_numeric_by_month():

@@ -58,7 +58,7 @@ def handle(args: argparse.Namespace) -> int:
               "public CDN", flush=True)
     from solara.__main__ import run as solara_run
 
-    from ..kernels import ensure_compiled
+    from ..simulation import ensure_compiled
 
     ensure_compiled(sys.stdout)  # before the page: the first visitor does not wait for it
     print(f"ovopsim app: open http://{'localhost' if args.host in ('127.0.0.1', '0.0.0.0') else args.host}"

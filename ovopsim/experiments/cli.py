@@ -50,7 +50,7 @@ def add_parsers(subparsers) -> None:
     p.add_argument("--seed", type=_seed, metavar="N", default=None,
                    help="root seed of the replicate seeds (default 0)")
     p.add_argument("--set", action="append", metavar="KEY=VALUE", dest="overrides",
-                   help="override a parameter in every scenario, e.g. behaviour.trust_gain=0.1 "
+                   help="override a parameter in every scenario, e.g. trust.gain=0.1 "
                         "(repeatable)")
     _common_options(p, "results/compare_<a>_vs_<b>")
     p.set_defaults(experiment_command="compare")

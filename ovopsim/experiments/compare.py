@@ -127,12 +127,12 @@ def _value(text: str) -> Any:
 
 
 def parse_sets(items: Sequence[str] | None) -> dict[str, Any]:
-    """``["behaviour.trust_gain=0.1", ...]`` -> overrides (one InputError if malformed)."""
+    """``["trust.gain=0.1", ...]`` -> overrides (one InputError if malformed)."""
     out = {}
     for item in items or []:
         key, sep, value = item.partition("=")
         if not sep or not key.strip():
-            raise InputError(None, "--set", "KEY=VALUE (e.g. behaviour.trust_gain=0.1)",
+            raise InputError(None, "--set", "KEY=VALUE (e.g. trust.gain=0.1)",
                              repr(item))
         out[key.strip()] = _value(value.strip())
     return out

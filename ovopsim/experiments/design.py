@@ -120,7 +120,7 @@ class Design:
         table = self.runs() if table is None else table
         names = self.parameters
         out = []
-        # positional rows: namedtuples would rename dotted names (behaviour.trust_gain)
+        # positional rows: namedtuples would rename dotted names (trust.gain)
         for run_id, seed, *values in table[["run_id", "seed", *names]].itertuples(
                 index=False, name=None):
             params = {k: _plain(v) for k, v in zip(names, values, strict=True)}

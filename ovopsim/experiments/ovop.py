@@ -6,7 +6,7 @@ Parameters of a run (see :mod:`ovopsim.outcomes`):
 * ``months``: the horizon (default: the scenario's);
 * ``label``: a name for the parameter set (shown in tables; the model ignores it);
 * any dotted override :meth:`ovopsim.config.Scenario.with_overrides` accepts:
-  ``behaviour.trust_gain``, ``government.annual_budget``,
+  ``trust.gain``, ``government.annual_budget``,
   ``interventions.<name or type>.<field>``, ``world.x``, ``network.x``, ``ljmp.x``.
 
 :func:`check_params` applies them to the scenario on a dry run, so a misspelt
@@ -25,24 +25,22 @@ from typing import Any
 import pandas as pd
 
 from ovopsim.errors import InputError, suggest
-from ovopsim.outcomes import OUTCOMES, scenario_for, simulate, summarise
-from ovopsim.simulation import run
+from ovopsim.outcomes import OUTCOMES, simulate, simulate_tables, summarise
 
 from .testfunctions import register_model
 
 #: parameters that are not scenario overrides
 PLAIN = ("scenario", "months", "label")
-OVERRIDE_SECTIONS = ("world", "network", "behaviour", "government", "ljmp", "generate")
+OVERRIDE_SECTIONS = ("world", "network", "market", "production", "money", "trust", "learning",
+                     "government", "ljmp", "generate")
 
 
 def simulate_with_series(params: dict, seed: int) -> tuple[dict[str, float], pd.DataFrame]:
     """One run -> (scalar outcomes, monthly numeric indicators with ``t`` = month)."""
-    months = params.get("months")
-    res = run(scenario_for(params), seed=int(seed), months=int(months) if months else None)
-    monthly = res.monthly
+    monthly, paired = simulate_tables(params, seed)
     series = monthly.select_dtypes("number").drop(columns=["year", "calendar_month"],
                                                   errors="ignore")
-    return summarise(monthly), series.rename(columns={"month": "t"})
+    return summarise(monthly, paired), series.rename(columns={"month": "t"})
 
 
 def override_keys(scenario) -> list[str]:
@@ -81,7 +79,7 @@ def check_params(params: dict[str, Any]) -> None:
             hits = [k for k in known if k.rsplit(".", 1)[-1] == key]
             hint = f' (did you mean "{hits[0]}"?)' if hits else suggest(key, [*PLAIN, *known])
             raise InputError(None, key, "scenario, months, label or a dotted override such as "
-                             "behaviour.trust_gain", f'"{key}"{hint}')
+                             "trust.gain", f'"{key}"{hint}')
         try:
             scenario.with_overrides({key: value})
         except InputError as exc:

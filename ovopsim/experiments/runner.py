@@ -587,7 +587,7 @@ def run_design(design: Design, model_fn: Callable, *, out_dir: str | Path,
     if name.startswith("ovopsim."):
         # the model's compiled kernels, loaded (or compiled, saying so) here once rather
         # than in every worker: workers forked from this process inherit them
-        from ..kernels import ensure_compiled
+        from ..simulation import ensure_compiled
 
         ensure_compiled(sys.stderr if progress else None)
     # connect to Dask before writing anything: a wrong address is an input error

@@ -120,7 +120,7 @@ class Outputs(Strict):
 
 
 def _flat(table: dict, prefix: str = "") -> dict:
-    """``{"behaviour": {"trust_gain": 0.1}}`` -> ``{"behaviour.trust_gain": 0.1}``."""
+    """``{"trust": {"gain": 0.1}}`` -> ``{"trust.gain": 0.1}``."""
     out = {}
     for k, v in table.items():
         if isinstance(v, dict):
@@ -131,7 +131,7 @@ def _flat(table: dict, prefix: str = "") -> dict:
 
 
 def _flat_parameters(table: dict, prefix: str = "") -> dict:
-    """Nested ``[parameters.behaviour.trust_gain]`` tables -> ``"behaviour.trust_gain"``.
+    """Nested ``[parameters.trust.gain]`` tables -> ``"trust.gain"``.
 
     A table is a parameter when it holds a value that is not a table (``levels``,
     ``bounds``, or a misspelling that validation then reports); otherwise its keys
@@ -148,8 +148,8 @@ def _flat_parameters(table: dict, prefix: str = "") -> dict:
 
 class ExperimentSpec(Strict):
     """A whole spec file. Dotted parameter names (scenario overrides such as
-    ``behaviour.trust_gain``) may be written as nested TOML tables or keys:
-    ``[parameters.behaviour.trust_gain]``, ``[fixed] behaviour.trust_gain = 0.1``,
+    ``trust.gain``) may be written as nested TOML tables or keys:
+    ``[parameters.trust.gain]``, ``[fixed] trust.gain = 0.1``,
     ``points = [{interventions.dialogue.intensity = 0.0}]``."""
 
     experiment: ExperimentSection

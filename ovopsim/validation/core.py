@@ -84,7 +84,7 @@ def run_arm(params: Mapping[str, object], seed: int):
 # ------------------------------------------------------------------ execution
 
 # the runner reads a design's rows as named tuples, so parameter names must be
-# identifiers: dotted override keys travel as "behaviour__trust_gain"
+# identifiers: dotted override keys travel as "trust__gain"
 def encode(key: str) -> str:
     return key.replace(".", "__")
 

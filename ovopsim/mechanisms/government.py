@@ -1,0 +1,159 @@
+"""The local agency: budget, envelopes, cuts, officers, turnover and plans (ODD 7.6; Blitar, Bangka Tengah).
+
+**Budget.** In the first month of each fiscal year what is left lapses, the
+year's budget (``annual_budget`` less any cut in force) is appropriated and split
+into one envelope per programme by its planned cost; when the plans cost more
+than the budget every envelope shrinks in proportion (Bangka Tengah: the budget
+was too small for all planned activities). A round is paid from its envelope,
+spread over the year's remaining rounds; a programme the budget cannot pay for
+reaches fewer artisans, never runs on credit. A **budget cut** removes a share
+of the balance (or of named programmes' envelopes) from its month on, and of
+later years' budgets while it lasts.
+
+**Officers.** The agency has ``officers`` programme officers; programme k is run
+by officer k mod ``officers``, whose knowledge of it (0-1) is its delivery
+effectiveness, times ``0.5 + 0.5 x`` the knowledge of the village
+association's board. Officers and boards learn on the job
+(``knowledge_regrowth`` of the gap to 1 a month).
+
+**Turnover** replaces an officer (or a village's board) by a newcomer, who
+knows what is written down and nothing else: ``newcomer_knowledge``, or, with a
+**medium-term plan**, what the plan recorded at the last fiscal year's opening
+when that is more: ``plan_documented`` of what the officer then knew (the rest
+was tacit). Without a plan the departing officer's programmes also lose
+their schedule: they pause ``replan_months`` while the newcomer plans them again;
+with a plan the schedule survives the change. How much a plan recovers of
+turnover's cost is therefore not a parameter: it depends on how much had been
+learned, how often officers change and how long schedules stall.
+"""
+
+from __future__ import annotations
+
+import mesa
+import numpy as np
+
+
+class Government(mesa.Agent):
+    """The local agency (dinas) that funds and runs the programmes.
+
+    Attributes:
+        annual_budget: appropriation per fiscal year, Rp.
+        balance: unspent budget of the current fiscal year, Rp (never negative).
+        envelopes: remaining allocation per programme this year, Rp.
+        officers: each officer's knowledge of his programmes, 0-1.
+        written: what a medium-term plan recorded of each officer's knowledge (0 without one).
+        paused_until: per officer, the month his programmes resume after a change
+            of officer without a plan.
+        spent_month, spent_total: spending this month and since the start.
+    """
+
+    def __init__(self, model: mesa.Model, annual_budget: float, officers: int, regrowth: float,
+                 newcomer: float, documented: float, replan_months: int):
+        super().__init__(model)
+        self.annual_budget = float(annual_budget)
+        self.balance = 0.0
+        self.envelopes: dict[str, float] = {}
+        self.officers = np.ones(int(officers))
+        self.written = np.zeros(int(officers))
+        self.paused_until = np.zeros(int(officers), np.int64)
+        self.regrowth = regrowth
+        self.newcomer = newcomer
+        self.documented = documented
+        self.replan_months = int(replan_months)
+        self.plan = False
+        self.spent_month = 0.0
+        self.spent_total = 0.0
+        self.cut_share = 0.0  # share of the whole budget cut now
+        self.programme_cut: dict[str, float] = {}
+
+    @property
+    def knowledge(self) -> float:
+        """The agency's knowledge: the mean of its officers'."""
+        return float(self.officers.mean())
+
+    # -- the budget ------------------------------------------------------------------
+    def open_fiscal_year(self, planned: dict[str, float]) -> tuple[float, float]:
+        """Lapse what is left, appropriate this year's budget, split it into envelopes;
+        a plan records what the officers know now. Returns (appropriated, lapsed)."""
+        lapsed = self.balance
+        budget = self.annual_budget * (1.0 - self.cut_share)
+        wanted = {k: v * (1.0 - self.programme_cut.get(k, 0.0)) for k, v in planned.items()}
+        total = sum(wanted.values())
+        factor = min(1.0, budget / total) if total > 0 else 0.0
+        self.envelopes = {k: v * factor for k, v in wanted.items()}
+        self.balance = budget
+        if self.plan:
+            self.written[:] = self.documented * self.officers
+        return budget, lapsed
+
+    def cut(self, share: float, labels: list[str] | None) -> float:
+        """A budget cut from now on; returns the Rp withdrawn from this year's balance."""
+        if labels is None:
+            self.cut_share = share
+            removed = self.balance * share
+            self.envelopes = {k: v * (1 - share) for k, v in self.envelopes.items()}
+        else:
+            removed = 0.0
+            for k in labels:
+                self.programme_cut[k] = share
+                if k in self.envelopes:
+                    removed += self.envelopes[k] * share
+                    self.envelopes[k] *= 1 - share
+        removed = min(removed, self.balance)
+        self.balance -= removed
+        return removed
+
+    def restore(self) -> None:
+        """A cut that ends applies no more from the next fiscal year."""
+        self.cut_share = 0.0
+        self.programme_cut.clear()
+
+    def pay(self, label: str, request: float, planned_left: float) -> float:
+        """Pay up to ``request`` for a programme's round, spreading its envelope over
+        the year's remaining rounds. Returns the Rp approved."""
+        env = self.envelopes.get(label, 0.0)
+        if request <= 0 or env <= 0:
+            return 0.0
+        share = min(1.0, env / max(planned_left, request))
+        approved = min(request * share, env, self.balance)
+        self.envelopes[label] = env - approved
+        self.balance -= approved
+        self.spent_month += approved
+        self.spent_total += approved
+        return approved
+
+    def refund(self, label: str, amount: float) -> None:
+        """Return what a round did not use to its envelope."""
+        if amount <= 0:
+            return
+        self.envelopes[label] = self.envelopes.get(label, 0.0) + amount
+        self.balance += amount
+        self.spent_month -= amount
+        self.spent_total -= amount
+
+    # -- officers ----------------------------------------------------------------------
+    def officer_of(self, k: int) -> int:
+        """The officer who runs programme number ``k``."""
+        return k % len(self.officers)
+
+    def running(self, officer: int, month: int) -> bool:
+        """Whether the officer's programmes run this month (not paused by a change)."""
+        return month >= self.paused_until[officer]
+
+    def replace_officer(self, officer: int, month: int) -> None:
+        """A new officer: he knows what is written down; without a plan his programmes
+        pause while he plans them again."""
+        self.officers[officer] = max(self.newcomer, self.written[officer])
+        if not self.plan:
+            self.paused_until[officer] = month + self.replan_months
+
+    def step(self) -> None:
+        """Officers learn on the job."""
+        self.officers += self.regrowth * (1.0 - self.officers)
+
+
+def board_turnover(villages, hit: np.ndarray, newcomer: float, written: np.ndarray | None) -> None:
+    """New boards in the villages ``hit``: they know the association's written
+    record (``written``, with a plan) or ``newcomer``."""
+    floor = newcomer if written is None else np.maximum(newcomer, written[hit])
+    villages.knowledge[hit] = floor
