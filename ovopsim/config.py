@@ -9,12 +9,32 @@ Every parameter carries a ``source`` in its metadata: ``field`` (a fact from
 one of the five case studies in the domain brief), ``assumption`` (a
 modelling choice, documented in ``docs/ODD.md``) or ``calibrated``. The ODD
 parameter tables are generated from these fields (``ovopsim params``).
+
+Rules every scenario obeys, whatever its parameters are called (each under a
+searchable name; ``ovopsim check`` and ``ovopsim run`` apply the same ones, as
+both load scenarios through :func:`load_scenario`):
+
+``finite_numbers``
+    no number is infinite or NaN, none exceeds :data:`MAX_NUMBER` in size and no
+    whole number :data:`MAX_COUNT` (the :class:`Strict` base of every section);
+``list_params``
+    every list parameter has a checked length and element range (:func:`ListOf`);
+``max_months``
+    one horizon cap, :data:`MAX_MONTHS`, for scenario files, ``--months`` and
+    experiment specs;
+``safe_scenario_name``
+    a scenario's name is a file name (results go to ``results/<name>``);
+``memory_estimate``
+    a world is built only if :func:`estimate_memory` says it fits in this
+    machine's memory; otherwise the message says how much it would need.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import os
+import re
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -25,14 +45,68 @@ from .errors import InputError, load_model, read_toml, suggest
 SCENARIO_DIR = Path(__file__).resolve().parent.parent / "scenarios"
 
 
-def P(default, *, ge=None, le=None, gt=None, lt=None, source="assumption", doc=""):
-    """A documented parameter: default, bounds, where its value comes from."""
+#: max_months: the longest horizon anything accepts (scenario files, --months, specs)
+MAX_MONTHS = 1200
+#: finite_numbers: the largest whole number a scenario may hold (counts, sizes, seeds)
+MAX_COUNT = 2**31 - 1
+#: finite_numbers: the largest size of any number in a scenario, money included:
+#: Rp 10^15, about a third of Indonesia's national budget, so that sums over
+#: artisans and months stay exact enough for the accounting check
+MAX_NUMBER = 1e15
+#: safe_scenario_name
+SAFE_NAME = re.compile(r"\w[\w .-]{0,99}")
+
+
+def P(default=None, *, factory=None, ge=None, le=None, gt=None, lt=None, source="assumption",
+      doc=""):
+    """A documented parameter: default (or ``factory`` for lists), bounds, where its
+    value comes from."""
+    if factory is not None:
+        return Field(default_factory=factory, description=doc,
+                     json_schema_extra={"source": source})
     return Field(default, ge=ge, le=le, gt=gt, lt=lt, description=doc,
                  json_schema_extra={"source": source})
 
 
+def ListOf(item: type, *, length: int | None = None, min_length: int = 0,
+           max_length: int | None = None, ge=None, gt=None, le=None, lt=None):
+    """list_params: the type of a list parameter with a checked length (``length``
+    exactly, or ``min_length``..``max_length``) and element range, e.g.
+    ``tier_price: ListOf(float, length=3, gt=0) = P(factory=...)``."""
+    if length is not None:
+        min_length = max_length = length
+    element = Annotated[item, Field(ge=ge, gt=gt, le=le, lt=lt)]
+    return Annotated[list[element], Field(min_length=min_length, max_length=max_length)]
+
+
+def _check_numbers(value: Any) -> Any:
+    """finite_numbers, beyond pydantic's own refusal of inf and NaN: sizes."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int) and abs(value) > MAX_COUNT:
+        raise ValueError(f"a whole number from -{MAX_COUNT} to {MAX_COUNT}")
+    if isinstance(value, float) and abs(value) > MAX_NUMBER:
+        raise ValueError(f"a number from -{MAX_NUMBER:g} to {MAX_NUMBER:g}")
+    if isinstance(value, (list, tuple)):
+        for v in value:
+            _check_numbers(v)
+    elif isinstance(value, dict):
+        for v in value.values():
+            _check_numbers(v)
+    return value
+
+
 class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", validate_assignment=False, frozen=False)
+    """The base of every scenario section: unknown keys are refused, and so are
+    non-finite numbers and numbers too large (finite_numbers)."""
+
+    model_config = ConfigDict(extra="forbid", validate_assignment=False, frozen=False,
+                              allow_inf_nan=False)
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _finite_numbers(cls, value):
+        return _check_numbers(value)
 
 
 # --------------------------------------------------------------------------------------
@@ -104,7 +178,7 @@ class Generate(Strict):
 
     villages: int = P(6, ge=1)
     artisans_per_village: int = P(50, ge=1)
-    products: list[str] = Field(default_factory=lambda: ["batik"])
+    products: ListOf(str, min_length=1) = Field(default_factory=lambda: ["batik"])
     villages_per_cluster: int = P(6, ge=1)
 
 
@@ -112,10 +186,9 @@ class World(Strict):
     """Initial conditions of the artisans (Rasau Jaya survey unless noted)."""
 
     scale: int = P(1, ge=1, doc="copies of the village list (scale tests)")
-    equipment_shares: list[float] = Field(
-        default_factory=lambda: [0.75, 0.23, 0.02],
-        description="share manual / semi-automatic / modern equipment (Rasau Jaya)",
-        json_schema_extra={"source": "field"})
+    equipment_shares: ListOf(float, length=3, ge=0, le=1) = P(
+        factory=lambda: [0.75, 0.23, 0.02], source="field",
+        doc="share manual / semi-automatic / modern equipment (Rasau Jaya); they sum to 1")
     bookkeeping_share: float = P(0.01, ge=0, le=1, source="field", doc="share keeping simple books")
     group_member_share: float = P(0.70, ge=0, le=1, source="field", doc="share in the entrepreneurs' group")
     board_share: float = P(0.05, ge=0, le=1, source="field", doc="share sitting on a group board")
@@ -127,11 +200,18 @@ class World(Strict):
     reciprocity_mean: float = P(0.8, ge=0, le=1, doc="mean propensity to return favours")
     reciprocity_sd: float = P(0.15, ge=0, le=0.5, doc="sd of that propensity")
 
+    @field_validator("equipment_shares")
+    @classmethod
+    def _shares_sum_to_one(cls, v: list[float]) -> list[float]:
+        if abs(sum(v) - 1.0) > 1e-6:
+            raise ValueError(f"shares that sum to 1 (they sum to {sum(v):g})")
+        return v
+
 
 class Network(Strict):
     """The social-capital graph (Proppo: dense within villages, sparse bridges)."""
 
-    within_degree: int = P(6, ge=0, doc="mean social ties inside the village")
+    within_degree: int = P(6, ge=0, le=1000, doc="mean social ties inside the village")
     rewire: float = P(0.1, ge=0, le=1, doc="share of village ties rewired at random")
     bridges_per_artisan: float = P(0.05, ge=0, doc="ties to other villages per artisan")
     bridge_reach: int = P(2, ge=1, doc="bridges link villages at most this far apart (index)")
@@ -148,9 +228,8 @@ class Behaviour(Strict):
     national_demand: float = P(0.2, source="calibrated", ge=0, doc="other-provinces demand as a share of the initial capacity of producers reaching it")
     export_demand: float = P(0.1, ge=0, doc="export demand as a share of the initial capacity of producers reaching it")
     demand_growth: float = P(0.0, ge=-0.5, le=0.5, doc="yearly growth of demand in every tier")
-    tier_price: list[float] = Field(default_factory=lambda: [1.0, 1.25, 1.6],
-                                    description="price multiplier by tier (province, national, export)",
-                                    json_schema_extra={"source": "assumption"})
+    tier_price: ListOf(float, length=3, gt=0, le=1000) = P(
+        factory=lambda: [1.0, 1.25, 1.6], doc="price multiplier by tier (province, national, export)")
     quality_premium: float = P(0.6, ge=0, doc="price premium of quality 1 over quality 0.5, x2")
     size_elasticity: float = P(0.31, source="calibrated", ge=0, le=1, doc="elasticity of a producer's order share to its capacity")
     middleman_margin: float = P(0.25, ge=0, lt=1, doc="share of the market price kept by traders")
@@ -158,17 +237,15 @@ class Behaviour(Strict):
                              doc="demand lift in the month before Eid and Christmas (Rasau Jaya: 25-50%)")
     rainy_dip: float = P(0.3, ge=0, le=1, source="field",
                          doc="output lost in rainy months for dried products (Rasau Jaya)")
-    rainy_months: list[int] = Field(default_factory=lambda: [11, 12, 1, 2, 3],
-                                    description="calendar months of the rainy season (Kalimantan)",
-                                    json_schema_extra={"source": "field"})
+    rainy_months: ListOf(int, max_length=12, ge=1, le=12) = P(
+        factory=lambda: [11, 12, 1, 2, 3], source="field",
+        doc="calendar months of the rainy season (Kalimantan)")
     start_year: int = P(2025, ge=2000, le=2100, doc="calendar year of month 1")
     # production and money
-    equipment_productivity: list[float] = Field(default_factory=lambda: [1.0, 1.6, 2.5],
-                                                description="output multiplier by equipment tier",
-                                                json_schema_extra={"source": "assumption"})
-    equipment_cost: list[float] = Field(default_factory=lambda: [0.0, 15e6, 60e6],
-                                        description="price of equipment tier, Rp",
-                                        json_schema_extra={"source": "assumption"})
+    equipment_productivity: ListOf(float, length=3, gt=0, le=1000) = P(
+        factory=lambda: [1.0, 1.6, 2.5], doc="output multiplier by equipment tier")
+    equipment_cost: ListOf(float, length=3, ge=0) = P(
+        factory=lambda: [0.0, 15e6, 60e6], doc="price of equipment tier, Rp")
     wage: float = P(1.2e6, ge=0, doc="monthly wage, Rp (around the rural minimum wage)")
     subsistence: float = P(1.0e6, ge=0, doc="household needs met first from profit, Rp/month")
     draw_share: float = P(0.8, ge=0, le=1, doc="share of profit above subsistence taken home")
@@ -374,13 +451,23 @@ Intervention = Annotated[
 
 
 class Meta(Strict):
-    name: str = "unnamed"
+    name: str = Field("unnamed", description="the scenario's name (safe_scenario_name); "
+                      "its results go to results/<name>")
     description: str = ""
     case_study: str = ""
     watch: str = Field("", description="what to watch for (shown in the teaching app)")
     watch_id: str = Field("", description="Bahasa Indonesia version of `watch`")
-    months: int = Field(60, ge=1, le=1200)
+    months: int = Field(60, ge=1, le=MAX_MONTHS)
     seed: int = Field(1, ge=0)
+
+    @field_validator("name")
+    @classmethod
+    def _safe_name(cls, v: str) -> str:
+        if not SAFE_NAME.fullmatch(v):
+            raise ValueError("a name usable as a file name: letters, digits, spaces, '_', "
+                             "'-' and '.', starting with a letter or digit, at most 100 "
+                             "characters")
+        return v
 
 
 class Scenario(Strict):
@@ -405,6 +492,7 @@ class Scenario(Strict):
             self.generate = Generate()
         if self.villages is not None and self.generate is not None:
             raise ValueError("either [[villages]] or [generate], not both")
+        check_memory(self)  # before anything builds the village list
         catalogue = self.catalogue()
         for i, v in enumerate(self.village_list()):
             for prod in v.artisans:
@@ -472,7 +560,21 @@ class Scenario(Strict):
 
     @property
     def n_artisans(self) -> int:
-        return sum(sum(v.artisans.values()) for v in self.village_list())
+        """Artisans in the world (counted without building the village list)."""
+        return self.world.scale * sum(self._base_sizes())
+
+    def _base_sizes(self) -> list[int]:
+        """Artisans per village before ``world.scale`` copies (a generated world's
+        villages are all alike: one entry stands for them, repeated)."""
+        if self.villages is not None:
+            return [sum(v.artisans.values()) for v in self.villages]
+        g = self.generate or Generate()
+        return [g.artisans_per_village * g.villages]
+
+    def largest_village(self) -> int:
+        if self.villages is not None:
+            return max(self._base_sizes())
+        return (self.generate or Generate()).artisans_per_village
 
     def content_hash(self) -> str:
         blob = json.dumps(self.model_dump(mode="json"), sort_keys=True).encode()
@@ -512,6 +614,62 @@ class Scenario(Strict):
             node[parts[-1]] = value
         data = _drop_none_defaults(data)
         return load_model(Scenario, data, file)
+
+
+# memory_estimate: bytes a built world holds per artisan (agent state, its Mesa agent,
+# the monthly arrays) and per social tie (tie arrays and their construction), with
+# margin, measured on generated worlds of 20,000 and 100,000 artisans; and the
+# interpreter with the model's libraries loaded.
+BYTES_PER_ARTISAN = 4096
+BYTES_PER_TIE = 512
+BYTES_BASE = 512 * 2**20
+
+
+def machine_memory() -> int:
+    """Physical memory of this machine, bytes (what a world must fit in)."""
+    try:
+        return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (ValueError, OSError, AttributeError):  # not POSIX: assume 8 GiB
+        return 8 * 2**30
+
+
+def estimate_ties(scenario: Scenario) -> float:
+    """Social ties the network builder makes: a ring lattice of ``within_degree``
+    (at most the village size) plus the bridges."""
+    net = scenario.network
+    n = scenario.n_artisans
+    per_artisan = min(net.within_degree // 2, max(0, scenario.largest_village() - 1))
+    return float(n) * (per_artisan + net.bridges_per_artisan)
+
+
+def estimate_memory(scenario: Scenario) -> int:
+    """memory_estimate: about how many bytes building and running ``scenario`` takes."""
+    return int(BYTES_BASE + scenario.n_artisans * BYTES_PER_ARTISAN
+               + estimate_ties(scenario) * BYTES_PER_TIE)
+
+
+def _gib(n: float) -> str:
+    return f"{n / 2**30:,.1f} GiB"
+
+
+def check_memory(scenario: Scenario) -> None:
+    """memory_estimate: refuse a world that would not fit in this machine's memory,
+    naming the key that makes it large and how much it would need."""
+    need, have = estimate_memory(scenario), machine_memory()
+    if need <= have:
+        return
+    ties = estimate_ties(scenario)
+    if ties * BYTES_PER_TIE > scenario.n_artisans * BYTES_PER_ARTISAN:
+        net = scenario.network
+        key = ("network.bridges_per_artisan" if net.bridges_per_artisan > net.within_degree / 2
+               else "network.within_degree")
+    elif scenario.world.scale > 1:
+        key = "world.scale"
+    else:
+        key = "villages" if scenario.villages is not None else "generate"
+    raise _KeyProblem(key, f"a world that fits in this machine's memory ({_gib(have)})",
+                      f"one that would need about {_gib(need)} ({scenario.n_artisans:,} "
+                      f"artisans, {ties:,.0f} ties)")
 
 
 def _drop_none_defaults(data: dict) -> dict:
@@ -569,6 +727,29 @@ PARAMETER_SECTIONS = {"world": World, "network": Network, "behaviour": Behaviour
                       "government": Government, "ljmp": LJMP}
 
 
+def _bounds(metadata) -> list[str]:
+    out = []
+    for m in metadata:
+        for attr, op in (("ge", ">="), ("gt", ">"), ("le", "<="), ("lt", "<")):
+            val = getattr(m, attr, None)
+            if val is not None:
+                out.append(f"{op} {val:g}")
+    return out
+
+
+def _range_text(f) -> str:
+    """A field's accepted range: ``>= 0, <= 1``; for a list parameter (list_params)
+    its length and each element's range: ``3 values, each > 0, <= 1000``."""
+    if getattr(f.annotation, "__origin__", None) is not list:
+        return ", ".join(_bounds(f.metadata))
+    lo = next((m.min_length for m in f.metadata if hasattr(m, "min_length")), 0)
+    hi = next((m.max_length for m in f.metadata if hasattr(m, "max_length")), None)
+    count = f"{lo} values" if lo == hi else f"{lo} to {hi} values" if hi else f"{lo}+ values"
+    element = f.annotation.__args__[0]
+    each = [b for info in getattr(element, "__metadata__", ()) for b in _bounds(info.metadata)]
+    return ", ".join([count, *(["each " + ", ".join(each)] if each else [])])
+
+
 def parameter_table():
     """Every model parameter: section, name, default, bounds, source, meaning."""
     import pandas as pd
@@ -578,13 +759,7 @@ def parameter_table():
         for name, f in cls.model_fields.items():
             extra = f.json_schema_extra if isinstance(f.json_schema_extra, dict) else {}
             default = f.default_factory() if f.default_factory is not None else f.default
-            bounds = []
-            for m in f.metadata:
-                for attr, op in (("ge", ">="), ("gt", ">"), ("le", "<="), ("lt", "<")):
-                    val = getattr(m, attr, None)
-                    if val is not None:
-                        bounds.append(f"{op} {val:g}")
             rows.append({"section": section, "parameter": name, "default": default,
-                         "range": ", ".join(bounds), "source": extra.get("source", "assumption"),
+                         "range": _range_text(f), "source": extra.get("source", "assumption"),
                          "meaning": f.description or ""})
     return pd.DataFrame(rows)

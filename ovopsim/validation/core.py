@@ -21,6 +21,8 @@ from scipy import stats
 
 from ..config import Scenario, load_scenario, scenario_from_dict
 from ..experiments import from_points, read_series, run_design
+from ..experiments.ovop import prepare
+from ..experiments.registry import register_model
 from ..simulation import run
 from .patterns import PATTERNS, Arm, Pattern, arms_of, summarise
 
@@ -79,6 +81,11 @@ def run_arm(params: Mapping[str, object], seed: int):
     m = run(sc, seed=int(seed), months=months, check_accounting=False).monthly
     series = m[["month", *SERIES]].rename(columns={"month": "t"})
     return summarise(m), series
+
+
+# the pattern arms as a registered model: the runner loads the model's kernels once
+# before its workers start (the OVOP model's prepare hook)
+register_model("ovop_pattern_arm", run_arm, prepare=prepare)
 
 
 # ------------------------------------------------------------------ execution
