@@ -153,8 +153,8 @@ def cmd_run(args) -> int:
     path = resolve_scenario_path(args.scenario)
     scenario = load_scenario(path)
     out = args.out or Path("results") / scenario.scenario.name
-    output.check_destination(out, args.force)
     output.check_writable(out)
+    output.check_destination(out, args.force)
     ensure_compiled(sys.stderr)
     res = run(scenario, seed=args.seed, months=args.months, agents=args.agents,
               progress=not args.no_progress and scenario.n_artisans * (args.months or 60) > 20_000)

@@ -163,12 +163,14 @@ def from_validation_error(
         return InputError(file, key, f"a number {op} {bound}", repr(given))
     if kind == "union_tag_not_found":
         field = ctx.get("discriminator", "'type'").strip("'")
-        return InputError(file, f"{key}.{field}" if key else field, "this key to be present",
-                          "nothing")
+        tags = sorted(getattr(model, "__union_tags__", {}))
+        return InputError(file, f"{key}.{field}" if key else field, "this key to be present"
+                          + (f" (one of {', '.join(tags)})" if tags else ""), "nothing")
     if kind in ("too_short", "too_long"):
         lo, hi = _length_bounds(model, raw_loc)
-        want = (f"{lo}" if lo == hi else f"{lo} to {hi}" if hi is not None else f"at least {lo}")
-        return InputError(file, key, f"a list of {want} values",
+        want = (f"of {lo} values" if lo == hi else f"of {lo} to {hi} values" if hi is not None
+                else f"of at least {lo} value{'s' if lo != 1 else ''}")
+        return InputError(file, key, f"a list {want}",
                           f"{given!r} ({ctx.get('actual_length', '?')} values)")
     if kind == "finite_number":
         return InputError(file, key, "a finite number", repr(given))

@@ -58,9 +58,16 @@ def check_destination(out: Path, force: bool, what: str = "--out") -> None:
                          f"{out}, which already holds files")
 
 
+def _exists(p: Path) -> bool:
+    try:
+        return p.exists()
+    except OSError:  # a name too long, a loop of links: not there
+        return False
+
+
 def _existing_ancestor(path: Path) -> Path:
     p = path.absolute()
-    while not p.exists() and p != p.parent:
+    while not _exists(p) and p != p.parent:
         p = p.parent
     return p
 

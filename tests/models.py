@@ -111,6 +111,15 @@ def ishigami_crashing(params: Mapping[str, float], seed: int) -> dict:
     return ishigami(params, seed)
 
 
+def ishigami_flaky(params: Mapping[str, float], seed: int) -> dict:
+    """Raises ValueError when x1 > ``params['fail_above']`` (default 2.0) while the file
+    ``params['fail_flag']`` exists: a failure that goes away (retrying failed runs)."""
+    if os.path.exists(str(params["fail_flag"])) and float(params["x1"]) > float(
+            params.get("fail_above", 2.0)):
+        raise ValueError(f"x1={params['x1']} failed while {params['fail_flag']} exists")
+    return ishigami(params, seed)
+
+
 # --------------------------------------------------------------------------- registration
 
 
@@ -123,5 +132,7 @@ register_model("ishigami_busy", ishigami_busy, parameters=(*_X3, "delay"), outco
 register_model("ishigami_failing", ishigami_failing, parameters=(*_X3, "fail_above"),
                outcomes=("y",))
 register_model("ishigami_crashing", ishigami_crashing, parameters=(*_X3, "crash_above", "crash_flag"),
+               outcomes=("y",))
+register_model("ishigami_flaky", ishigami_flaky, parameters=(*_X3, "fail_above", "fail_flag"),
                outcomes=("y",))
 register_model("sobol_g", sobol_g, outcomes=("y",))

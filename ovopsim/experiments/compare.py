@@ -46,7 +46,7 @@ import pandas as pd
 from scipy import stats
 
 from ovopsim import output
-from ovopsim.errors import InputError, suggest
+from ovopsim.errors import InputError, check_regular_file, suggest
 
 from .design import from_points
 from .executors import DASK_WAIT
@@ -160,9 +160,10 @@ def make_arms(scenarios, overrides: Mapping[str, Any] | None = None) -> list[Arm
         if "scenario" not in params:
             raise InputError(None, f"scenarios.{label}", "a scenario name or path", "none")
         path = resolve_scenario_path(str(params["scenario"]))
-        if not path.is_file():
+        if not path.exists():
             raise InputError(path, "", "an existing scenario file or the name of a shipped "
                              "scenario (see: ovopsim scenarios)", "a path that does not exist")
+        check_regular_file(path, what="a scenario file")
         params["scenario"] = str(path.resolve())  # workers anywhere read the same file
         params.update(overrides or {})
         params.pop("label", None)

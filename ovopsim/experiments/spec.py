@@ -49,7 +49,13 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator, model_validator
 
 from ovopsim.config import MAX_MONTHS
-from ovopsim.errors import InputError, load_model, load_toml_model, suggest
+from ovopsim.errors import (
+    InputError,
+    check_regular_file,
+    load_model,
+    load_toml_model,
+    suggest,
+)
 
 from .registry import MODEL_INFO, get_model
 from .sensitivity import Settings, check_sample_size
@@ -223,9 +229,8 @@ def check_spec(spec: ExperimentSpec, file: Path | None = None) -> ExperimentSpec
     spec._params = {name: _param(name, table, file) for name, table in spec.parameters.items()}
     params = spec._params
 
-    if exp.scenario is not None and not (spec.base_dir / exp.scenario).is_file():
-        raise InputError(file, "experiment.scenario", "an existing scenario file",
-                         f'"{exp.scenario}" (not found in {spec.base_dir})')
+    if exp.scenario is not None:
+        _scenario_file(spec, exp.scenario, "experiment.scenario", file)
     for name in params:
         if info is not None and info.parameters is not None and name not in info.parameters:
             raise InputError(file, f"parameters.{name}",
@@ -248,6 +253,18 @@ def check_spec(spec: ExperimentSpec, file: Path | None = None) -> ExperimentSpec
     if info is not None and info.check is not None:
         _dry_run(spec, info.check, file)
     return spec
+
+
+def _scenario_file(spec: ExperimentSpec, name, key: str, file) -> None:
+    """A scenario the spec names exists and is a regular file (regular_files_only)."""
+    path = spec.base_dir / str(name)
+    if not path.exists():
+        raise InputError(file, key, "an existing scenario file",
+                         f'"{name}" (not found in {spec.base_dir})')
+    try:
+        check_regular_file(path)
+    except InputError as e:
+        raise InputError(file, key, "a scenario file", f'"{name}" ({e.given})') from None
 
 
 def _dry_run(spec: ExperimentSpec, check, file) -> None:
@@ -331,9 +348,8 @@ def _check_sweep(spec: ExperimentSpec, params: dict[str, Parameter], file) -> No
             if set(p) != set(keys):
                 raise InputError(file, f"design.points[{i}]", f"the same keys as points[0] ({keys})",
                                  sorted(p))
-            if "scenario" in p and not (spec.base_dir / str(p["scenario"])).is_file():
-                raise InputError(file, f"design.points[{i}].scenario", "an existing scenario file",
-                                 f'"{p["scenario"]}" (not found in {spec.base_dir})')
+            if "scenario" in p:
+                _scenario_file(spec, p["scenario"], f"design.points[{i}].scenario", file)
         if params:
             raise InputError(file, "parameters", 'no [parameters] with method = "points" '
                              "(put the values in design.points)", sorted(params))
