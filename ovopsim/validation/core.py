@@ -20,6 +20,7 @@ import pandas as pd
 from scipy import stats
 
 from ..config import Scenario, load_scenario, scenario_from_dict
+from ..errors import RunFailed
 from ..experiments import from_points, read_series, run_design
 from ..experiments.ovop import prepare
 from ..experiments.registry import register_model
@@ -113,7 +114,7 @@ def execute(points: Sequence[Mapping[str, object]], *, replicates: int, root_see
                       workers=workers, progress=False, model_name="ovopsim.validation.run_arm")
     failed = runs[runs["status"] != "ok"]
     if len(failed):
-        raise RuntimeError(f"{len(failed)} validation runs failed; first: {failed['error'].iloc[0]}")
+        raise RunFailed(f"{len(failed)} validation runs failed; first: {failed['error'].iloc[0]}")
     series = read_series(out_dir).merge(runs[["run_id", "point", "replicate"]], on="run_id")
     return runs, series
 
