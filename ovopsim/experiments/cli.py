@@ -20,7 +20,7 @@ import pandas as pd
 from ovopsim.errors import RunFailed
 
 from ..cli import months_argument, seconds, whole_number
-from .executors import DASK_WAIT
+from .executors import DASK_HANDSHAKE, DASK_WAIT
 
 COMPARE_HELP = ("run scenarios with the same replicate seeds and compare them with a baseline "
                 "(paired differences, 95% CIs, cost per rupiah of income; resumable)")
@@ -75,8 +75,9 @@ def _common_options(p, default_out: str) -> None:
                    help="start a local Dask cluster of N worker processes "
                         "(implies --executor dask)")
     p.add_argument("--dask-wait", type=seconds, metavar="SECONDS", default=DASK_WAIT,
-                   help="how long to wait for a Dask scheduler to answer and for a worker to "
-                        f"be there (default {DASK_WAIT:g})")
+                   help="how long to wait for a worker of a Dask scheduler to be there "
+                        f"(default {DASK_WAIT:g}; the scheduler itself must answer within "
+                        f"{DASK_HANDSHAKE:g} s, or this if shorter)")
     p.add_argument("--retry-failed", action="store_true",
                    help="when resuming, run again the runs that failed before")
     p.add_argument("--no-progress", action="store_true", help="no progress bar")

@@ -15,9 +15,10 @@ Guarantees (each under a searchable name):
     ``kill -9``; they ignore SIGINT and SIGTERM, which are the parent's to handle
     (it then stops them).
 ``dask_handshake``
-    a scheduler address is probed with a bounded wait: an address that accepts
-    connections but is not a Dask scheduler, or answers too slowly, is one
-    InputError instead of a hang; only ``tcp://`` addresses are accepted.
+    a scheduler address is probed with a bounded wait (:data:`DASK_HANDSHAKE`
+    seconds, or ``wait`` if shorter): an address that accepts connections but is
+    not a Dask scheduler, or answers too slowly, is one InputError instead of a
+    hang; only ``tcp://`` addresses are accepted.
 ``dask_no_workers``
     a scheduler with no worker is refused after ``wait`` seconds, and a run
     whose workers all leave stops with :class:`WorkerCrashed` once none has been
@@ -29,7 +30,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import ctypes
-import ctypes.util
 import logging
 import math
 import multiprocessing
@@ -47,8 +47,10 @@ from typing import Any
 from ovopsim.errors import InputError, RunFailed
 
 EXECUTORS = ("serial", "process", "dask")
-#: seconds to wait for a Dask scheduler to answer and for a worker to be there
+#: seconds to wait for a Dask scheduler's workers to be there (and, at most
+#: DASK_HANDSHAKE of them, for the scheduler to answer)
 DASK_WAIT = 30.0
+DASK_HANDSHAKE = 5.0
 
 
 class WorkerCrashed(RunFailed):
@@ -130,7 +132,7 @@ def die_with_parent() -> None:
     if not sys.platform.startswith("linux"):
         return
     parent = os.getppid()
-    libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+    libc = ctypes.CDLL(None, use_errno=True)  # this process's own symbols: libc's prctl
     libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
     if parent == 1 or os.getppid() != parent:
         os._exit(1)
@@ -455,7 +457,7 @@ class DaskExecutor(Executor):
     def _connect(self) -> None:
         from distributed import Client
 
-        dask_handshake(self.scheduler, self.wait)
+        dask_handshake(self.scheduler, min(self.wait, DASK_HANDSHAKE))
         try:
             self.client = Client(self.scheduler, timeout=f"{self.wait}s")
         except (OSError, TimeoutError, ValueError) as exc:

@@ -27,6 +27,7 @@ import numpy as np
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field
 
+from ..config import MAX_MONTHS
 from ..errors import InputError, load_model, read_toml
 from .core import execute, judge, plan
 from .patterns import PATTERNS
@@ -48,7 +49,7 @@ class CalibrationSpec(_Strict):
     """``experiments/calibrate.toml``."""
 
     seed: int = Field(7, ge=0, description="seed of the hypercube and root of the replicate seeds")
-    months: int = Field(60, ge=24)
+    months: int = Field(60, ge=24, le=MAX_MONTHS)
     full: Budget = Field(default_factory=Budget)
     quick: Budget = Field(default_factory=lambda: Budget(samples=12, replicates=3))
     parameters: dict[str, tuple[float, float]] = Field(

@@ -8,6 +8,7 @@ import time
 from pathlib import Path
 
 from ..cli import whole_number
+from ..config import MAX_MONTHS
 
 DOCS = Path(__file__).resolve().parent.parent.parent / "docs"
 QUICK_REPLICATES = 8  # as the reduced test; directions need ~8 paired replicates
@@ -20,7 +21,7 @@ def add_parsers(subparsers) -> None:
                     "across arms), print the validation table and write it with figures to "
                     "OUT/VALIDATION.md. Exit status 1 when a check fails.")
     p.add_argument("--replicates", type=whole_number(1), default=20, help="replicates per arm (default 20)")
-    p.add_argument("--months", type=whole_number(1), default=60,
+    p.add_argument("--months", type=whole_number(1, MAX_MONTHS), default=60,
                    help="horizon (default 60; the tolerances are stated for 60)")
     p.add_argument("--out", type=Path, default=DOCS, help="where VALIDATION.md and figures go (default docs/)")
     p.add_argument("--workers", type=whole_number(1), default=min(2, os.cpu_count() or 1),
