@@ -200,19 +200,26 @@ def test_a_full_disk_is_one_line_and_leaves_no_staging_folder(small_disk, tmp_pa
 
 def test_a_staging_folder_left_by_a_killed_run_is_removed_by_the_next(tmp_path, capsys):
     out = tmp_path / "o"
-    # a run killed while writing leaves its staging folder, named with its process id
-    victim = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
-    stale = tmp_path / f".o.staging-{victim.pid}-abcd1234"
-    stale.mkdir()
-    (stale / "agents.parquet").write_bytes(b"\0" * 4096)
-    victim.kill()
-    victim.wait()
+    assert main(["run", "baseline", "--months", "2", "--out", str(out), "--no-progress"]) == 0
+    before = (out / "monthly.csv").read_text()
+    # kill -9 a run with --force while it writes its results into a staging folder
+    proc = subprocess.Popen([sys.executable, "-m", "ovopsim", "run", "baseline", "--months",
+                             "600", "--agents", "--force", "--out", str(out), "--no-progress"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 120
+    while not list(tmp_path.glob(".o.staging-*")):
+        assert proc.poll() is None and time.monotonic() < deadline, "no staging folder seen"
+        time.sleep(0.005)
+    proc.kill()
+    proc.wait()
+    stale = list(tmp_path.glob(".o.staging-*"))
+    assert stale and (out / "monthly.csv").read_text() == before  # --force damaged nothing
     # a staging folder of a live process is left alone
     live = tmp_path / f".o.staging-{os.getpid()}-live0000"
     live.mkdir()
     assert main(["run", "baseline", "--months", "3", "--out", str(out), "--force",
                  "--no-progress"]) == 0
-    assert not stale.exists() and live.exists()
+    assert not any(p.exists() for p in stale) and live.exists()
     assert sorted(p.name for p in tmp_path.iterdir()) == [live.name, "o"]
     assert len(pd.read_parquet(out / "monthly.parquet")) == 3
 
