@@ -6,20 +6,34 @@
     ovopsim params [--markdown]
     ovopsim compare | sweep | sensitivity | validate | app ...
 
-User mistakes (a malformed scenario, an unknown key, a missing file, a value
-out of range) print one line naming the file, the key, what was expected and
-what was given, exit with status 2 and write nothing.
+Every command's outcome is mapped here, in :func:`main`, to one line on stderr
+and an exit status: user mistakes (a malformed scenario, an unknown key, a missing
+or special file, a value out of range, a bad option) name the file, the key, what
+was expected and what was given, exit with status 2 and write nothing; failures
+while running (a full disk, an I/O error, failed runs, a lost worker) exit with
+status 1; Ctrl-C exits with 130 and SIGTERM with 143, after the same clean-up.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib
 import importlib.util
+import math
+import signal
 import sys
 from pathlib import Path
 
-from .errors import EXIT_USAGE, InputError
+from .errors import (
+    EXIT_FAILED,
+    EXIT_INTERRUPTED,
+    EXIT_USAGE,
+    InputError,
+    Interrupted,
+    RunFailed,
+    os_error_text,
+)
 
 # subcommands that live with their subpackages: module -> registers parsers
 EXTENSIONS = ("ovopsim.experiments.cli", "ovopsim.validation.cli", "ovopsim.app.cli")
@@ -39,17 +53,46 @@ SUMMARY_ROWS = (
 )
 
 
-def whole_number(minimum: int):
-    """An argparse type: a whole number >= ``minimum`` (shared by every subcommand)."""
+def whole_number(minimum: int, maximum: int | None = None):
+    """An argparse type: a whole number >= ``minimum`` (and <= ``maximum``), shared by
+    every subcommand."""
     def parse(text: str) -> int:
         try:
             value = int(text)
         except ValueError:
             value = None
-        if value is None or value < minimum:
-            raise argparse.ArgumentTypeError(f"expected a whole number >= {minimum}, got {text!r}")
+        if value is None or value < minimum or (maximum is not None and value > maximum):
+            bound = f">= {minimum}" if maximum is None else f"from {minimum} to {maximum}"
+            raise argparse.ArgumentTypeError(f"expected a whole number {bound}, got {text!r}")
         return value
     return parse
+
+
+def seconds(text: str) -> float:
+    """An argparse type: a finite number of seconds > 0."""
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not (math.isfinite(value) and value > 0):
+        raise argparse.ArgumentTypeError(f"expected a number of seconds > 0, got {text!r}")
+    return value
+
+
+def months_argument(p: argparse.ArgumentParser, help_text: str) -> None:
+    """``--months N``, capped at :data:`ovopsim.config.MAX_MONTHS` like scenario files."""
+    from .config import MAX_MONTHS
+
+    p.add_argument("--months", type=whole_number(1, MAX_MONTHS), metavar="N", default=None,
+                   help=f"{help_text}; at most {MAX_MONTHS}")
+
+
+class OneLineParser(argparse.ArgumentParser):
+    """A parser whose mistakes are one line (``PROG: error: ...``) and exit status 2,
+    like every other input error; ``--help`` shows the usage."""
+
+    def error(self, message: str):
+        self.exit(EXIT_USAGE, f"{self.prog}: error: {message}\n")
 
 
 _positive_int = whole_number(1)
@@ -57,7 +100,7 @@ _seed = whole_number(0)
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = OneLineParser(
         prog="ovopsim",
         description="Agent-based simulation of village economies under One Village One Product programmes.")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
@@ -66,7 +109,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("run", help="run one scenario and write its results")
     p.add_argument("scenario", help="a scenario file, or the name of a shipped scenario")
     p.add_argument("--seed", type=_seed, help="random seed (default: the scenario's)")
-    p.add_argument("--months", type=_positive_int, help="months to simulate (default: the scenario's)")
+    months_argument(p, "months to simulate (default: the scenario's)")
     p.add_argument("--out", type=Path, help="output directory (default: results/<scenario name>)")
     p.add_argument("--agents", action="store_true", help="also write per-artisan monthly records")
     p.add_argument("--force", action="store_true", help="replace results already in --out")
@@ -109,6 +152,7 @@ def cmd_run(args) -> int:
     path = resolve_scenario_path(args.scenario)
     scenario = load_scenario(path)
     out = args.out or Path("results") / scenario.scenario.name
+    output.check_writable(out)
     output.check_destination(out, args.force)
     ensure_compiled(sys.stderr)
     res, none = run_paired(scenario, seed=args.seed, months=args.months, agents=args.agents,
@@ -161,8 +205,10 @@ def summary_table(monthly, name: str, seed: int, none=None) -> str:
     spent = float(monthly["budget_spent_total"].iloc[-1])
     lines.append(f"{'Programme spending, total (Rp)':<36}{'':>15}{spent:>15,.0f}")
     pre_i, pre_j = float(monthly["income_pre"].iloc[0]), float(monthly["jobs_pre"].iloc[0])
-    lines.append(f"Against the warm-up year before month 1: income {(last['income_mean'] / pre_i - 1) * 100:+.0f}%"
-                 f" (from {pre_i:,.0f}), jobs {(last['jobs'] / pre_j - 1) * 100:+.0f}% (from {pre_j:,.0f})")
+    if pre_i > 0 and pre_j > 0:
+        lines.append(f"Against the warm-up year before month 1: income "
+                     f"{(last['income_mean'] / pre_i - 1) * 100:+.0f}% (from {pre_i:,.0f}), "
+                     f"jobs {(last['jobs'] / pre_j - 1) * 100:+.0f}% (from {pre_j:,.0f})")
     if other is not None:
         lines.append("No programme: the same world and seed without the programmes (paired run).")
     return "\n".join(lines)
@@ -207,17 +253,49 @@ def markdown_table(df) -> str:
     return "\n".join(f"| {r} |" for r in rows)
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
+@contextlib.contextmanager
+def sigterm_as_interrupt():
+    """sigterm_like_sigint: SIGTERM raises :class:`~ovopsim.errors.Interrupted` (a
+    KeyboardInterrupt) in the main thread, so it cleans up exactly as Ctrl-C does."""
+    def raise_interrupted(signum, frame):
+        raise Interrupted(signum)
+
     try:
-        return int(args.func(args) or 0)
-    except InputError as err:
-        print(f"ovopsim: error: {err.message}", file=sys.stderr)
-        return EXIT_USAGE
-    except KeyboardInterrupt:
-        print("ovopsim: interrupted; nothing partial was written", file=sys.stderr)
-        return 130
+        previous = signal.signal(signal.SIGTERM, raise_interrupted)
+    except ValueError:  # not the main thread: leave signals alone
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run a command; every outcome is an exit status and at most one line on stderr
+    (see the module docstring)."""
+    parser = build_parser()
+    args = argparse.Namespace()
+    with sigterm_as_interrupt():
+        try:
+            args = parser.parse_args(argv)
+            return int(args.func(args) or 0)
+        except InputError as err:
+            return _say(f"ovopsim: error: {err.message}", EXIT_USAGE)
+        except KeyboardInterrupt as exc:
+            status = 128 + exc.signum if isinstance(exc, Interrupted) else EXIT_INTERRUPTED
+            return _say(getattr(args, "interrupted", "interrupted; nothing partial was written"),
+                        status)
+        except RunFailed as exc:
+            return _say(f"ovopsim: error: {exc}", EXIT_FAILED)
+        except OSError as exc:  # a full disk, an I/O error, a name too long, ...
+            where = f"{exc.filename}: " if exc.filename else ""
+            return _say(f"ovopsim: error: {where}{os_error_text(exc)}", EXIT_FAILED)
+
+
+def _say(line: str, status: int) -> int:
+    print(" ".join(line.split()), file=sys.stderr, flush=True)  # one line, whatever it holds
+    return status
 
 
 if __name__ == "__main__":

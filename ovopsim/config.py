@@ -9,12 +9,32 @@ Every parameter carries a ``source`` in its metadata: ``field`` (a fact from
 one of the five case studies in the domain brief), ``assumption`` (a
 modelling choice, documented in ``docs/ODD.md``) or ``calibrated``. The ODD
 parameter tables are generated from these fields (``ovopsim params``).
+
+Rules every scenario obeys, whatever its parameters are called (each under a
+searchable name; ``ovopsim check`` and ``ovopsim run`` apply the same ones, as
+both load scenarios through :func:`load_scenario`):
+
+``finite_numbers``
+    no number is infinite or NaN, none exceeds :data:`MAX_NUMBER` in size and no
+    whole number :data:`MAX_COUNT` (the :class:`Strict` base of every section);
+``list_params``
+    every list parameter has a checked length and element range (:func:`ListOf`);
+``max_months``
+    one horizon cap, :data:`MAX_MONTHS`, for scenario files, ``--months`` and
+    experiment specs;
+``safe_scenario_name``
+    a scenario's name is a file name (results go to ``results/<name>``);
+``memory_estimate``
+    a world is built only if :func:`estimate_memory` says it fits in this
+    machine's memory; otherwise the message says how much it would need.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import os
+import re
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -23,6 +43,18 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 from .errors import InputError, load_model, read_toml, suggest
 
 SCENARIO_DIR = Path(__file__).resolve().parent.parent / "scenarios"
+
+
+#: max_months: the longest horizon anything accepts (scenario files, --months, specs)
+MAX_MONTHS = 1200
+#: finite_numbers: the largest whole number a scenario may hold (counts, sizes, seeds)
+MAX_COUNT = 2**31 - 1
+#: finite_numbers: the largest size of any number in a scenario, money included:
+#: Rp 10^15, about a third of Indonesia's national budget, so that sums over
+#: artisans and months stay exact enough for the accounting check
+MAX_NUMBER = 1e15
+#: safe_scenario_name
+SAFE_NAME = re.compile(r"\w[\w .-]{0,99}")
 
 
 def P(default, *, ge=None, le=None, gt=None, lt=None, source="assumption", cite="", doc=""):
@@ -37,24 +69,54 @@ def P(default, *, ge=None, le=None, gt=None, lt=None, source="assumption", cite=
     return Field(default, ge=ge, le=le, gt=gt, lt=lt, description=doc, json_schema_extra=extra)
 
 
-def Bounded(ge: float, le: float):
-    """A float element of a list parameter, within ``[ge, le]``."""
-    return Annotated[float, Field(ge=ge, le=le)]
-
-
-def PList(default, *, length: int, source="assumption", cite="", doc=""):
-    """A documented list parameter of exactly ``length`` elements (their bounds are in
-    the annotation, e.g. ``list[Bounded(0, 1)]``)."""
-    extra = {"source": source, "length": length}
+def PList(default, *, source="assumption", cite="", doc=""):
+    """A documented list parameter: its default, where its values come from (its length
+    and element range are in its type, :func:`ListOf`)."""
+    extra = {"source": source}
     if cite:
         extra["cite"] = cite
-    return Field(default_factory=lambda: list(default), min_length=length, max_length=length,
-                 description=doc, json_schema_extra=extra)
+    return Field(default_factory=lambda: list(default), description=doc, json_schema_extra=extra)
+
+
+def ListOf(item: type, *, length: int | None = None, min_length: int = 0,
+           max_length: int | None = None, ge=None, gt=None, le=None, lt=None):
+    """list_params: the type of a list parameter with a checked length (``length``
+    exactly, or ``min_length``..``max_length``) and element range, e.g.
+    ``tier_price: ListOf(float, length=3, gt=0) = P(factory=...)``."""
+    if length is not None:
+        min_length = max_length = length
+    element = Annotated[item, Field(ge=ge, gt=gt, le=le, lt=lt)]
+    return Annotated[list[element], Field(min_length=min_length, max_length=max_length)]
+
+
+def _check_numbers(value: Any) -> Any:
+    """finite_numbers, beyond pydantic's own refusal of inf and NaN: sizes."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int) and abs(value) > MAX_COUNT:
+        raise ValueError(f"a whole number from -{MAX_COUNT} to {MAX_COUNT}")
+    if isinstance(value, float) and abs(value) > MAX_NUMBER:
+        raise ValueError(f"a number from -{MAX_NUMBER:g} to {MAX_NUMBER:g}")
+    if isinstance(value, (list, tuple)):
+        for v in value:
+            _check_numbers(v)
+    elif isinstance(value, dict):
+        for v in value.values():
+            _check_numbers(v)
+    return value
 
 
 class Strict(BaseModel):
+    """The base of every scenario section: unknown keys are refused, and so are
+    non-finite numbers and numbers too large (finite_numbers)."""
+
     model_config = ConfigDict(extra="forbid", validate_assignment=False, frozen=False,
                               allow_inf_nan=False)
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _finite_numbers(cls, value):
+        return _check_numbers(value)
 
 
 # --------------------------------------------------------------------------------------
@@ -127,9 +189,9 @@ class Village(Strict):
 class Generate(Strict):
     """A generated world: n villages of m artisans each (for sweeps and scale tests)."""
 
-    villages: int = P(6, ge=1, le=100_000)
-    artisans_per_village: int = P(50, ge=1, le=100_000)
-    products: list[str] = Field(default_factory=lambda: ["batik"], min_length=1)
+    villages: int = P(6, ge=1)
+    artisans_per_village: int = P(50, ge=1)
+    products: ListOf(str, min_length=1) = Field(default_factory=lambda: ["batik"])
     villages_per_cluster: int = P(6, ge=1)
     stages: int = P(3, ge=1, le=20, doc="production stages the villages specialise in, in turn")
 
@@ -137,9 +199,9 @@ class Generate(Strict):
 class World(Strict):
     """Initial conditions of the artisans (Rasau Jaya survey unless noted) and the calendar."""
 
-    scale: int = P(1, ge=1, le=10_000, doc="copies of the village list (scale tests)")
-    equipment_shares: list[Bounded(0, 1)] = PList(
-        [0.75, 0.23, 0.02], length=3, doc="share manual / semi-automatic / modern equipment",
+    scale: int = P(1, ge=1, doc="copies of the village list (scale tests)")
+    equipment_shares: ListOf(float, length=3, ge=0, le=1) = PList(
+        [0.75, 0.23, 0.02], doc="share manual / semi-automatic / modern equipment; they sum to 1",
         source="field", cite="brief 2, Rasau Jaya: 75% manual, 23% semi-automatic, 2% modern")
     bookkeeping_share: float = P(0.01, ge=0, le=1, source="field", doc="share keeping simple books",
                                  cite="brief 2, Rasau Jaya: 99% keep no books (1% simple books)")
@@ -173,21 +235,20 @@ class World(Strict):
             raise ValueError(f"warmup_max >= warmup_months ({self.warmup_months})")
         return self
     start_year: int = P(2025, ge=2000, le=2100, doc="calendar year of month 1")
-    rainy_months: list[int] = Field(default_factory=lambda: [11, 12, 1, 2, 3], max_length=12,
-                                    description="calendar months of the rainy season (West Kalimantan)",
-                                    json_schema_extra={"source": "assumption"})
+    rainy_months: ListOf(int, max_length=12, ge=1, le=12) = PList(
+        [11, 12, 1, 2, 3], doc="calendar months of the rainy season (West Kalimantan)")
 
     @field_validator("equipment_shares")
     @classmethod
-    def _shares(cls, v: list[float]) -> list[float]:
-        if sum(v) <= 0:
-            raise ValueError("three shares in [0, 1] with a positive sum")
+    def _shares_sum_to_one(cls, v: list[float]) -> list[float]:
+        if abs(sum(v) - 1.0) > 1e-6:
+            raise ValueError(f"shares that sum to 1 (they sum to {sum(v):g})")
         return v
 
     @field_validator("rainy_months")
     @classmethod
     def _months(cls, v: list[int]) -> list[int]:
-        if any(not (1 <= x <= 12) for x in v) or len(set(v)) != len(v):
+        if len(set(v)) != len(v):
             raise ValueError("distinct calendar months 1-12")
         return v
 
@@ -204,7 +265,7 @@ class Edge(Strict):
 class Network(Strict):
     """The social-capital graph: generated (dense within villages, sparse bridges) or observed."""
 
-    within_degree: int = P(6, ge=0, le=200, doc="mean social ties inside the village")
+    within_degree: int = P(6, ge=0, le=1000, doc="mean social ties inside the village")
     rewire: float = P(0.1, ge=0, le=1, doc="share of village ties rewired at random")
     bridges_per_artisan: float = P(0.05, ge=0, le=10, doc="ties to other villages per artisan")
     bridge_reach: int = P(2, ge=1, le=1000, doc="bridges link villages at most this far apart (index)")
@@ -238,9 +299,8 @@ class Market(Strict):
                                                       "utilisation (flooded markets cheapen)")
     price_floor: float = P(0.3, gt=0, le=1, doc="lowest province price, as a share of the reference")
     price_cap: float = P(2.0, ge=1, le=10, doc="highest province price, as a multiple of the reference")
-    tier_price: list[Bounded(0.01, 100)] = PList([1.0, 1.25, 1.6], length=3,
-                                                 doc="price multiplier by tier (province, other "
-                                                     "provinces, export)")
+    tier_price: ListOf(float, length=3, ge=0.01, le=100) = PList(
+        [1.0, 1.25, 1.6], doc="price multiplier by tier (province, other provinces, export)")
     quality_premium: float = P(0.6, ge=0, le=5, doc="price premium per unit of quality above the "
                                                     "market's mean")
     size_elasticity: float = P(0.31, ge=0, le=1, source="calibrated",
@@ -265,10 +325,10 @@ class Market(Strict):
 class Production(Strict):
     """Capacity, inputs, planning, hiring and equipment (ovopsim/mechanisms/production.py)."""
 
-    equipment_productivity: list[Bounded(0.01, 100)] = PList([1.0, 1.6, 2.5], length=3,
-                                                             doc="output multiplier by equipment tier")
-    equipment_cost: list[Bounded(0, 1e12)] = PList([0.0, 15e6, 60e6], length=3,
-                                                   doc="price of equipment tier, Rp")
+    equipment_productivity: ListOf(float, length=3, ge=0.01, le=100) = PList(
+        [1.0, 1.6, 2.5], doc="output multiplier by equipment tier")
+    equipment_cost: ListOf(float, length=3, ge=0) = PList(
+        [0.0, 15e6, 60e6], doc="price of equipment tier, Rp")
     rainy_dip: float = P(0.3, ge=0, le=1, doc="output lost in rainy months for dried products")
     overtime: float = P(1.5, ge=1, le=3, doc="output headroom in festive months (overtime, family labour)")
     plan_buffer: float = P(0.05, ge=0, le=1, doc="output planned above expected orders")
@@ -288,11 +348,11 @@ class Production(Strict):
 class Money(Strict):
     """Costs, the household's draw, closure and entry (ovopsim/mechanisms/money.py)."""
 
-    wage: float = P(1.2e6, ge=0, le=1e10, doc="monthly wage, Rp (around the rural minimum wage)")
-    fixed_cost: float = P(0.4e6, ge=0, le=1e10, doc="monthly fixed cost of a business (premises, "
+    wage: float = P(1.2e6, ge=0, doc="monthly wage, Rp (around the rural minimum wage)")
+    fixed_cost: float = P(0.4e6, ge=0, doc="monthly fixed cost of a business (premises, "
                                                     "utilities, transport, permits), Rp")
     upkeep: float = P(0.01, ge=0, le=1, doc="monthly upkeep as a share of the equipment's price")
-    subsistence: float = P(1.0e6, ge=0, le=1e10, doc="household needs met first from profit, Rp/month")
+    subsistence: float = P(1.0e6, ge=0, doc="household needs met first from profit, Rp/month")
     draw_share: float = P(0.8, ge=0, le=1, doc="share of profit above subsistence taken home")
     reserve_months: float = P(6, ge=0, le=120, doc="months of costs a business keeps as cash; the "
                                                    "household takes home what is above")
@@ -300,9 +360,9 @@ class Money(Strict):
                                                   "business closes")
     entry_rate: float = P(0.02, ge=0, le=1, doc="monthly chance that a household opens a business when "
                                                 "its product's businesses earn twice entry_income")
-    entry_income: float = P(3.0e6, gt=0, le=1e10, doc="monthly income of a product's businesses above which "
+    entry_income: float = P(3.0e6, gt=0, doc="monthly income of a product's businesses above which "
                                                       "households start opening new ones, Rp")
-    entry_capital: float = P(3e6, ge=0, le=1e12, doc="savings a household puts into a new business, Rp")
+    entry_capital: float = P(3e6, ge=0, doc="savings a household puts into a new business, Rp")
 
 
 class Trust(Strict):
@@ -381,7 +441,7 @@ class Learning(Strict):
 class Government(Strict):
     """The local agency (dinas) that pays for programmes (ovopsim/mechanisms/government.py)."""
 
-    annual_budget: float = P(0.0, ge=0, le=1e15, doc="programme budget per fiscal year, Rp")
+    annual_budget: float = P(0.0, ge=0, doc="programme budget per fiscal year, Rp")
     officers: int = P(4, ge=1, le=1000, doc="programme officers; each runs some of the programmes and "
                                              "holds what he knows of them")
     knowledge_regrowth: float = P(0.17, ge=0, le=1, source="calibrated",
@@ -401,20 +461,20 @@ class LJMP(Strict):
     """Lembaga Jasa Manajemen dan Pembiayaan (Singkawang): one per cluster (ovopsim/mechanisms/ljmp.py)."""
 
     enabled: bool = False
-    fund: float = P(200e6, ge=0, le=1e15, doc="initial lending fund per LJMP, Rp")
+    fund: float = P(200e6, ge=0, doc="initial lending fund per LJMP, Rp")
     fee: float = P(0.05, ge=0, lt=1, doc="fee on the sales it markets")
     capture_max: float = P(0.6, ge=0, le=1, doc="share of the traders' margin it can win back at large volume")
-    half_volume: float = P(100e6, gt=0, le=1e15, doc="monthly sales marketed at which it wins back half of "
+    half_volume: float = P(100e6, gt=0, doc="monthly sales marketed at which it wins back half of "
                                                      "that, Rp (bargaining grows with volume)")
     interest: float = P(0.01, ge=0, le=0.1, doc="monthly interest on loans (soft)")
-    loan_size: float = P(10e6, gt=0, le=1e12, doc="standard loan, Rp")
+    loan_size: float = P(10e6, gt=0, doc="standard loan, Rp")
     loan_term: int = P(24, ge=1, le=600, doc="months to repay")
     arrears_to_default: int = P(3, ge=1, le=120, doc="missed repayments in a row that make a default "
                                                      "(the debt stays; no further credit)")
     join_trust: float = P(0.3, ge=0, le=1, doc="trust in government above which artisans join")
-    staff_cost: float = P(6e6, ge=0, le=1e12, doc="monthly staff cost, Rp")
+    staff_cost: float = P(6e6, ge=0, doc="monthly staff cost, Rp")
     mentors: int = P(2, ge=0, le=10_000, doc="mentors (interns) per LJMP")
-    mentor_fee: float = P(1.5e6, ge=0, le=1e12, doc="monthly fee per mentor, Rp")
+    mentor_fee: float = P(1.5e6, ge=0, doc="monthly fee per mentor, Rp")
     mentees_per_mentor: int = P(10, ge=1, le=10_000, doc="artisans a mentor follows each month")
     reach_bonus: float = P(0.35, ge=0, le=10, doc="market reach its business contacts add")
     start: int = P(1, ge=1, le=1200, doc="month the LJMP opens")
@@ -556,13 +616,23 @@ Intervention = Annotated[
 
 
 class Meta(Strict):
-    name: str = "unnamed"
+    name: str = Field("unnamed", description="the scenario's name (safe_scenario_name); "
+                      "its results go to results/<name>")
     description: str = ""
     case_study: str = ""
     watch: str = Field("", description="what to watch for (shown in the teaching app)")
     watch_id: str = Field("", description="Bahasa Indonesia version of `watch`")
-    months: int = Field(60, ge=1, le=1200)
+    months: int = Field(60, ge=1, le=MAX_MONTHS)
     seed: int = Field(1, ge=0)
+
+    @field_validator("name")
+    @classmethod
+    def _safe_name(cls, v: str) -> str:
+        if not SAFE_NAME.fullmatch(v):
+            raise ValueError("a name usable as a file name: letters, digits, spaces, '_', "
+                             "'-' and '.', starting with a letter or digit, at most 100 "
+                             "characters")
+        return v
 
 
 class Scenario(Strict):
@@ -591,6 +661,7 @@ class Scenario(Strict):
             self.generate = Generate()
         if self.villages is not None and self.generate is not None:
             raise ValueError("either [[villages]] or [generate], not both")
+        check_memory(self)  # before anything builds the village list
         catalogue = self.catalogue()
         for i, v in enumerate(self.village_list()):
             for prod in v.artisans:
@@ -674,7 +745,21 @@ class Scenario(Strict):
 
     @property
     def n_artisans(self) -> int:
-        return sum(sum(v.artisans.values()) for v in self.village_list())
+        """Artisans in the world (counted without building the village list)."""
+        return self.world.scale * sum(self._base_sizes())
+
+    def _base_sizes(self) -> list[int]:
+        """Artisans per village before ``world.scale`` copies (a generated world's
+        villages are all alike: one entry stands for them, repeated)."""
+        if self.villages is not None:
+            return [sum(v.artisans.values()) for v in self.villages]
+        g = self.generate or Generate()
+        return [g.artisans_per_village * g.villages]
+
+    def largest_village(self) -> int:
+        if self.villages is not None:
+            return max(self._base_sizes())
+        return (self.generate or Generate()).artisans_per_village
 
     def content_hash(self) -> str:
         blob = json.dumps(self.model_dump(mode="json"), sort_keys=True).encode()
@@ -714,6 +799,64 @@ class Scenario(Strict):
             node[parts[-1]] = value
         data = _drop_none_defaults(data)
         return load_model(Scenario, data, file)
+
+
+# memory_estimate: bytes a built world holds per artisan (agent state, its Mesa agent,
+# the monthly arrays) and per social tie (tie arrays and their construction), with
+# margin, measured on generated worlds of 20,000 and 100,000 artisans; and the
+# interpreter with the model's libraries loaded.
+BYTES_PER_ARTISAN = 4096
+BYTES_PER_TIE = 512
+BYTES_BASE = 512 * 2**20
+
+
+def machine_memory() -> int:
+    """Physical memory of this machine, bytes (what a world must fit in)."""
+    try:
+        return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (ValueError, OSError, AttributeError):  # not POSIX: assume 8 GiB
+        return 8 * 2**30
+
+
+def estimate_ties(scenario: Scenario) -> float:
+    """Social ties the network builder makes: a ring lattice of ``within_degree``
+    (at most the village size) plus the bridges."""
+    net = scenario.network
+    if net.edges:
+        return float(len(net.edges))
+    n = scenario.n_artisans * (1 + scenario.world.entrant_share)  # with the potential entrants
+    per_artisan = min(net.within_degree // 2, max(0, scenario.largest_village() - 1))
+    return float(n) * (per_artisan + net.bridges_per_artisan)
+
+
+def estimate_memory(scenario: Scenario) -> int:
+    """memory_estimate: about how many bytes building and running ``scenario`` takes."""
+    slots = scenario.n_artisans * (1 + scenario.world.entrant_share)  # with the potential entrants
+    return int(BYTES_BASE + slots * BYTES_PER_ARTISAN + estimate_ties(scenario) * BYTES_PER_TIE)
+
+
+def _gib(n: float) -> str:
+    return f"{n / 2**30:,.1f} GiB"
+
+
+def check_memory(scenario: Scenario) -> None:
+    """memory_estimate: refuse a world that would not fit in this machine's memory,
+    naming the key that makes it large and how much it would need."""
+    need, have = estimate_memory(scenario), machine_memory()
+    if need <= have:
+        return
+    ties = estimate_ties(scenario)
+    if ties * BYTES_PER_TIE > scenario.n_artisans * BYTES_PER_ARTISAN:
+        net = scenario.network
+        key = ("network.bridges_per_artisan" if net.bridges_per_artisan > net.within_degree / 2
+               else "network.within_degree")
+    elif scenario.world.scale > 1:
+        key = "world.scale"
+    else:
+        key = "villages" if scenario.villages is not None else "generate"
+    raise _KeyProblem(key, f"a world that fits in this machine's memory ({_gib(have)})",
+                      f"one that would need about {_gib(need)} ({scenario.n_artisans:,} "
+                      f"artisans, {ties:,.0f} ties)")
 
 
 def _drop_none_defaults(data: dict) -> dict:
@@ -836,6 +979,29 @@ PARAMETER_SECTIONS = {"world": World, "network": Network, "market": Market, "pro
 MECHANISM_SECTIONS = ("market", "production", "money", "trust", "learning", "government", "ljmp")
 
 
+def _bounds(metadata) -> list[str]:
+    out = []
+    for m in metadata:
+        for attr, op in (("ge", ">="), ("gt", ">"), ("le", "<="), ("lt", "<")):
+            val = getattr(m, attr, None)
+            if val is not None:
+                out.append(f"{op} {val:g}")
+    return out
+
+
+def _range_text(f) -> str:
+    """A field's accepted range: ``>= 0, <= 1``; for a list parameter (list_params)
+    its length and each element's range: ``3 values, each > 0, <= 1000``."""
+    if getattr(f.annotation, "__origin__", None) is not list:
+        return ", ".join(_bounds(f.metadata))
+    lo = next((m.min_length for m in f.metadata if hasattr(m, "min_length")), 0)
+    hi = next((m.max_length for m in f.metadata if hasattr(m, "max_length")), None)
+    count = f"{lo} values" if lo == hi else f"{lo} to {hi} values" if hi else f"{lo}+ values"
+    element = f.annotation.__args__[0]
+    each = [b for info in getattr(element, "__metadata__", ()) for b in _bounds(info.metadata)]
+    return ", ".join([count, *(["each " + ", ".join(each)] if each else [])])
+
+
 def parameter_table():
     """Every model parameter: section, name, default, bounds, source, meaning."""
     import pandas as pd
@@ -845,20 +1011,12 @@ def parameter_table():
         for name, f in cls.model_fields.items():
             extra = f.json_schema_extra if isinstance(f.json_schema_extra, dict) else {}
             default = f.default_factory() if f.default_factory is not None else f.default
-            bounds = []
-            for m in f.metadata:
-                for attr, op in (("ge", ">="), ("gt", ">"), ("le", "<="), ("lt", "<")):
-                    val = getattr(m, attr, None)
-                    if val is not None:
-                        bounds.append(f"{op} {val:g}")
             if name in ("file", "edges"):
                 continue  # the observed network is data, not a parameter
-            if extra.get("length"):
-                bounds.insert(0, f"{extra['length']} values")
-            source = extra.get("source", "assumption")
             meaning = f.description or ""
             if extra.get("cite"):
                 meaning += f" ({extra['cite']})"
             rows.append({"section": section, "parameter": name, "default": default,
-                         "range": ", ".join(bounds), "source": source, "meaning": meaning})
+                         "range": _range_text(f), "source": extra.get("source", "assumption"),
+                         "meaning": meaning})
     return pd.DataFrame(rows)

@@ -9,6 +9,8 @@ exits with status 2, before anything is written.
 from __future__ import annotations
 
 import difflib
+import errno
+import stat
 import tomllib
 from pathlib import Path
 from typing import Any, TypeVar
@@ -16,6 +18,8 @@ from typing import Any, TypeVar
 import pydantic
 
 EXIT_USAGE = 2
+EXIT_FAILED = 1
+EXIT_INTERRUPTED = 130
 
 M = TypeVar("M", bound=pydantic.BaseModel)
 
@@ -42,6 +46,19 @@ class InputError(Exception):
         where = f"{self.file}: " if self.file else ""
         key = f"{self.key}: " if self.key else ""
         return f"{where}{key}expected {self.expected}, got {self.given}"
+
+
+class RunFailed(RuntimeError):
+    """Something failed while running that is not a mistake in the input (a worker
+    died, runs failed, an analysis could not be made): one line, exit status 1."""
+
+
+class Interrupted(KeyboardInterrupt):
+    """SIGTERM (or another termination signal), handled like Ctrl-C."""
+
+    def __init__(self, signum: int):
+        self.signum = signum
+        super().__init__(f"signal {signum}")
 
 
 def suggest(name: str, candidates) -> str:
@@ -90,6 +107,26 @@ def _fields_at(model: type[pydantic.BaseModel], loc: tuple) -> list[str]:
     return list(fields) if fields else []
 
 
+def _length_bounds(model: type[pydantic.BaseModel], loc: tuple) -> tuple[int, int | None]:
+    """(min_length, max_length) of the list field at ``loc`` (0, None if unknown)."""
+    parent: Any = model
+    for part in loc[:-1]:
+        if isinstance(part, int):
+            continue
+        fields = getattr(parent, "model_fields", None) or {}
+        tagged = getattr(model, "__union_tags__", {})
+        if part in fields:
+            parent = _innermost_model(fields[part].annotation) or parent
+        elif isinstance(tagged, dict) and part in tagged:
+            parent = tagged[part]
+    field = (getattr(parent, "model_fields", None) or {}).get(loc[-1]) if loc else None
+    lo, hi = 0, None
+    for m in getattr(field, "metadata", []):
+        lo = getattr(m, "min_length", None) or lo
+        hi = getattr(m, "max_length", None) or hi
+    return lo, hi
+
+
 def _innermost_model(ann: Any) -> type[pydantic.BaseModel] | None:
     if isinstance(ann, type) and issubclass(ann, pydantic.BaseModel):
         return ann
@@ -124,6 +161,19 @@ def from_validation_error(
               "less_than": "<"}[kind]
         bound = next(iter(ctx.values()), "?")
         return InputError(file, key, f"a number {op} {bound}", repr(given))
+    if kind == "union_tag_not_found":
+        field = ctx.get("discriminator", "'type'").strip("'")
+        tags = sorted(getattr(model, "__union_tags__", {}))
+        return InputError(file, f"{key}.{field}" if key else field, "this key to be present"
+                          + (f" (one of {', '.join(tags)})" if tags else ""), "nothing")
+    if kind in ("too_short", "too_long"):
+        lo, hi = _length_bounds(model, raw_loc)
+        want = (f"of {lo} values" if lo == hi else f"of {lo} to {hi} values" if hi is not None
+                else f"of at least {lo} value{'s' if lo != 1 else ''}")
+        return InputError(file, key, f"a list {want}",
+                          f"{given!r} ({ctx.get('actual_length', '?')} values)")
+    if kind == "finite_number":
+        return InputError(file, key, "a finite number", repr(given))
     if kind == "union_tag_invalid":
         tags = ctx.get("expected_tags", "")
         tag = ctx.get("tag", given)
@@ -141,13 +191,39 @@ def from_validation_error(
     return InputError(file, key, expected, f"{given!r} ({type(given).__name__})")
 
 
-def read_toml(path: str | Path) -> dict:
-    """Read a TOML file, turning a missing or malformed file into an InputError."""
+def os_error_text(exc: OSError) -> str:
+    """An OSError in words, without the path (the message names it already):
+    ``"No space left on device (ENOSPC)"``."""
+    name = errno.errorcode.get(exc.errno or 0)
+    text = exc.strerror or str(exc) or type(exc).__name__
+    return f"{text} ({name})" if name else text
+
+
+_KINDS = ((stat.S_ISDIR, "a directory"), (stat.S_ISFIFO, "a FIFO (named pipe)"),
+          (stat.S_ISSOCK, "a socket"), (stat.S_ISCHR, "a character device"),
+          (stat.S_ISBLK, "a block device"))
+
+
+def check_regular_file(path: str | Path, key: str = "", what: str = "a regular file") -> None:
+    """regular_files_only: an input is read only if it is a regular file, so that a
+    FIFO or a device never makes a command wait forever. Raises InputError."""
     p = Path(path)
-    if not p.exists():
-        return _raise(InputError(p, "", "an existing file", "a path that does not exist"))
-    if p.is_dir():
-        return _raise(InputError(p, "", "a TOML file", "a directory"))
+    try:
+        mode = p.stat().st_mode
+    except (FileNotFoundError, NotADirectoryError):
+        raise InputError(p, key, "an existing file", "a path that does not exist") from None
+    except OSError as exc:
+        raise InputError(p, key, "a readable file", os_error_text(exc)) from None
+    if not stat.S_ISREG(mode):
+        kind = next((name for test, name in _KINDS if test(mode)), "not a regular file")
+        raise InputError(p, key, what, kind)
+
+
+def read_toml(path: str | Path) -> dict:
+    """Read a TOML file, turning a missing, special, unreadable or malformed file
+    into an InputError."""
+    p = Path(path)
+    check_regular_file(p, what="a TOML file")
     try:
         with p.open("rb") as fh:
             return tomllib.load(fh)
@@ -155,6 +231,8 @@ def read_toml(path: str | Path) -> dict:
         return _raise(InputError(p, "", "valid TOML", f"a syntax error ({exc})"))
     except UnicodeDecodeError:
         return _raise(InputError(p, "", "a UTF-8 text file", "undecodable bytes"))
+    except OSError as exc:
+        return _raise(InputError(p, "", "a readable file", os_error_text(exc)))
 
 
 def _raise(err: InputError):

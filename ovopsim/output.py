@@ -1,8 +1,10 @@
 """Writing a run's results: tables, figure, provenance; all or nothing.
 
-Files go to a temporary folder beside the destination and are moved into
-place only once all of them are written, so an interrupted or failed run
-leaves no partial output behind.
+Files go to a temporary (staging) folder beside the destination and are moved
+into place only once all of them are written, so an interrupted or failed run
+leaves no partial output behind. The destination is checked writable before
+anything is simulated (:func:`check_writable`), and staging folders left by a
+process that was killed are removed by the next run (:func:`remove_stale_staging`).
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from . import errors
 from .errors import InputError
 
 PACKAGES = ("ovopsim", "mesa", "numpy", "pandas", "networkx", "scipy", "SALib", "pydantic", "pyarrow",
@@ -55,13 +58,71 @@ def check_destination(out: Path, force: bool, what: str = "--out") -> None:
                          f"{out}, which already holds files")
 
 
+def _exists(p: Path) -> bool:
+    try:
+        return p.exists()
+    except OSError:  # a name too long, a loop of links: not there
+        return False
+
+
+def _existing_ancestor(path: Path) -> Path:
+    p = path.absolute()
+    while not _exists(p) and p != p.parent:
+        p = p.parent
+    return p
+
+
+def check_writable(out: Path, what: str = "--out") -> None:
+    """writable_before_running: ``out`` (or the folder it will be made in) accepts
+    new files and ``out``'s name is not too long; creates nothing that stays."""
+    out = Path(out)
+    base = _existing_ancestor(out)
+    try:
+        if not base.is_dir():
+            raise NotADirectoryError(20, "Not a directory")
+        limit = os.pathconf(base, "PC_NAME_MAX")
+        for part in out.absolute().relative_to(base).parts:
+            if len(os.fsencode(part)) > limit:
+                raise OSError(36, "File name too long")
+        probe = tempfile.mkdtemp(prefix=".ovopsim-write-test.", dir=base)
+        os.rmdir(probe)
+    except OSError as exc:
+        raise InputError(None, what, "a folder where results can be written",
+                         f"{out} ({errors.os_error_text(exc)} in {base})") from None
+
+
+STAGING = ".staging"
+
+
+def remove_stale_staging(out: Path) -> None:
+    """stale_staging: staging folders of ``out`` whose process is gone (killed while
+    writing) are removed; those of a live process are left alone."""
+    for d in out.parent.glob(f".{out.name}{STAGING}-*"):
+        pid = d.name.rsplit("-", 2)[-2] if d.name.count("-") >= 2 else ""
+        if pid.isdigit() and _alive(int(pid)):
+            continue
+        shutil.rmtree(d, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
 @contextmanager
 def staged(out: Path, force: bool = False):
     """Yield a temporary directory; on success its files replace ``out``'s."""
     out = Path(out)
     check_destination(out, force)
     out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
+    remove_stale_staging(out)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}{STAGING}-{os.getpid()}-",
+                                dir=out.parent))
     os.chmod(tmp, 0o755)
     try:
         yield tmp
@@ -69,7 +130,7 @@ def staged(out: Path, force: bool = False):
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     if out.exists():
-        old = out.with_name(f".{out.name}.old")
+        old = out.with_name(f".{out.name}{STAGING}-{os.getpid()}-old")
         shutil.rmtree(old, ignore_errors=True)
         os.replace(out, old)
         os.replace(tmp, out)

@@ -218,8 +218,8 @@ def _params_dtype() -> np.dtype:
                 fields.append((f"{section}_{name}", "i8"))
             elif f.annotation is float:
                 fields.append((f"{section}_{name}", "f8"))
-            else:  # fixed-length lists
-                length = f.json_schema_extra["length"]
+            else:  # fixed-length lists (config.ListOf)
+                length = next(m.max_length for m in f.metadata if getattr(m, "max_length", None))
                 fields.append((f"{section}_{name}", "f8", (length,)))
     return _dtype(fields)
 

@@ -2,6 +2,7 @@ import os
 
 import pytest
 
+import tests.models  # noqa: F401  (registers the analytic test models)
 from ovopsim.config import load_scenario
 
 os.environ.setdefault("MPLBACKEND", "Agg")

@@ -95,7 +95,7 @@ def test_missing_spec_file_and_other_design_in_out_dir(tmp_path, capsys):
 
 
 def test_sensitivity_demo_spec_via_cli(tmp_path, capsys):
-    spec = ROOT / "experiments" / "ishigami_sobol.toml"
+    spec = ROOT / "tests" / "specs" / "ishigami_sobol.toml"
     assert main(["sensitivity", str(spec), "--out", str(tmp_path / "o"), "--workers", "2",
                  "--no-progress"]) == 0
     printed = capsys.readouterr().out
@@ -127,7 +127,7 @@ delay = 0.04
 
 def _cli(spec, out, *extra):
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    return [sys.executable, "-m", "ovopsim.experiments", "sweep", str(spec), "--out", str(out),
+    return [sys.executable, "-m", "tests.cli", "sweep", str(spec), "--out", str(out),
             "--no-progress", *extra], env
 
 

@@ -15,7 +15,7 @@ from ovopsim.experiments import (
     read_series,
     run_design,
 )
-from ovopsim.experiments import testfunctions as tf
+from tests import models as tf
 
 PI = math.pi
 BOUNDS = {"x1": (-PI, PI), "x2": (-PI, PI), "x3": (-PI, PI)}

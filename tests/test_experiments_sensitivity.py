@@ -8,8 +8,8 @@ import pytest
 from SALib.analyze import morris as salib_morris
 
 from ovopsim.experiments import Settings, run_sensitivity
-from ovopsim.experiments import testfunctions as tf
 from ovopsim.experiments.sensitivity import sample
+from tests import models as tf
 
 PROBLEM = {"names": ["x1", "x2", "x3"], "bounds": [[-math.pi, math.pi]] * 3}
 TRUE = tf.ishigami_indices()

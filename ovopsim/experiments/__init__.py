@@ -1,7 +1,16 @@
 """Generic experiment machinery: designs, a resumable parallel runner, sensitivity
 analysis and TOML experiment specs. Works on any picklable model function
 ``model_fn(params: dict, seed: int) -> {outcome: float}`` (or a DataFrame of time
-series); analytic test functions are registered in :mod:`.testfunctions`.
+series).
+
+Modules: :mod:`.design` (parameter sets x replicates, seeds), :mod:`.registry`
+(the models specs can name, with their hooks), :mod:`.executors` (serial,
+processes, Dask: one interface), :mod:`.store` (the output folder: parts,
+manifest, resume), :mod:`.runner` (puts them together: :func:`run_design`),
+:mod:`.spec` (TOML specs), :mod:`.api` (``sweep``, ``sensitivity``),
+:mod:`.sensitivity` with one module per method in :mod:`.methods`,
+:mod:`.compare`, :mod:`.plots` (every figure), :mod:`.cli` (the commands), and
+:mod:`.ovop` (the OVOP model's registration).
 
 Verbs::
 
@@ -26,10 +35,12 @@ from .design import (
     latin_hypercube,
     replicate_seeds,
 )
-from .runner import WorkerCrashed, read_runs, read_series, run_design
+from .executors import WorkerCrashed
+from .registry import MODELS, register_model
+from .runner import run_design
 from .sensitivity import AnalysisError, SensitivityResult, Settings, run_sensitivity
 from .spec import ExperimentSpec, load_spec
-from .testfunctions import MODELS, register_model
+from .store import read_runs, read_series
 
 __all__ = [
     "MODELS", "AnalysisError", "CompareResult", "compare", "Design", "ExperimentSpec", "SensitivityResult", "Settings",

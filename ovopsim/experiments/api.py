@@ -8,12 +8,15 @@ from pathlib import Path
 import pandas as pd
 
 from ovopsim.errors import InputError
+from ovopsim.output import write_table
 
 from .design import Design, from_points, full_factorial, latin_hypercube
-from .runner import read_series, run_design
+from .executors import DASK_WAIT
+from .registry import get_model
+from .runner import run_design
 from .sensitivity import SensitivityResult, run_sensitivity
 from .spec import ExperimentSpec, as_spec
-from .testfunctions import get_model
+from .store import read_series
 
 
 @dataclass
@@ -46,7 +49,7 @@ def design_from_spec(spec: ExperimentSpec) -> Design:
     rows = [dict(p) for p in d.points]
     for row in rows:
         if "scenario" in row:
-            row["scenario"] = str(spec.base_dir / str(row["scenario"]))
+            row["scenario"] = spec.path(row["scenario"])
     return from_points(rows, **common)
 
 
@@ -71,16 +74,11 @@ def _outcomes(runs: pd.DataFrame, spec: ExperimentSpec) -> list[str]:
     return list(spec.outputs.outcomes) if spec.outputs.outcomes else produced
 
 
-def _write(df: pd.DataFrame, out: Path, name: str) -> list[Path]:
-    df.to_csv(out / f"{name}.csv", index=False)
-    df.to_parquet(out / f"{name}.parquet", index=False)
-    return [out / f"{name}.csv", out / f"{name}.parquet"]
-
-
 def sweep(spec_or_path, *, out_dir: str | Path | None = None, executor: str = "process",
           workers: int | None = None, scheduler: str | None = None,
           dask_local: int | None = None, progress: bool = True,
-          chunk_size: int | None = None) -> SweepResult:
+          chunk_size: int | None = None, retry_failed: bool = False,
+          dask_wait: float = DASK_WAIT) -> SweepResult:
     """Run the sweep a spec (path, dict or ExperimentSpec) describes; resumes in ``out_dir``.
 
     Writes (besides the runner's files) ``results.csv/.parquet`` (all runs),
@@ -95,22 +93,24 @@ def sweep(spec_or_path, *, out_dir: str | Path | None = None, executor: str = "p
     runs = run_design(design, get_model(spec.experiment.model), out_dir=out, executor=executor,
                       workers=workers, scheduler=scheduler, dask_local=dask_local,
                       progress=progress, chunk_size=chunk_size,
-                      model_name=spec.experiment.model)
+                      model_name=spec.experiment.model, retry_failed=retry_failed,
+                      dask_wait=dask_wait)
     outcomes = _outcomes(runs, spec)
     summary = summarize(runs, design, outcomes)
-    files = _write(runs, out, "results") + _write(summary, out, "summary")
+    files = write_table(runs, out / "results") + write_table(summary, out / "summary")
     if spec.outputs.at == "all":
         series = read_series(out)
         keep = ["run_id", "t", *[o for o in outcomes if o in series.columns]]
         series = runs[["run_id", "point", "replicate"]].merge(series[keep], on="run_id")
-        files += _write(series, out, "series")
+        files += write_table(series, out / "series")
     return SweepResult(runs, summary, out, files)
 
 
 def sensitivity(spec_or_path, *, out_dir: str | Path | None = None, executor: str = "process",
                 workers: int | None = None, scheduler: str | None = None,
                 dask_local: int | None = None, progress: bool = True,
-                chunk_size: int | None = None) -> SensitivityResult:
+                chunk_size: int | None = None, retry_failed: bool = False,
+                dask_wait: float = DASK_WAIT) -> SensitivityResult:
     """Run the sensitivity analysis a spec describes (see :func:`run_sensitivity`)."""
     spec = as_spec(spec_or_path)
     if spec.experiment.kind != "sensitivity":
@@ -126,4 +126,4 @@ def sensitivity(spec_or_path, *, out_dir: str | Path | None = None, executor: st
         fixed=spec.fixed_parameters(), settings=s.settings(), convergence=s.convergence,
         plots=s.plots, executor=executor, workers=workers, scheduler=scheduler,
         dask_local=dask_local, progress=progress, chunk_size=chunk_size,
-        model_name=spec.experiment.model)
+        model_name=spec.experiment.model, retry_failed=retry_failed, dask_wait=dask_wait)

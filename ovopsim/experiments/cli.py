@@ -1,34 +1,34 @@
-"""Command-line plumbing for ``compare SCENARIO...``, ``sweep SPEC`` and ``sensitivity SPEC``.
+"""The commands ``compare SCENARIO...``, ``sweep SPEC`` and ``sensitivity SPEC``.
 
-The main ``ovopsim`` command calls :func:`add_parsers` with its subparsers and
-:func:`handle` with the parsed arguments when ``args.experiment_command`` is set.
+The main ``ovopsim`` command (:mod:`ovopsim.cli`, where every exception becomes
+one line and an exit status) calls :func:`add_parsers` with its subparsers and
+:func:`handle` with the parsed arguments.
 
-Exit codes: 0 done; 1 runs finished but a worker process died or the analysis
-failed (finished runs kept; rerun to resume); 2 a mistake in the input (one line
-on stderr, nothing written); 130 interrupted (finished runs kept; rerun to resume).
+Exit codes: 0 done; 1 runs finished but some failed, a worker process died or the
+analysis failed (finished runs kept; rerun to resume, with ``--retry-failed`` to
+run the failed ones again); 2 a mistake in the input (one line on stderr, nothing
+written); 130 interrupted (143 on SIGTERM; finished runs kept; rerun to resume).
 """
 
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 
 import pandas as pd
 
-from ovopsim.errors import EXIT_USAGE, InputError
+from ovopsim.errors import RunFailed
 
-EXIT_FAILED = 1
-EXIT_INTERRUPTED = 130
+from ..cli import months_argument, seconds, whole_number
+from .executors import DASK_HANDSHAKE, DASK_WAIT
+
 COMPARE_HELP = ("run scenarios with the same replicate seeds and compare them with a baseline "
                 "(paired differences, 95% CIs, cost per rupiah of income; resumable)")
 COMMANDS = {
     "sweep": "run a parameter sweep described by a TOML spec (resumable)",
     "sensitivity": "run a global sensitivity analysis described by a TOML spec (resumable)",
 }
-
-
-from ..cli import whole_number  # noqa: E402
+INTERRUPTED = "interrupted; rerun the same command to resume (finished runs are kept)"
 
 _positive_int = whole_number(1)
 _seed = whole_number(0)
@@ -45,8 +45,7 @@ def add_parsers(subparsers) -> None:
                    help="runs per scenario, with the same seeds in every scenario (default 10)")
     p.add_argument("--baseline", metavar="NAME", default=None,
                    help="the reference scenario (default: one named baseline, else the first)")
-    p.add_argument("--months", type=_positive_int, metavar="N", default=None,
-                   help="months to simulate (default: each scenario's)")
+    months_argument(p, "months to simulate (default: each scenario's)")
     p.add_argument("--seed", type=_seed, metavar="N", default=None,
                    help="root seed of the replicate seeds (default 0)")
     p.add_argument("--set", action="append", metavar="KEY=VALUE", dest="overrides",
@@ -75,7 +74,14 @@ def _common_options(p, default_out: str) -> None:
     p.add_argument("--dask-local", type=_positive_int, metavar="N", default=None,
                    help="start a local Dask cluster of N worker processes "
                         "(implies --executor dask)")
+    p.add_argument("--dask-wait", type=seconds, metavar="SECONDS", default=DASK_WAIT,
+                   help="how long to wait for a worker of a Dask scheduler to be there "
+                        f"(default {DASK_WAIT:g}; the scheduler itself must answer within "
+                        f"{DASK_HANDSHAKE:g} s, or this if shorter)")
+    p.add_argument("--retry-failed", action="store_true",
+                   help="when resuming, run again the runs that failed before")
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
+    p.set_defaults(interrupted=INTERRUPTED)
 
 
 def _print_table(df: pd.DataFrame, limit: int = 20) -> None:
@@ -86,49 +92,48 @@ def _print_table(df: pd.DataFrame, limit: int = 20) -> None:
         print(f"... {len(df) - limit} more rows")
 
 
+def failed_runs(runs: pd.DataFrame) -> None:
+    """failed_runs_exit: after the tables are written, any failed run is one line
+    and exit status 1 (RunFailed), with how to run them again."""
+    failed = runs[runs["status"] == "failed"]
+    if len(failed):
+        raise RunFailed(f"{len(failed)} of {len(runs)} runs failed (first: "
+                        f"{failed['error'].iloc[0]}); the tables hold the others. Rerun the "
+                        "same command with --retry-failed to run them again")
+
+
 def handle(args: argparse.Namespace) -> int:
-    """Run the parsed command; returns the exit status."""
+    """Run the parsed command; returns the exit status (errors are raised, for
+    :func:`ovopsim.cli.main` to report)."""
+    from ovopsim.errors import InputError
+
     from .api import sensitivity, sweep
-    from .runner import WorkerCrashed
-    from .sensitivity import AnalysisError
 
     dask_options = bool(args.scheduler or args.dask_local)
     executor = args.executor or ("dask" if dask_options else "process")
-    if dask_options:
-        if executor != "dask":
-            print(f"error: --scheduler/--dask-local need --executor dask, got {executor}",
-                  file=sys.stderr)
-            return EXIT_USAGE
+    if dask_options and executor != "dask":
+        raise InputError(None, "--executor", "dask with --scheduler/--dask-local", executor)
     options = {"out_dir": args.out, "executor": executor, "workers": args.workers,
                "scheduler": args.scheduler, "dask_local": args.dask_local,
-               "progress": not args.no_progress}
-    try:
-        if args.experiment_command == "compare":
-            from .compare import compare, parse_sets
+               "progress": not args.no_progress, "retry_failed": args.retry_failed,
+               "dask_wait": args.dask_wait}
+    if args.experiment_command == "compare":
+        from .compare import compare, parse_sets
 
-            result = compare(args.scenarios, replicates=args.replicates,
-                             baseline=args.baseline, months=args.months, seed=args.seed,
-                             overrides=parse_sets(args.overrides), **options)
-            print(result.table())
-        elif args.experiment_command == "sweep":
-            result = sweep(args.spec, **options)
-            _print_table(result.summary)
-            n_failed = int((result.runs["status"] == "failed").sum())
-            print(f"{len(result.runs)} runs, {n_failed} failed")
-        else:
-            result = sensitivity(args.spec, **options)
-            _print_table(result.wide().reset_index())
-        print(f"written to {result.out_dir}:")
-        for f in result.files:
-            print(f"  {Path(f)}")
-        return 0
-    except InputError as exc:
-        print(f"error: {exc.message}", file=sys.stderr)
-        return EXIT_USAGE
-    except KeyboardInterrupt:
-        print("interrupted; rerun the same command to resume (finished runs are kept)",
-              file=sys.stderr)
-        return EXIT_INTERRUPTED
-    except (WorkerCrashed, AnalysisError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return EXIT_FAILED
+        result = compare(args.scenarios, replicates=args.replicates,
+                         baseline=args.baseline, months=args.months, seed=args.seed,
+                         overrides=parse_sets(args.overrides), **options)
+        print(result.table())
+    elif args.experiment_command == "sweep":
+        result = sweep(args.spec, **options)
+        _print_table(result.summary)
+        n_failed = int((result.runs["status"] == "failed").sum())
+        print(f"{len(result.runs)} runs, {n_failed} failed")
+    else:
+        result = sensitivity(args.spec, **options)
+        _print_table(result.wide().reset_index())
+    print(f"written to {result.out_dir}:")
+    for f in result.files:
+        print(f"  {Path(f)}")
+    failed_runs(result.runs)
+    return 0

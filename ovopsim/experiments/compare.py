@@ -46,11 +46,13 @@ import pandas as pd
 from scipy import stats
 
 from ovopsim import output
-from ovopsim.errors import InputError, suggest
+from ovopsim.errors import InputError, check_regular_file, suggest
 
 from .design import from_points
+from .executors import DASK_WAIT
 from .ovop import check_params, simulate_with_series
-from .runner import read_series, run_design
+from .runner import run_design
+from .store import read_series
 
 #: outcomes in the printed table and the effects figure, with their labels
 KEY_OUTCOMES = {
@@ -158,10 +160,11 @@ def make_arms(scenarios, overrides: Mapping[str, Any] | None = None) -> list[Arm
         if "scenario" not in params:
             raise InputError(None, f"scenarios.{label}", "a scenario name or path", "none")
         path = resolve_scenario_path(str(params["scenario"]))
-        if not path.is_file():
+        if not path.exists():
             raise InputError(path, "", "an existing scenario file or the name of a shipped "
                              "scenario (see: ovopsim scenarios)", "a path that does not exist")
-        params["scenario"] = str(path)
+        check_regular_file(path, what="a scenario file")
+        params["scenario"] = str(path.resolve())  # workers anywhere read the same file
         params.update(overrides or {})
         params.pop("label", None)
         try:
@@ -210,7 +213,7 @@ def arms_from_spec(path: Path) -> tuple[dict[str, dict], dict[str, Any]]:
     for i, point in enumerate(spec.design.points):
         params = {**fixed, **point}
         if "scenario" in point:
-            params["scenario"] = str(spec.base_dir / str(point["scenario"]))
+            params["scenario"] = spec.path(point["scenario"])
         arms[str(params.pop("label", f"point{i}"))] = params
     defaults = {"replicates": spec.experiment.replicates, "seed": spec.experiment.seed,
                 "months": spec.experiment.months}
@@ -367,7 +370,8 @@ def compare(scenarios, *, replicates: int | None = None, baseline: str | None = 
             executor: str = "process", workers: int | None = None,
             scheduler: str | None = None, dask_local: int | None = None,
             progress: bool = True, chunk_size: int | None = None,
-            plots: bool = True) -> CompareResult:
+            plots: bool = True, retry_failed: bool = False,
+            dask_wait: float = DASK_WAIT) -> CompareResult:
     """Run scenarios with common seeds and compare them against a baseline.
 
     Args:
@@ -385,8 +389,8 @@ def compare(scenarios, *, replicates: int | None = None, baseline: str | None = 
         overrides: dotted overrides applied to every scenario.
         out_dir: where results go (default ``results/compare_<a>_vs_<b>...``);
             rerunning with the same arguments resumes.
-        executor, workers, scheduler, dask_local, progress, chunk_size: as
-            :func:`~ovopsim.experiments.runner.run_design`.
+        executor, workers, scheduler, dask_local, progress, chunk_size,
+            retry_failed, dask_wait: as :func:`~ovopsim.experiments.runner.run_design`.
         plots: write the figures.
 
     Raises:
@@ -424,14 +428,15 @@ def compare(scenarios, *, replicates: int | None = None, baseline: str | None = 
                          f'"{missing[0][1]}" missing from "{missing[0][0]}"')
     design = from_points([{k: a.params[k] for k in keys} for a in arms], replicates=replicates, seed=seed,
                          fixed={"months": int(months)} if months is not None else None)
-    # the model name carries each scenario file's content, so an edited file is a new experiment
+    # recorded in compare.json; the runner makes each file's content part of the
+    # experiment's identity (an edited scenario is refused on resume)
     hashes = {a.label: load_scenario(a.params["scenario"]).content_hash()[:12] for a in arms}
-    model_name = "ovop_series " + " ".join(f"{k}={v}" for k, v in hashes.items())
     out = Path(out_dir) if out_dir is not None else spec_out or default_out_dir(
-        labels, design.hash(extra=model_name))
+        labels, design.hash(extra=hashes))
     runs = run_design(design, simulate_with_series, out_dir=out, executor=executor, workers=workers,
                       scheduler=scheduler, dask_local=dask_local, progress=progress,
-                      chunk_size=chunk_size, model_name=model_name)
+                      chunk_size=chunk_size, model_name="ovop_series",
+                      retry_failed=retry_failed, dask_wait=dask_wait)
     return _analyse(arms, base, runs, out, months, hashes, plots)
 
 
@@ -461,10 +466,9 @@ def _analyse(arms, base, runs_all, out: Path, months, hashes, plots) -> CompareR
         statistics=STATISTICS),
         out / "compare.json"))
     if plots:
-        from . import plots as plotting
+        from .plots import compare_figures
 
-        result.figures = [plotting.compare_series(result, out / "figures" / "series.png"),
-                          plotting.compare_effects(result, out / "figures" / "effects.png")]
+        result.figures = compare_figures(result, out / "figures")
         files += result.figures
     result.files = files
     return result

@@ -128,6 +128,12 @@ class Design:
             out.append((int(run_id), int(seed), params))
         return out
 
+    def point_params(self) -> list[dict]:
+        """The parameters of each point (with the fixed ones), in point order."""
+        names = self.parameters
+        return [{**{k: _plain(v) for k, v in zip(names, values, strict=True)}, **self.fixed}
+                for values in self.points[names].itertuples(index=False, name=None)]
+
     def to_dict(self) -> dict:
         """A JSON-able description (exact: floats keep all their digits)."""
         return {

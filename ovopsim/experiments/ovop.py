@@ -16,10 +16,16 @@ anything is written or run.
 ``ovop`` returns the scalar outcomes of :data:`ovopsim.outcomes.OUTCOMES`;
 ``ovop_series`` returns them together with the monthly indicator table
 (``t`` = month), which the runner stores under ``series/``.
+
+Hooks of the registration (see :mod:`.registry`): :func:`prepare` loads (or
+compiles, saying so) the model's kernels once before the workers start, and
+:func:`scenario_files` names the scenario file each run reads, whose content is
+then part of the experiment's identity.
 """
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -27,7 +33,7 @@ import pandas as pd
 from ovopsim.errors import InputError, suggest
 from ovopsim.outcomes import OUTCOMES, simulate, simulate_tables, summarise
 
-from .testfunctions import register_model
+from .registry import register_model
 
 #: parameters that are not scenario overrides
 PLAIN = ("scenario", "months", "label")
@@ -60,7 +66,7 @@ def check_params(params: dict[str, Any]) -> None:
     Raises InputError with ``key`` = the offending parameter (``scenario`` for a
     missing one; errors inside the scenario file name that file).
     """
-    from ovopsim.config import load_scenario
+    from ovopsim.config import MAX_MONTHS, load_scenario
 
     if "scenario" not in params:
         raise InputError(None, "scenario", "a scenario for the OVOP model (experiment.scenario, "
@@ -68,8 +74,9 @@ def check_params(params: dict[str, Any]) -> None:
     scenario = load_scenario(str(params["scenario"]))
     months = params.get("months")
     if months is not None and (isinstance(months, bool) or not isinstance(months, int)
-                               or months < 1):
-        raise InputError(None, "months", "a whole number of months >= 1", repr(months))
+                               or not 1 <= months <= MAX_MONTHS):
+        raise InputError(None, "months", f"a whole number of months from 1 to {MAX_MONTHS}",
+                         repr(months))
     overrides = {}
     for key, value in params.items():
         if key in PLAIN:
@@ -89,5 +96,21 @@ def check_params(params: dict[str, Any]) -> None:
         scenario.with_overrides(overrides)
 
 
-register_model("ovop", simulate, outcomes=tuple(OUTCOMES), check=check_params)
-register_model("ovop_series", simulate_with_series, check=check_params)
+def prepare(stream=None) -> None:
+    """Load the compiled kernels (or compile them, saying so on ``stream``): once in
+    the parent process, so that workers forked afterwards start with them loaded."""
+    from ovopsim.simulation import ensure_compiled
+
+    ensure_compiled(stream)
+
+
+def scenario_files(params: dict) -> list[Path]:
+    """The scenario file a run with ``params`` reads (a path, or a shipped one's name)."""
+    from ovopsim.config import resolve_scenario_path
+
+    return [resolve_scenario_path(str(params["scenario"]))] if "scenario" in params else []
+
+
+HOOKS = {"check": check_params, "prepare": prepare, "inputs": scenario_files}
+register_model("ovop", simulate, outcomes=tuple(OUTCOMES), **HOOKS)
+register_model("ovop_series", simulate_with_series, **HOOKS)

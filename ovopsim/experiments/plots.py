@@ -1,4 +1,5 @@
-"""Figures for sensitivity results (matplotlib, Agg backend, PNG)."""
+"""Every figure of the experiments (matplotlib, Agg backend, PNG): the analyses
+(:mod:`.sensitivity`, :mod:`.compare`) compute tables, and these draw them."""
 
 from __future__ import annotations
 
@@ -95,7 +96,8 @@ def over_time(df: pd.DataFrame, outcome: str, index: str, path: Path) -> Path:
     return _save(fig, path)
 
 
-def plot_all(result, folder: Path) -> list[Path]:
+def sensitivity_figures(result, folder: Path) -> list[Path]:
+    """The figures of a :class:`~.sensitivity.SensitivityResult`, written to ``folder``."""
     files = []
     df, method = result.indices, result.method
     for outcome in dict.fromkeys(df["outcome"]):
@@ -174,3 +176,9 @@ def compare_effects(result, path: Path) -> Path:
         ax.set_visible(False)
     fig.suptitle(f"Difference from {result.baseline} (paired by seed), 95% CI")
     return _save(fig, path)
+
+
+def compare_figures(result, folder: Path) -> list[Path]:
+    """The figures of a :class:`~.compare.CompareResult`, written to ``folder``."""
+    return [compare_series(result, folder / "series.png"),
+            compare_effects(result, folder / "effects.png")]

@@ -1,19 +1,11 @@
-"""Global sensitivity analysis built on the runner: SALib sample -> Design ->
-:func:`run_design` -> SALib analyze -> tidy tables, CSV/Parquet and figures.
+"""Global sensitivity analysis built on the runner: sample -> Design ->
+:func:`run_design` -> analyze -> tidy tables (CSV/Parquet); figures are the
+plotting module's (:func:`ovopsim.experiments.plots.sensitivity_figures`).
 
 Problems are SALib dicts: ``{"names": [...], "bounds": [[lo, hi], ...]}``
-(``num_vars`` is filled in). Methods:
-
-``sobol``   Saltelli/Sobol' sample (``SALib.sample.sobol``, ``n`` base samples, a
-            power of 2; ``n*(2D+2)`` runs, ``n*(D+2)`` without second order);
-            S1, ST (and S2) with bootstrap confidence intervals.
-``morris``  ``n`` trajectories of ``D+1`` runs; mu, mu*, mu*_conf, sigma.
-``fast``    eFAST (``fast_sampler``, ``n*D`` runs, ``n > 4 M^2``); S1, ST.
-``delta``   Borgonovo's delta (``delta_balanced``, ``delta_raw``, ``delta_step``)
-            and S1 on a Latin hypercube of ``n`` runs.
-
-eFAST confidence intervals come from SALib's bootstrap, which SALib itself calls
-indicative only.
+(``num_vars`` is filled in). Methods, one module each with the same signature in
+:mod:`ovopsim.experiments.methods`: ``sobol`` (S1, ST, S2), ``morris`` (mu, mu*,
+sigma), ``fast`` (eFAST S1, ST), ``delta`` (Borgonovo's delta and S1).
 
 Stochastic models: each sample point is run ``replicates`` times (common random
 numbers: replicate i has the same seed at every point) and the outcome averaged.
@@ -41,16 +33,20 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ovopsim.errors import InputError
+from ovopsim.errors import InputError, RunFailed
+from ovopsim.output import write_table
 
+from . import methods
 from .design import Design, from_samples
-from .runner import read_runs, read_series, run_design
+from .executors import DASK_WAIT
+from .runner import run_design
+from .store import read_runs, read_series
 
-METHODS = ("sobol", "morris", "fast", "delta")
+METHODS = tuple(methods.METHODS)
 TIDY_COLUMNS = ["method", "outcome", "t", "parameter", "parameter2", "index", "value", "conf"]
 
 
-class AnalysisError(RuntimeError):
+class AnalysisError(RunFailed):
     """The runs finished but cannot be analysed (e.g. every replicate of a point failed)."""
 
 
@@ -77,70 +73,29 @@ class Settings:
     conf_level: float = 0.95
     num_resamples: int = 100
 
-    def block_rows(self, method: str, d: int) -> int:
-        """Rows per base sample (sobol) or trajectory (morris)."""
-        if method == "sobol":
-            return 2 * d + 2 if self.second_order else d + 2
-        return d + 1
+    def block_rows(self, method: str, d: int) -> int | None:
+        """Rows per base sample (sobol) or trajectory (morris); None for methods
+        whose sample has no independent blocks."""
+        return methods.METHODS[method].block_rows(d, self)
 
 
 def check_sample_size(method: str, n: int, settings: Settings, file=None, key="n") -> None:
     if method not in METHODS:
         raise InputError(file, "method", f"one of {', '.join(METHODS)}", repr(method))
-    if method == "sobol" and (n < 2 or n & (n - 1)):
-        raise InputError(file, key, "a power of 2 >= 2 for sobol (SALib's Sobol' sequence)", n)
-    if method == "morris" and n < 2:
-        raise InputError(file, key, "at least 2 trajectories for morris", n)
-    if method == "fast" and n <= 4 * settings.M**2:
-        raise InputError(file, key, f"more than 4*M^2 = {4 * settings.M**2} for fast", n)
-    if method == "delta" and n < 10:
-        raise InputError(file, key, "at least 10 samples for delta", n)
+    methods.METHODS[method].check(n, settings, file, key)
 
 
 def sample(problem: dict, method: str, n: int, seed: int, settings: Settings) -> np.ndarray:
     """The SALib sample matrix for ``method`` (deterministic given ``seed``)."""
-    if method == "sobol":
-        from SALib.sample import sobol
-
-        return sobol.sample(problem, n, calc_second_order=settings.second_order, seed=seed)
-    if method == "morris":
-        from SALib.sample import morris
-
-        return morris.sample(problem, n, num_levels=settings.num_levels, seed=seed)
-    if method == "fast":
-        from SALib.sample import fast_sampler
-
-        return fast_sampler.sample(problem, n, M=settings.M, seed=seed)
-    from SALib.sample import latin
-
-    return latin.sample(problem, n, seed=seed)
+    return methods.METHODS[method].sample(problem, n, seed, settings)
 
 
 def analyze(problem: dict, method: str, X: np.ndarray, Y: np.ndarray, seed: int,
             settings: Settings):
-    """SALib's analysis of ``Y`` (one value per row of ``X``); bootstrap seed = seed + 1
-    (SALib treats a seed of 0 as "unseeded")."""
-    common = {"num_resamples": settings.num_resamples, "conf_level": settings.conf_level,
-              "seed": int(seed) + 1}
+    """SALib's analysis of ``Y`` (one value per row of ``X``) by ``method``'s module."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
-        # SALib warns on every eFAST call that its bootstrap CIs are only indicative
-        warnings.filterwarnings("ignore", message="FAST confidence intervals")
-        if method == "sobol":
-            from SALib.analyze import sobol
-
-            return sobol.analyze(problem, Y, calc_second_order=settings.second_order, **common)
-        if method == "morris":
-            from SALib.analyze import morris
-
-            return morris.analyze(problem, X, Y, num_levels=settings.num_levels, **common)
-        if method == "fast":
-            from SALib.analyze import fast
-
-            return fast.analyze(problem, Y, M=settings.M, **common)
-        from SALib.analyze import delta
-
-        return delta.analyze(problem, X, Y, **common)
+        return methods.METHODS[method].analyze(problem, X, Y, seed, settings)
 
 
 def to_tidy(si, method: str, outcome: str, t: float = math.nan) -> pd.DataFrame:
@@ -214,9 +169,9 @@ def _prefixes(n: int) -> list[int]:
 def convergence_table(problem: dict, method: str, X: np.ndarray, Y: np.ndarray, seed: int,
                       settings: Settings, outcome: str) -> pd.DataFrame | None:
     """Indices on growing prefixes of whole blocks (see module docstring)."""
-    if method not in ("sobol", "morris"):
-        return None
     block = settings.block_rows(method, problem["num_vars"])
+    if block is None:
+        return None
     n_blocks = len(Y) // block
     frames = []
     for n in _prefixes(n_blocks):
@@ -236,7 +191,8 @@ def run_sensitivity(problem: Mapping[str, Any], model_fn: Callable, *, out_dir: 
                     convergence: bool = True, plots: bool = True, executor: str = "process",
                     workers: int | None = None, scheduler: str | None = None,
                     dask_local: int | None = None, progress: bool = True,
-                    chunk_size: int | None = None, model_name: str | None = None
+                    chunk_size: int | None = None, model_name: str | None = None,
+                    retry_failed: bool = False, dask_wait: float = DASK_WAIT
                     ) -> SensitivityResult:
     """Sample, run (resumable, any executor), analyse and write tables and figures.
 
@@ -256,7 +212,8 @@ def run_sensitivity(problem: Mapping[str, Any], model_fn: Callable, *, out_dir: 
                                   fixed=fixed)
     runs = run_design(design, model_fn, out_dir=out_dir, executor=executor, workers=workers,
                       scheduler=scheduler, dask_local=dask_local, progress=progress,
-                      chunk_size=chunk_size, model_name=model_name)
+                      chunk_size=chunk_size, model_name=model_name,
+                      retry_failed=retry_failed, dask_wait=dask_wait)
     out = Path(out_dir)
     if outcomes is None:
         outcomes = [c for c in runs.columns[runs.columns.get_loc("error") + 1:]]
@@ -277,7 +234,11 @@ def run_sensitivity(problem: Mapping[str, Any], model_fn: Callable, *, out_dir: 
     conv = pd.concat(conv_frames, ignore_index=True) if conv_frames else None
 
     result = SensitivityResult(method, problem, indices, conv, read_runs(out, design), out)
-    result.files = write_outputs(result, plots=plots)
+    result.files = write_tables(result)
+    if plots:
+        from .plots import sensitivity_figures
+
+        result.files += sensitivity_figures(result, out / "figures")
     return result
 
 
@@ -305,18 +266,11 @@ def _over_time(problem, method, X, design, out: Path, outcomes, seed, settings):
 # --------------------------------------------------------------------------- outputs
 
 
-def write_outputs(result: SensitivityResult, *, plots: bool = True) -> list[Path]:
+def write_tables(result: SensitivityResult) -> list[Path]:
+    """``indices`` and ``convergence`` as CSV and Parquet in the result's folder."""
     out = result.out_dir
     files = []
     for name, df in (("indices", result.indices), ("convergence", result.convergence)):
-        if df is None:
-            continue
-        for ext in ("csv", "parquet"):
-            path = out / f"{name}.{ext}"
-            (df.to_csv(path, index=False) if ext == "csv" else df.to_parquet(path, index=False))
-            files.append(path)
-    if plots:
-        from . import plots as plotting
-
-        files += plotting.plot_all(result, out / "figures")
+        if df is not None:
+            files += write_table(df, out / name)
     return files

@@ -4,7 +4,7 @@ A sweep::
 
     [experiment]
     kind = "sweep"                 # or "sensitivity"
-    model = "ishigami"             # a registered model function (see MODELS)
+    model = "ovop"                 # a registered model function (see registry.MODELS)
     scenario = "scenarios/x.toml"  # optional; relative to this file; passed as params["scenario"]
     months = 120                   # optional; passed as params["months"]
     replicates = 5                 # runs per parameter set (common random numbers)
@@ -48,23 +48,30 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator, model_validator
 
-from ovopsim.errors import InputError, load_model, load_toml_model, suggest
+from ovopsim.config import MAX_MONTHS
+from ovopsim.errors import (
+    InputError,
+    check_regular_file,
+    load_model,
+    load_toml_model,
+    suggest,
+)
 
+from .registry import MODEL_INFO, get_model
 from .sensitivity import Settings, check_sample_size
-from .testfunctions import MODEL_INFO, get_model
 
 Scalar = bool | int | float | str
 
 
 class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
 
 
 class ExperimentSection(Strict):
     kind: Literal["sweep", "sensitivity"]
     model: str
     scenario: str | None = None
-    months: int | None = Field(None, ge=1)
+    months: int | None = Field(None, ge=1, le=MAX_MONTHS)
     replicates: int = Field(1, ge=1)
     seed: int = Field(0, ge=0)
 
@@ -191,13 +198,18 @@ class ExperimentSpec(Strict):
     def base_dir(self) -> Path:
         return self._file.parent if self._file is not None else Path.cwd()
 
+    def path(self, name: str) -> str:
+        """A file the spec names, relative to the spec, as an absolute path (so that
+        workers started anywhere read the same file)."""
+        return str((self.base_dir / str(name)).resolve())
+
     def fixed_parameters(self) -> dict[str, Scalar]:
         """Parameters passed unchanged to every run (``[fixed]``, months, scenario)."""
         fixed = dict(self.fixed)
         if self.experiment.months is not None:
             fixed["months"] = self.experiment.months
         if self.experiment.scenario is not None:
-            fixed["scenario"] = str(self.base_dir / self.experiment.scenario)
+            fixed["scenario"] = self.path(self.experiment.scenario)
         return fixed
 
 
@@ -217,9 +229,8 @@ def check_spec(spec: ExperimentSpec, file: Path | None = None) -> ExperimentSpec
     spec._params = {name: _param(name, table, file) for name, table in spec.parameters.items()}
     params = spec._params
 
-    if exp.scenario is not None and not (spec.base_dir / exp.scenario).is_file():
-        raise InputError(file, "experiment.scenario", "an existing scenario file",
-                         f'"{exp.scenario}" (not found in {spec.base_dir})')
+    if exp.scenario is not None:
+        _scenario_file(spec, exp.scenario, "experiment.scenario", file)
     for name in params:
         if info is not None and info.parameters is not None and name not in info.parameters:
             raise InputError(file, f"parameters.{name}",
@@ -242,6 +253,18 @@ def check_spec(spec: ExperimentSpec, file: Path | None = None) -> ExperimentSpec
     if info is not None and info.check is not None:
         _dry_run(spec, info.check, file)
     return spec
+
+
+def _scenario_file(spec: ExperimentSpec, name, key: str, file) -> None:
+    """A scenario the spec names exists and is a regular file (regular_files_only)."""
+    path = spec.base_dir / str(name)
+    if not path.exists():
+        raise InputError(file, key, "an existing scenario file",
+                         f'"{name}" (not found in {spec.base_dir})')
+    try:
+        check_regular_file(path)
+    except InputError as e:
+        raise InputError(file, key, "a scenario file", f'"{name}" ({e.given})') from None
 
 
 def _dry_run(spec: ExperimentSpec, check, file) -> None:
@@ -275,13 +298,38 @@ def _dry_run(spec: ExperimentSpec, check, file) -> None:
         for i, point in enumerate(d.points or []):
             params = {**fixed, **point}
             if "scenario" in point:
-                params["scenario"] = str(spec.base_dir / str(point["scenario"]))
+                params["scenario"] = spec.path(point["scenario"])
             run_check(params, f"design.points[{i}]")
         return
     run_check(fixed)
     for name, p in spec.params.items():
         for value in (p.levels if p.levels is not None else p.bounds):
             run_check({**fixed, name: value}, name=name)
+        if p.bounds is not None:
+            _check_drawn(spec, check, fixed, name, p.bounds, file)
+
+
+#: where between its bounds a drawn value is tried (not a whole number for any
+#: bounds a whole-number parameter could have, as the designs' draws are not)
+PROBE = (5**0.5 - 1) / 2
+
+
+def _check_drawn(spec: ExperimentSpec, check, fixed: dict, name: str, bounds, file) -> None:
+    """dry_run_types: a Latin hypercube or sensitivity design draws any number between
+    the bounds, so one such value is tried too: a whole-number parameter, which
+    accepts its bounds, is refused here rather than failing in every run."""
+    lo, hi = bounds
+    value = lo + (hi - lo) * PROBE
+    if value == int(value):
+        value = math.nextafter(value, hi)
+    try:
+        check({**fixed, name: value})
+    except InputError as e:
+        method = spec.design.method if spec.design is not None else spec.sensitivity.method
+        raise InputError(file, f"parameters.{name}.bounds",
+                         f"a parameter that takes any number between its bounds, as the "
+                         f'"{method}" design draws ({e.expected}; give it levels in a '
+                         "full_factorial design instead)", f"{value!r} refused") from None
 
 
 def _check_sweep(spec: ExperimentSpec, params: dict[str, Parameter], file) -> None:
@@ -300,9 +348,8 @@ def _check_sweep(spec: ExperimentSpec, params: dict[str, Parameter], file) -> No
             if set(p) != set(keys):
                 raise InputError(file, f"design.points[{i}]", f"the same keys as points[0] ({keys})",
                                  sorted(p))
-            if "scenario" in p and not (spec.base_dir / str(p["scenario"])).is_file():
-                raise InputError(file, f"design.points[{i}].scenario", "an existing scenario file",
-                                 f'"{p["scenario"]}" (not found in {spec.base_dir})')
+            if "scenario" in p:
+                _scenario_file(spec, p["scenario"], f"design.points[{i}].scenario", file)
         if params:
             raise InputError(file, "parameters", 'no [parameters] with method = "points" '
                              "(put the values in design.points)", sorted(params))

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-import argparse
 import os
+import sys
 import time
 from pathlib import Path
 
 from ..cli import whole_number
+from ..config import MAX_MONTHS
 
 DOCS = Path(__file__).resolve().parent.parent.parent / "docs"
 QUICK_REPLICATES = 8  # as the reduced test; directions need ~8 paired replicates
@@ -20,7 +21,7 @@ def add_parsers(subparsers) -> None:
                     "across arms), print the validation table and write it with figures to "
                     "OUT/VALIDATION.md. Exit status 1 when a check fails.")
     p.add_argument("--replicates", type=whole_number(1), default=20, help="replicates per arm (default 20)")
-    p.add_argument("--months", type=whole_number(1), default=60,
+    p.add_argument("--months", type=whole_number(1, MAX_MONTHS), default=60,
                    help="horizon (default 60; the tolerances are stated for 60)")
     p.add_argument("--out", type=Path, default=DOCS, help="where VALIDATION.md and figures go (default docs/)")
     p.add_argument("--workers", type=whole_number(1), default=min(2, os.cpu_count() or 1),
@@ -29,8 +30,15 @@ def add_parsers(subparsers) -> None:
                    help=f"{QUICK_REPLICATES} replicates, table only (no VALIDATION.md)")
     p.add_argument("--seed", type=int, default=20250101, help="root seed of the replicate seeds")
     p.set_defaults(func=handle)
-    from .calibrate import add_parser
-    add_parser(subparsers)
+
+    from .calibrate import SPEC
+    p = subparsers.add_parser("calibrate", help="search the assumed parameters for sets that "
+                              "reproduce all patterns (rejection ABC)")
+    p.add_argument("--spec", type=Path, default=SPEC, help="calibration spec (TOML)")
+    p.add_argument("--out", type=Path, default=DOCS, help="where CALIBRATION.md goes")
+    p.add_argument("--workers", type=whole_number(1), default=2)
+    p.add_argument("--quick", action="store_true", help="the spec's small [quick] budget")
+    p.set_defaults(func=handle_calibrate)
 
 
 def handle(args) -> int:
@@ -51,14 +59,25 @@ def handle(args) -> int:
     return 0 if v.passed else 1
 
 
+def handle_calibrate(args) -> int:
+    from .calibrate import calibrate, central, load_spec, region, write_report
+
+    spec = load_spec(args.spec)
+    t0 = time.perf_counter()
+    table = calibrate(spec, quick=args.quick, workers=args.workers)
+    runtime = time.perf_counter() - t0
+    md = write_report(spec, table, args.out, quick=args.quick, runtime=runtime)
+    print(region(spec, table).to_string(index=False, float_format=lambda x: f"{x:.3g}"))
+    print(f"accepted {int(table['accepted'].sum())}/{len(table)}; central: {central(spec, table)}")
+    print(f"runtime {runtime:.0f} s; wrote {md}")
+    return 0
+
+
 def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m ovopsim.validation")
-    sub = parser.add_subparsers(dest="command")
-    add_parsers(sub)
-    argv = list(argv) if argv is not None else None
-    import sys
-    argv = argv if argv is not None else sys.argv[1:]
-    if not argv or argv[0] != "validate":
+    """``python -m ovopsim.validation [options]``: ``ovopsim validate [options]``."""
+    from ..cli import main as ovopsim_main
+
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if not argv or argv[0] not in ("validate", "calibrate"):
         argv = ["validate", *argv]
-    args = parser.parse_args(argv)
-    return args.func(args)
+    return ovopsim_main(argv)

@@ -20,7 +20,10 @@ import pandas as pd
 from scipy import stats
 
 from ..config import Scenario, load_scenario, scenario_from_dict
+from ..errors import RunFailed
 from ..experiments import from_points, read_series, run_design
+from ..experiments.ovop import prepare
+from ..experiments.registry import register_model
 from ..simulation import run
 from .patterns import PATTERNS, Arm, Pattern, arms_of, summarise
 
@@ -81,6 +84,11 @@ def run_arm(params: Mapping[str, object], seed: int):
     return summarise(m), series
 
 
+# the pattern arms as a registered model: the runner loads the model's kernels once
+# before its workers start (the OVOP model's prepare hook)
+register_model("ovop_pattern_arm", run_arm, prepare=prepare)
+
+
 # ------------------------------------------------------------------ execution
 
 # the runner reads a design's rows as named tuples, so parameter names must be
@@ -106,7 +114,7 @@ def execute(points: Sequence[Mapping[str, object]], *, replicates: int, root_see
                       workers=workers, progress=False, model_name="ovopsim.validation.run_arm")
     failed = runs[runs["status"] != "ok"]
     if len(failed):
-        raise RuntimeError(f"{len(failed)} validation runs failed; first: {failed['error'].iloc[0]}")
+        raise RunFailed(f"{len(failed)} validation runs failed; first: {failed['error'].iloc[0]}")
     series = read_series(out_dir).merge(runs[["run_id", "point", "replicate"]], on="run_id")
     return runs, series
 

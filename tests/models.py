@@ -1,4 +1,10 @@
-"""Analytic model functions with known sensitivity indices, and the model registry.
+"""Analytic test models with known sensitivity indices, registered for the tests.
+
+They check the experiment machinery (designs, executors, the result store,
+sensitivity methods) against exact answers; they are not part of the package.
+Importing this module registers them (``tests/conftest.py`` does, and so does
+``python -m tests.cli``, the experiment commands with these models available).
+The specs that use them are in ``tests/specs/``.
 
 All follow the runner's contract ``fn(params: dict, seed: int) -> {outcome: value}``
 and live at module level so they pickle.
@@ -12,13 +18,12 @@ from __future__ import annotations
 import math
 import os
 import time
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 import pandas as pd
 
-from ovopsim.errors import InputError, suggest
+from ovopsim.experiments.registry import register_model
 
 A, B = 7.0, 0.1
 
@@ -106,47 +111,16 @@ def ishigami_crashing(params: Mapping[str, float], seed: int) -> dict:
     return ishigami(params, seed)
 
 
-# --------------------------------------------------------------------------- registry
+def ishigami_flaky(params: Mapping[str, float], seed: int) -> dict:
+    """Raises ValueError when x1 > ``params['fail_above']`` (default 2.0) while the file
+    ``params['fail_flag']`` exists: a failure that goes away (retrying failed runs)."""
+    if os.path.exists(str(params["fail_flag"])) and float(params["x1"]) > float(
+            params.get("fail_above", 2.0)):
+        raise ValueError(f"x1={params['x1']} failed while {params['fail_flag']} exists")
+    return ishigami(params, seed)
 
 
-@dataclass(frozen=True)
-class ModelInfo:
-    """What the spec checker knows about a registered model (None = anything).
-
-    ``check(params)``, when given, is called with parameter sets as a run would
-    receive them (before anything runs) and raises InputError whose ``key`` names
-    the offending parameter, e.g. an unknown scenario override.
-    """
-
-    parameters: tuple[str, ...] | None = None
-    outcomes: tuple[str, ...] | None = None
-    check: Callable[[dict], None] | None = None
-
-
-#: registered model functions, by the name used in spec files (``model = "..."``)
-MODELS: dict[str, Callable] = {}
-MODEL_INFO: dict[str, ModelInfo] = {}
-
-
-def register_model(name: str, fn: Callable, *, parameters: Sequence[str] | None = None,
-                   outcomes: Sequence[str] | None = None,
-                   check: Callable[[dict], None] | None = None) -> None:
-    """Make ``fn`` available to spec files as ``model = name``.
-
-    ``parameters``/``outcomes``, when given, let specs be checked before running;
-    ``check(params)`` validates parameter values too (see :class:`ModelInfo`).
-    ``fn`` must be picklable (module-level function or functools.partial of one).
-    """
-    MODELS[name] = fn
-    MODEL_INFO[name] = ModelInfo(tuple(parameters) if parameters is not None else None,
-                                 tuple(outcomes) if outcomes is not None else None, check)
-
-
-def get_model(name: str, file=None, key: str = "experiment.model") -> Callable:
-    if name not in MODELS:
-        raise InputError(file, key, f"a registered model ({', '.join(sorted(MODELS))})",
-                         f'"{name}"{suggest(name, MODELS)}')
-    return MODELS[name]
+# --------------------------------------------------------------------------- registration
 
 
 _X3 = ("x1", "x2", "x3")
@@ -158,5 +132,7 @@ register_model("ishigami_busy", ishigami_busy, parameters=(*_X3, "delay"), outco
 register_model("ishigami_failing", ishigami_failing, parameters=(*_X3, "fail_above"),
                outcomes=("y",))
 register_model("ishigami_crashing", ishigami_crashing, parameters=(*_X3, "crash_above", "crash_flag"),
+               outcomes=("y",))
+register_model("ishigami_flaky", ishigami_flaky, parameters=(*_X3, "fail_above", "fail_flag"),
                outcomes=("y",))
 register_model("sobol_g", sobol_g, outcomes=("y",))
