@@ -278,8 +278,15 @@ def main(argv: list[str] | None = None) -> int:
     args = argparse.Namespace()
     with sigterm_as_interrupt():
         try:
-            args = parser.parse_args(argv)
-            return int(args.func(args) or 0)
+            try:
+                args = parser.parse_args(argv)
+                return int(args.func(args) or 0)
+            except SystemError as exc:
+                # a signal that arrives inside compiled code surfaces as a SystemError
+                # caused by the interrupt: treat it as the interrupt
+                if isinstance(exc.__cause__, KeyboardInterrupt):
+                    raise exc.__cause__ from None
+                raise
         except InputError as err:
             return _say(f"ovopsim: error: {err.message}", EXIT_USAGE)
         except KeyboardInterrupt as exc:

@@ -225,7 +225,7 @@ class World(Strict):
                                                   "is read against)")
     warmup_max: int = P(96, ge=24, le=600, doc="months it runs at most: the warm-up goes on a year at a "
                                                "time until the economy has settled")
-    settled: float = P(0.05, gt=0, le=1, doc="the economy has settled when a year's mean income and number "
+    settled: float = P(0.1, gt=0, le=1, doc="the economy has settled when a year's mean income and number "
                                              "of businesses differ from the year before by less than this "
                                              "share")
 
@@ -285,10 +285,16 @@ class Market(Strict):
 
     province_demand: float = P(0.8, gt=0, le=10, doc="province demand at the reference price, as a share "
                                                     "of the producers' initial capacity")
-    national_demand: float = P(0.2, ge=0, le=10, doc="other provinces' orders, as a share of the "
-                                                     "producers' initial capacity (a fixed pie)")
-    export_demand: float = P(0.1, ge=0, le=10, doc="export orders, as a share of the producers' initial "
-                                                   "capacity (a fixed pie)")
+    national_demand: float = P(0.2, ge=0, le=10, source="calibrated",
+                               doc="orders from other provinces a producer who reaches them gets, as a "
+                                   "share of its capacity (its buyers there)")
+    export_demand: float = P(0.1, ge=0, le=10, doc="export orders a producer who reaches them gets, as a "
+                                                   "share of its capacity")
+    national_market: float = P(0.3, ge=0, le=10, doc="the most the district sells to other provinces, as "
+                                                     "a share of its producers' initial capacity (the "
+                                                     "market saturates)")
+    export_market: float = P(0.15, ge=0, le=10, doc="the most the district exports, as a share of its "
+                                                    "producers' initial capacity")
     demand_growth: float = P(0.0, ge=-0.5, le=0.5, doc="yearly growth of demand in every tier")
     demand_elasticity: float = P(1.2, gt=0, le=5, doc="price elasticity of province demand")
     quality_elasticity: float = P(0.5, ge=0, le=5, doc="elasticity of demand to the sellers' mean quality "
@@ -338,6 +344,8 @@ class Production(Strict):
                                                     "this much less than from traders")
     stage_work: float = P(0.3, gt=0, le=5, doc="capacity a supplier spends per unit of its buyer's output")
     trader_input_quality: float = P(0.4, ge=0, le=1, doc="quality of inputs bought from traders")
+    price_response: float = P(1.0, ge=0, le=5, doc="how much more capacity an artisan wants when its "
+                                                   "market's price is above the reference (elasticity)")
     max_workers: int = P(12, ge=0, le=1000, doc="most hired workers in one business")
     labour_share: float = P(0.2, ge=0, le=1, doc="share of a village's households that can take craft "
                                                  "work (the labour pool; all workers are local)")
@@ -354,10 +362,11 @@ class Money(Strict):
     upkeep: float = P(0.01, ge=0, le=1, doc="monthly upkeep as a share of the equipment's price")
     subsistence: float = P(1.0e6, ge=0, doc="household needs met first from profit, Rp/month")
     draw_share: float = P(0.8, ge=0, le=1, doc="share of profit above subsistence taken home")
-    reserve_months: float = P(6, ge=0, le=120, doc="months of costs a business keeps as cash; the "
+    reserve_months: float = P(3, ge=0, le=120, doc="months of costs a business keeps as cash; the "
                                                    "household takes home what is above")
-    months_to_close: int = P(6, ge=1, le=120, doc="months in a row of losses or negative cash before a "
-                                                  "business closes")
+    months_to_close: int = P(6, ge=1, le=120, doc="months in a row of losses or negative cash after which "
+                                                  "a business out of cash closes (twice as many close "
+                                                  "it whatever its savings)")
     entry_rate: float = P(0.02, ge=0, le=1, doc="monthly chance that a household opens a business when "
                                                 "its product's businesses earn twice entry_income")
     entry_income: float = P(3.0e6, gt=0, doc="monthly income of a product's businesses above which "

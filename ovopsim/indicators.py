@@ -332,6 +332,22 @@ def month_row(row, month, year, calendar_month, festive, rainy, a, ties, m, vill
     row[COL.grants] = grants
 
 
+@nb.njit(cache=True)
+def add_totals(totals, ev, flows, turnovers):
+    """Add the month's events to the counts kept since month 1 (:data:`TOTALS`)."""
+    e = ev[0]
+    totals[T_FORMED] += e.formed
+    totals[T_ENDED_TRUST] += e.ended_trust
+    totals[T_ENDED_IDLE] += e.ended_idle
+    totals[T_ENDED_CLOSED] += e.ended_closed
+    totals[T_ENDED_RECIPROCITY] += e.ended_reciprocity
+    totals[T_SWITCHES] += e.switches
+    totals[T_TRIALS] += e.trials
+    for i in range(len(flows)):
+        totals[T_WRITTEN_OFF] += flows[i].written_off
+    totals[T_TURNOVERS] = turnovers
+
+
 #: counts kept since month 1 (the model adds each month's events to them)
 TOTALS = ("formed", "ended_trust", "ended_idle", "ended_reciprocity", "switches", "trials", "turnovers",
           "ended_closed", "written_off")

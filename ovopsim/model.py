@@ -13,9 +13,12 @@ submodel):
 5. exchange: unmet orders passed along ties; debts paid or not; the trust rule and gossip;
 6. market prices move with utilisation; expectations update;
 7. money: income, draw, closures; hiring and equipment; entry;
-8. partnerships: ending, suppliers, forming, new ties;
-9. learning: practice, quality and reach; officers and boards learn;
-10. the books are checked to close and the indicators recorded.
+8. partnerships: ending, suppliers, forming;
+9. learning: practice, quality and reach;
+10. new ties met this month; business contacts forgotten; officers and boards learn;
+11. the books are checked to close and the indicators recorded.
+
+Steps 2-9 are one compiled call (:func:`ovopsim.mechanisms.month.economy`).
 
 All randomness comes from the model's seed: the initial world from ``self.rng``,
 every decision from a counter-based hash of the seed (:mod:`ovopsim.mechanisms.random`).
@@ -31,7 +34,7 @@ from . import accounting, indicators, state, world
 from . import interventions as iv
 from .agents import Artisan, Association, LJMPAgent
 from .config import Scenario
-from .mechanisms import exchange, learning, ljmp, market, money, partnerships, production
+from .mechanisms import learning, ljmp, market, month, partnerships
 from .mechanisms.government import Government
 from .state import EVENTS
 
@@ -69,11 +72,12 @@ class OVOPModel(mesa.Model):
         self.key = int(self.rng.integers(0, 2**62))
         w = world.build(scenario, self.rng, self.par)
         self.artisans, self._fresh = w.artisans, w.fresh
-        self.ties, self._tie_keys = w.ties, w.tie_keys
+        self.ties = w.ties
         self.villages, self.clusters, self.products = w.villages, w.clusters, w.products
         self.village_names, self.cluster_names, self.product_names = (w.village_names, w.cluster_names,
                                                                      w.product_names)
         self.surveyed = w.surveyed
+        self._stages = int(self.villages.stage.max()) + 1
         w_spec = scenario.world
         warmup_max = 12 * -(-w_spec.warmup_max // 12)
         self.calendar = market.Calendar(w_spec.start_year, w_spec.rainy_months, 1 - warmup_max,
@@ -97,10 +101,10 @@ class OVOPModel(mesa.Model):
         self._peers = None
         self.programmes, self.shocks = iv.build(scenario.interventions, self)
         Artisan.create_agents(self, self.artisans.n, idx=list(range(self.artisans.n)))
-        observed = (self.ties.used.copy(), set(self._tie_keys)) if scenario.network.edges else None
+        observed = self.ties.used.copy() if scenario.network.edges else None
         self._warm_up(w_spec.warmup_months, warmup_max, w_spec.settled)
         if observed is not None:
-            self._restore_ties(*observed)
+            self._restore_ties(observed)
         self.totals[:] = 0.0
         self.running = True
 
@@ -133,7 +137,7 @@ class OVOPModel(mesa.Model):
         self.warmup = {"months": ran, "settled": bool(settled)}
         self.records.pre = (float(years[-1][0]), float(years[-1][1]))
 
-    def _restore_ties(self, ties: np.ndarray, keys: set) -> None:
+    def _restore_ties(self, ties: np.ndarray) -> None:
         """An observed network is the network of month 1: after the warm-up the ties are
         the surveyed ones again (trust and partnerships as observed); suppliers are kept
         where the surveyed tie to them is a partnership."""
@@ -142,7 +146,6 @@ class OVOPModel(mesa.Model):
         self.ties.reserve(len(ties))
         self.ties.data[:len(ties)] = ties
         self.ties.m = len(ties)
-        self._tie_keys = keys
         n = a.n
         index = {int(k): j for j, k in enumerate((ties["u"] * n + ties["v"]).tolist())}
         for i in np.flatnonzero(a.supplier >= 0).tolist():
@@ -187,53 +190,21 @@ class OVOPModel(mesa.Model):
             self._ledger.open(self)
         if m >= 1:
             self._government(m)
-        ljmp.repay(a, c, fa, fc, ev, par, key, m)
-        ljmp.operate(a, p, c, fa, fc, ev, par, key, m)
-        production.plan(a, p, par, festive)
-        exchange.supply(a, t.data, v, p, fa, ev, par, key, m, rainy)
-        growth = (1.0 + self.spec.market.demand_growth) ** (max(m - 1, 0) / 12)  # from month 1
-        market.sell(a, p, c, fa, par, festive, growth, self.access_boost)
-        ljmp.aggregate(a, c, fa, fc, par)
-        ptr, nbr, edge = exchange.adjacency(t.data, t.m, len(a))
         net = self.spec.network
-        exchange.subcontract(a, t.data, ptr, nbr, edge, v, p, fa, ev, par, m, rainy)
-        exchange.settle(a, t.data, t.m, ptr, nbr, edge, fa, ev, par, key, m, net.trust_within,
-                        net.trust_between)
-        market.adjust_prices(a, p, par, festive)
-        production.expect(a, par, festive)
-        money.settle(a, v, c, fa, ev, par)
-        production.adjust(a, v, p, fa, par, key, m)
-        money.enter(a, self._fresh, v, p, fa, ev, par, key, m)
-        partnerships.refresh_entrants(a, t.data, t.m, m, net.trust_within, net.trust_between)
-        partnerships.end(a, t.data, t.m, ev, par, m)
-        partnerships.choose_suppliers(a, t.data, ptr, nbr, edge, v, p, ev, par, key, m)
-        partnerships.form(a, t.data, t.m, ev, par, key, m)
-        src, dst, trust = partnerships.proposals(a, t.data, t.m, ptr, nbr, edge, len(p),
-                                                 int(self.villages.stage.max()) + 1, par, key, m,
-                                                 net.trust_between)
+        growth = (1.0 + self.spec.market.demand_growth) ** (max(m - 1, 0) / 12)  # from month 1
+        src, dst, trust = month.economy(a, self._fresh, t.data, t.m, v, p, c, fa, fc, ev, par, key, m, festive,
+                                        rainy, growth, self.access_boost, net.trust_within, net.trust_between,
+                                        self._stages)
         if len(src):
             self.add_ties(src, dst, trust)
-        t.m, forgotten = partnerships.forget(a, t.data, t.m, len(a), par, m)
-        if len(forgotten):
-            self._tie_keys.difference_update(forgotten.tolist())
-        learning.month(a, v, par)
-        learning.quality_and_reach(a, t.data, t.m, v, p, par)
+        t.m = partnerships.forget(a, t.data, t.m, par, m)
         self.government.step()
         regrowth = self.spec.government.knowledge_regrowth
         self.villages.knowledge += regrowth * (1 - self.villages.knowledge)
         if self.check_accounting:
             self._ledger.close(m, self)
-        e = ev[0]
         tot = self.totals
-        tot[indicators.T_FORMED] += e["formed"]
-        tot[indicators.T_ENDED_TRUST] += e["ended_trust"]
-        tot[indicators.T_ENDED_IDLE] += e["ended_idle"]
-        tot[indicators.T_ENDED_CLOSED] += e["ended_closed"]
-        tot[indicators.T_ENDED_RECIPROCITY] += e["ended_reciprocity"]
-        tot[indicators.T_SWITCHES] += e["switches"]
-        tot[indicators.T_TRIALS] += e["trials"]
-        tot[indicators.T_WRITTEN_OFF] += float(self.flows.written_off.sum())
-        tot[indicators.T_TURNOVERS] = self.turnovers
+        indicators.add_totals(tot, ev, fa, self.turnovers)
         if m >= 1:
             gov = self.government
             indicators.month_row(self.records.next_row(), m, self.calendar.calendar_year(m),
@@ -290,8 +261,8 @@ class OVOPModel(mesa.Model):
 
     def add_ties(self, src, dst, trust) -> int:
         """New social ties (those that exist already are left as they are)."""
-        return partnerships.add_ties(self.ties, self._tie_keys, self.artisans.village, src, dst, trust,
-                                     self.month, self.events[0])
+        return partnerships.add_ties(self.ties, self.artisans.village, src, dst, trust, self.month,
+                                     self.events[0])
 
     def soft_loans(self, idx: np.ndarray, amount: float) -> None:
         """The government capitalises the LJMP of each artisan ``idx`` with ``amount``,

@@ -46,7 +46,7 @@ class World:
     Attributes:
         artisans: :data:`ovopsim.state.ARTISAN` records (a :class:`~ovopsim.state.Table`).
         fresh: each slot's household as drawn (a new business starts from it).
-        ties: :class:`~ovopsim.state.Ties`; tie_keys: ``lo * n + hi`` of each tie.
+        ties: :class:`~ovopsim.state.Ties`.
         villages, clusters, products: record tables.
         village_names, cluster_names, product_names: names by index.
         surveyed: indices of the artisans the scenario lists (the rest are potential entrants).
@@ -55,7 +55,6 @@ class World:
     artisans: state.Table
     fresh: np.ndarray
     ties: state.Ties
-    tie_keys: set
     villages: state.Table
     clusters: state.Table
     products: state.Table
@@ -151,7 +150,7 @@ def build(scenario: Scenario, rng: np.random.Generator, par: np.ndarray) -> Worl
     a.norm = clipped(w.norm_mean, w.norm_sd)
     a.input_quality = s.production.trader_input_quality
 
-    ties, keys = _ties(s, rng, village, surveyed, active, a.product)
+    ties = _ties(s, rng, village, surveyed, active, a.product)
 
     # quality and reach before the first orders; then capacity, demand and expectations
     from .mechanisms import learning, production
@@ -162,15 +161,15 @@ def build(scenario: Scenario, rng: np.random.Generator, par: np.ndarray) -> Worl
     products.quality0 = np.bincount(a.product, np.where(active, a.quality, 0.0), len(used)) / np.maximum(
         np.bincount(a.product, active, len(used)), 1)
     cap0 = np.bincount(a.product, base, len(used))
-    products.base = np.outer(cap0, [s.market.province_demand, s.market.national_demand,
-                                    s.market.export_demand])
+    products.base = np.outer(cap0, [s.market.province_demand, s.market.national_market,
+                                    s.market.export_market])
     input_cost = products.price[a.product] * products.material_share[a.product]
     a.expected = np.where(active, s.market.province_demand * base, 0.0)
     a.cash = np.where(active, w.capital_months * a.expected * input_cost, 0.0)
     villages.active = np.bincount(village, active, nv).astype(np.int64)
     villages.workers = np.bincount(village, np.where(active, a.workers, 0), nv).astype(np.int64)
     fresh = a.data.copy()
-    return World(a, fresh, ties, keys, villages, clusters, products, [v.name for v in vlist],
+    return World(a, fresh, ties, villages, clusters, products, [v.name for v in vlist],
                  cluster_names, used, np.array(surveyed, np.int64))
 
 
@@ -209,7 +208,7 @@ def _ties(s: Scenario, rng, village, surveyed, active, product):
     t["last_used"][:m] = 0
     t["kin"][:m] = True
     ties.m = m
-    return ties, set(key.tolist())
+    return ties
 
 
 def _generate(rng, village, within_degree, rewire, bridges_per_artisan, bridge_reach):

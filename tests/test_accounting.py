@@ -98,7 +98,7 @@ def test_programme_never_spends_more_than_the_budget():
     per_year = m.groupby("year")["budget_spent"].sum()
     assert (per_year <= s.government.annual_budget * (1 + 1e-9)).all()
     # and it was short: the budget binds (Bangka Tengah)
-    assert per_year.iloc[0] > 0.9 * s.government.annual_budget
+    assert per_year.iloc[0] > 0.75 * s.government.annual_budget
 
 
 def test_flow_totals_balance_between_partners():

@@ -126,7 +126,7 @@ def test_unknown_override_in_a_spec_is_one_error_with_a_suggestion(tmp_path):
     with pytest.raises(InputError) as err:
         load_spec(bad)
     assert err.value.key == "parameters.trust.los"
-    assert 'did you mean "trust_loss"' in err.value.message
+    assert 'did you mean "loss"' in err.value.message
     bad.write_text(text.replace("bounds = [0.02, 0.2]", "bounds = [0.02, 1.5]", 1))
     with pytest.raises(InputError, match="parameters.trust.gain: expected a number <= 1"):
         load_spec(bad)

@@ -19,3 +19,55 @@ The compiled kernels import nothing from the model: they read and write the
 records of :mod:`ovopsim.state`. :class:`ovopsim.model.OVOPModel` calls them in
 order each month.
 """
+
+from __future__ import annotations
+
+import hashlib
+import os
+from pathlib import Path
+
+_PACKAGE = Path(__file__).resolve().parent.parent
+#: the sources compiled kernels are built from: a kernel inlines what it calls, and
+#: Numba's disk cache only notices changes to the calling function's own file
+KERNEL_SOURCES = (*sorted(Path(__file__).resolve().parent.glob("*.py")),
+                  _PACKAGE / "state.py", _PACKAGE / "indicators.py", _PACKAGE / "accounting.py",
+                  _PACKAGE / "config.py")
+
+
+def _cache_dirs() -> list[Path]:
+    dirs = {p.parent / "__pycache__" for p in KERNEL_SOURCES}
+    root = os.environ.get("NUMBA_CACHE_DIR")
+    if root:
+        dirs |= {Path(root) / p.parent.relative_to(p.anchor) for p in KERNEL_SOURCES}
+    return sorted(dirs)
+
+
+def refresh_kernel_cache() -> bool:
+    """Drop Numba's cached machine code when any kernel source changed since it was
+    cached (a stamp of their hash sits beside the cache). Returns whether it did."""
+    digest = hashlib.sha256()
+    for p in KERNEL_SOURCES:
+        digest.update(p.read_bytes())
+    stamp_text = digest.hexdigest()
+    dirs = _cache_dirs()
+    stamp = Path(os.environ.get("NUMBA_CACHE_DIR") or dirs[0]) / "ovopsim-kernels.stamp"
+    try:
+        if stamp.read_text() == stamp_text:
+            return False
+    except OSError:
+        pass
+    names = {p.stem for p in KERNEL_SOURCES}
+    for d in dirs:
+        if d.is_dir():
+            for f in d.iterdir():
+                if f.suffix in (".nbi", ".nbc") and f.name.split(".")[0] in names:
+                    f.unlink(missing_ok=True)
+    try:
+        stamp.parent.mkdir(parents=True, exist_ok=True)
+        stamp.write_text(stamp_text)
+    except OSError:  # a read-only install: Numba then caches elsewhere or compiles
+        pass
+    return True
+
+
+refresh_kernel_cache()

@@ -10,16 +10,18 @@ Demand (units a month) for product p in tier t::
               x (province price index)^-demand_elasticity      (province only)
 
 ``base`` is fixed at the start as a share (``province_demand``,
-``national_demand``, ``export_demand``) of the producers' initial capacity, so
+``national_market``, ``export_market``) of the producers' initial capacity, so
 every market **saturates**: more producers, or bigger ones, share the same
 buyers. ``festive`` is ``1 + festive_boost`` in the month of peak buying before
 Eid al-Fitr and before Christmas (Rasau Jaya: output rises 25-50% before
 religious holidays, to serve regular customers); ``access`` is ``1 +`` an access
 shock's demand in the outer tiers (Singkawang's airport).
 
-Orders within a tier go to the producers whose reach opens it, in proportion
-to their attractiveness (capacity^``size_elasticity`` x quality x (1 +
-reputation)). A producer fills the best-paying orders first (export, other
+Orders within the province go to its producers in proportion to their
+attractiveness (capacity^``size_elasticity`` x quality x (1 + reputation)). In an
+outer tier a producer whose reach opens it brings its own buyers there:
+``national_demand`` (``export_demand``) of its capacity, scaled down in proportion
+when the producers who reach the tier would together sell more than its demand. A producer fills the best-paying orders first (export, other
 provinces, the province) from its output and stock; what it cannot fill is
 unmet (it may pass it to partners, :mod:`.exchange`).
 
@@ -157,11 +159,14 @@ def sell(a, prods, clusters, flows, par, festive, growth, access_boost):
     qbar = seller_quality(a, prods)
     demand(prods, qbar, pr, festive, growth, access_boost)
     n_p = len(prods)
-    weight = np.zeros((n_p, 3))
+    weight = np.zeros((n_p, 3))  # province: attractiveness; outer tiers: buyers brought
+    share = (0.0, pr.market_national_demand, pr.market_export_demand)
+    hours = pr.production_overtime if festive else 1.0  # buyers follow capacity at normal hours
     for i in range(len(a)):
         if a[i].active:
-            for t in range(a[i].reach + 1):
-                weight[a[i].product, t] += a[i].attract
+            weight[a[i].product, 0] += a[i].attract
+            for t in range(1, a[i].reach + 1):
+                weight[a[i].product, t] += share[t] * a[i].capacity / hours
     margin = pr.market_middleman_margin
     for p in range(n_p):
         prods[p].offered = 0.0
@@ -185,8 +190,11 @@ def sell(a, prods, clusters, flows, par, festive, growth, access_boost):
                 ref *= prods[p].price_index
             premium = 1.0 + pr.market_quality_premium * (ai.quality - qbar[p, t])
             ai.unit_price[t] = max(ref * premium * (1.0 - margin * (1.0 - capture)), 0.0)
-            if t <= ai.reach and weight[p, t] > 0:
-                ai.orders_by_tier[t] = prods[p].demand[t] * ai.attract / weight[p, t]
+            if t == 0 and weight[p, 0] > 0:
+                ai.orders_by_tier[0] = prods[p].demand[0] * ai.attract / weight[p, 0]
+            elif 0 < t <= ai.reach and weight[p, t] > 0:
+                brought = share[t] * ai.capacity / hours
+                ai.orders_by_tier[t] = brought * min(1.0, prods[p].demand[t] / weight[p, t])
         left = ai.output + ai.inventory
         prods[p].offered += left
         units = 0.0

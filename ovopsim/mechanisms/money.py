@@ -13,8 +13,10 @@ only what leaves cash non-negative, and whatever cash exceeds ``reserve_months``
 of the month's costs. Cash may go negative (informal debts to suppliers and
 neighbours).
 
-**Closure.** A business that has lost money, or had negative cash, for
-``months_to_close`` months in a row cannot pay its way: it closes, lays its workers off, its
+**Closure.** A business that has lost money (or had negative cash) for
+``months_to_close`` months in a row and is out of cash, or has lost money for
+twice as long whatever its savings, cannot pay its way: it closes (a seasonal
+loss its savings carry does not close it), lays its workers off, its
 partnerships end, its LJMP loan is written off, its informal debts are lost
 to its creditors and what cash is left goes home.
 
@@ -66,7 +68,8 @@ def settle(a, vills, clusters, flows, events, par):
         ai.income = profit
         ai.income_ema = profit if ai.income_ema == 0 else 0.8 * ai.income_ema + 0.2 * profit
         ai.loss_months = ai.loss_months + 1 if (ai.cash < 0 or profit < 0) else 0
-        if ai.loss_months >= pr.money_months_to_close:
+        if ai.loss_months >= pr.money_months_to_close and (
+                ai.cash < 0 or ai.loss_months >= 2 * pr.money_months_to_close):
             close(i, a, vills, clusters, flows)
             ev.exits += 1
 

@@ -225,20 +225,17 @@ def form(a, ties, m, events, par, key, month):
 
 
 @nb.njit(cache=True)
-def forget(a, ties, m, n, par, month):
+def forget(a, ties, m, par, month):
     """Business contacts no business passed along for ``forget_months`` (and that are
     not partnerships) are forgotten: the ties are removed and the rest close ranks
-    (suppliers' tie indices follow). Returns (the new count, the removed ties' keys
-    ``lo * n + hi``)."""
+    (suppliers' tie indices follow). Returns the new count."""
     pr = par[0]
     new_index = np.empty(m, np.int64)
-    removed = np.empty(m, np.int64)
     r = 0
     k = 0
     for j in range(m):
         tj = ties[j]
         if not tj.kin and not tj.partner and month - tj.last_used >= pr.trust_forget_months:
-            removed[r] = tj.u * n + tj.v
             r += 1
             new_index[j] = -1
             continue
@@ -250,7 +247,7 @@ def forget(a, ties, m, n, par, month):
         for i in range(len(a)):
             if a[i].supplier_tie >= 0:
                 a[i].supplier_tie = new_index[a[i].supplier_tie]
-    return k, removed[:r]
+    return k
 
 
 @nb.njit(cache=True)
@@ -354,51 +351,58 @@ def proposals(a, ties, m, ptr, nbr, edge, n_products, n_stages, par, key, month,
 
 @nb.njit(cache=True)
 def append(ties, m, src, dst, trust, village, month):
-    """Write business contacts ``src``-``dst`` from slot ``m`` on (room already reserved);
-    returns the new count."""
-    for k in range(len(src)):
-        u = min(src[k], dst[k])
-        v = max(src[k], dst[k])
+    """Write the pairs ``src``-``dst`` that are not ties yet (each once, with the trust of
+    its first mention) from slot ``m`` on, as business contacts; the room is already
+    there. Returns (the new count, how many of them link two villages)."""
+    n = len(village)
+    existing = np.empty(m, np.int64)
+    for j in range(m):
+        existing[j] = ties[j].u * n + ties[j].v
+    existing.sort()
+    k = len(src)
+    key = np.empty(k, np.int64)
+    for q in range(k):
+        lo, hi = min(src[q], dst[q]), max(src[q], dst[q])
+        key[q] = lo * n + hi if lo != hi else -1
+    order = np.argsort(key, kind="mergesort")  # stable: the first mention first
+    between = 0
+    last = -1
+    for q in range(k):
+        x = key[order[q]]
+        if x < 0 or x == last:
+            continue
+        last = x
+        pos = np.searchsorted(existing, x)
+        if pos < m and existing[pos] == x:
+            continue
+        u, v = x // n, x % n
         tj = ties[m]
         tj.u = u
         tj.v = v
-        tj.trust_uv = trust[k]
-        tj.trust_vu = trust[k]
+        tj.trust_uv = trust[order[q]]
+        tj.trust_vu = trust[order[q]]
         tj.partner = False
         tj.since = -1
         tj.between = village[u] != village[v]
         tj.kin = False
         tj.last_used = month
         tj.volume = 0.0
+        if tj.between:
+            between += 1
         m += 1
-    return m
+    return m, between
 
 
-def add_ties(ties, keys: set, village: np.ndarray, src, dst, trust, month: int, events=None) -> int:
-    """Add the ties ``src``-``dst`` that do not exist yet (each once, with the trust
-    of its first mention); ``keys`` holds ``lo * n + hi`` of every tie and is updated.
-    Returns how many were added."""
+def add_ties(ties, village: np.ndarray, src, dst, trust, month: int, events=None) -> int:
+    """Add the ties ``src``-``dst`` that do not exist yet (each pair once, with the trust
+    of its first mention), as business contacts. Returns how many were added."""
     src = np.asarray(src, np.int64)
-    dst = np.asarray(dst, np.int64)
-    trust = np.broadcast_to(np.asarray(trust, float), src.shape)
-    n = len(village)
-    lo, hi = np.minimum(src, dst), np.maximum(src, dst)
-    new_src, new_dst, new_trust = [], [], []
-    for a_, b_, t_ in zip(lo.tolist(), hi.tolist(), trust.tolist(), strict=True):
-        k = a_ * n + b_
-        if a_ == b_ or k in keys:
-            continue
-        keys.add(k)
-        new_src.append(a_)
-        new_dst.append(b_)
-        new_trust.append(t_)
-    if not new_src:
-        return 0
-    ties.reserve(len(new_src))
-    s = np.array(new_src, np.int64)
-    d = np.array(new_dst, np.int64)
-    ties.m = append(ties.data, ties.m, s, d, np.array(new_trust, float), village, month)
-    if events is not None:
-        events["ties_added"] += len(s)
-        events["ties_added_between"] += int(np.count_nonzero(village[s] != village[d]))
-    return len(s)
+    trust = np.ascontiguousarray(np.broadcast_to(np.asarray(trust, float), src.shape))
+    ties.reserve(len(src))
+    before = ties.m
+    ties.m, between = append(ties.data, ties.m, src, np.asarray(dst, np.int64), trust, village, month)
+    added = ties.m - before
+    if events is not None and added:
+        events["ties_added"] += added
+        events["ties_added_between"] += between
+    return added

@@ -17,12 +17,16 @@ where inputs come from a supplying partner or traders
 in rainy months for products that are sun-dried (Rasau Jaya: crackers and chips
 cannot all be dried; the inputs of what is lost are spent), 1 otherwise.
 
-Hiring and equipment follow orders and cash. An artisan wants enough capacity
-at normal hours that its expected orders use ``market.normal_utilisation`` of it
-(the utilisation at which prices hold). Workers come whole: the gap between the
+Hiring and equipment follow orders, prices and cash. An artisan wants enough
+capacity at normal hours that its expected orders use ``market.normal_utilisation``
+of it (the utilisation at which prices hold), more when its market's price is
+above the reference and less when below (``price_response``: a high price says
+buyers want more than is made; in the long run prices return to the reference
+and demand is met by capacity). Workers come whole: the gap between the
 capacity it wants and its capacity, in workers' output, times ``HIRING_PACE``,
 is the chance that it hires one this month (when short) or lays one off (when
-over), so capacity follows what it wants without lurching. It hires only if a
+over), so capacity follows what it wants without lurching; a business more than
+a worker over lays off at once every worker it has too many. It hires only if a
 worker's output earns more than the wage at this month's price, cash covers
 a month's wages, the village's labour pool (``labour_share`` x households:
 all workers are local) has someone free, and it is below ``max_workers``; it also
@@ -115,7 +119,8 @@ def adjust(a, vills, prods, flows, par, key, month):
         prod = prods[ai.product]
         cap = base_capacity(ai, prod, pr)
         per_worker = cap / (1 + ai.workers)
-        wanted = ai.expected / pr.market_normal_utilisation
+        wanted = (ai.expected / pr.market_normal_utilisation
+                  * prod.price_index ** pr.production_price_response)
         # what a worker's output earns over its inputs, at this month's province price
         earns = per_worker * (ai.unit_price[0] - prod.price * prod.material_share)
         pool = pr.production_labour_share * vills[ai.village].households
@@ -126,8 +131,9 @@ def adjust(a, vills, prods, flows, par, key, month):
                 and vills[ai.village].workers + vills[ai.village].active < pool)
         fire = ai.workers > 0 and (ai.cash < 0 or draw < -HIRING_PACE * short)
         if fire:
-            ai.workers -= 1
-            vills[ai.village].workers -= 1
+            gone = min(max(1, int(-short)), ai.workers)
+            ai.workers -= gone
+            vills[ai.village].workers -= gone
         elif hire:
             ai.workers += 1
             vills[ai.village].workers += 1

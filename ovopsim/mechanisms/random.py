@@ -60,17 +60,14 @@ def uniform(key, stream, month, i, j=0):
     return np.float64(z >> np.uint64(11)) * _UNIT
 
 
-def _mix_np(z: np.ndarray) -> np.ndarray:
-    z = (z ^ (z >> np.uint64(30))) * _M1
-    z = (z ^ (z >> np.uint64(27))) * _M2
-    return z ^ (z >> np.uint64(31))
+@nb.njit(cache=True)
+def _uniform_many(key, stream, month, i, j):
+    out = np.empty(len(i))
+    for k in range(len(i)):
+        out[k] = uniform(key, stream, month, i[k], j)
+    return out
 
 
-def uniform_np(key: int, stream: int, month: int, i, j=0) -> np.ndarray:
-    """:func:`uniform` for arrays of ``i`` (and ``j``), in NumPy."""
-    with np.errstate(over="ignore"):
-        z = _mix_np(np.asarray(np.uint64(key) + _GOLDEN * np.uint64(stream), np.uint64))
-        z = _mix_np(z ^ np.uint64(month + _MONTH_OFFSET))
-        z = _mix_np(z ^ np.asarray(i).astype(np.uint64))
-        z = _mix_np(z ^ np.asarray(j).astype(np.uint64))
-    return (z >> np.uint64(11)).astype(np.float64) * _UNIT
+def uniform_np(key: int, stream: int, month: int, i, j: int = 0) -> np.ndarray:
+    """:func:`uniform` for an array of ``i`` (Python code's draws: the same numbers)."""
+    return _uniform_many(key, stream, month, np.asarray(i, np.int64), int(j))

@@ -68,21 +68,27 @@ def test_province_demand_falls_with_price_and_rises_with_quality():
 
 
 def test_an_outer_market_saturates():
-    """Other provinces' orders are a fixed pie: more producers who reach it, less each."""
+    """A producer who reaches other provinces brings its buyers there (a share of its
+    capacity), until the district's producers together fill that market's demand."""
     _, par, prods, a, clusters = _market(n=4, reach=0)
+    share = par[0]["market_national_demand"]
+    a.capacity = 50.0
     a.reach[0] = 1
     _sell(par, prods, a, clusters)
     alone = a.orders_by_tier[0, 1]
-    a.reach[:] = 1
+    assert alone == pytest.approx(share * 50.0)
+    a.capacity = 100.0
+    a.reach[:] = 1  # together they would bring 4 x share x 100, more than the 20 demanded
     _sell(par, prods, a, clusters)
-    assert alone == pytest.approx(20.0) and a.orders_by_tier[:, 1].sum() == pytest.approx(20.0)
-    assert a.orders_by_tier[0, 1] == pytest.approx(5.0)
+    assert a.orders_by_tier[:, 1].sum() == pytest.approx(min(20.0, 4 * share * 100.0))
+    assert a.orders_by_tier[0, 1] == pytest.approx(a.orders_by_tier[:, 1].sum() / 4)
 
 
 def test_sales_fill_the_best_paying_orders_first_and_stock_spoils():
     _, par, prods, a, clusters = _market(n=1, reach=1)
     prods[0]["spoilage"] = 0.5
     a.output = 50.0
+    a.capacity = 1000.0  # its buyers elsewhere would take more than the 20 other provinces demand
     _sell(par, prods, a, clusters)
     assert a.sold[0].tolist() == pytest.approx([30.0, 20.0, 0.0])  # other provinces' 20 first
     assert a.unmet[0] == pytest.approx(50.0) and a.inventory[0] == 0.0
@@ -103,16 +109,19 @@ def test_the_price_moves_with_utilisation():
 
 def test_doubling_supply_in_one_market_lowers_the_price_there():
     """Rasau Jaya without programmes: from month 1 the kerupuk (crackers) makers can
-    make twice as much. The kerupuk price falls; the other markets hardly move."""
+    make twice as much. Their market floods and its price falls; the other markets
+    hardly move. (Then the makers lay workers off and the price recovers.)"""
     sc = no_programme(load_scenario("rasau_jaya"))
     for seed in (1, 2, 3):
-        models = [OVOPModel(sc, rng=seed, months=24) for _ in range(2)]
+        models = [OVOPModel(sc, rng=seed, months=6) for _ in range(2)]
         k = models[1].product_names.index("kerupuk")
         models[1].products.output_per_worker[k] *= 2
-        for model in models:
-            for _ in range(24):
+        prices = np.zeros((2, 6, len(models[0].product_names)))
+        for which, model in enumerate(models):
+            for month in range(6):
                 model.step()
-        same, flooded = (m.products.price_index for m in models)
-        assert flooded[k] < 0.95 * same[k], (seed, same[k], flooded[k])
+                prices[which, month] = model.products.price_index
+        same, flooded = prices.mean(axis=1)
+        assert flooded[k] < 0.9 * same[k], (seed, same[k], flooded[k])
         others = np.arange(len(same)) != k
-        assert np.allclose(flooded[others], same[others], rtol=0.1)
+        assert np.allclose(flooded[others], same[others], rtol=0.05)
