@@ -139,6 +139,18 @@ assert FLOW.names[4] == "fee" and FLOW.names[7:10] == ("interest", "principal", 
 assert len(FLOW.names) == 21 and CLUSTER_FLOW.names == ("fund_in", "fund_out", "injection", "costs")
 
 
+@nb.njit(cache=True)
+def snapshot(a, clusters, held, fund_held):
+    """The stocks at the start of the month into ``held`` (cash, debt, goods) and
+    ``fund_held`` (the LJMPs' funds)."""
+    for i in range(len(a)):
+        held[i, 0] = a[i].cash
+        held[i, 1] = a[i].debt
+        held[i, 2] = a[i].inventory
+    for c in range(len(clusters)):
+        fund_held[c] = clusters[c].fund
+
+
 class Flows:
     """One month's flows: per artisan (``.data``, :data:`FLOW` records, each field an
     attribute), per LJMP (``.clusters``) and the government's."""
@@ -158,11 +170,6 @@ class Flows:
             return getattr(self.clusters, name)
         raise AttributeError(name)
 
-    def reset(self) -> None:
-        self.artisans.data.fill(0)
-        self.clusters.data.fill(0)
-        self.gov_in = self.gov_lapse = self.gov_cut = self.gov_spent = 0.0
-
     def totals(self) -> dict[str, float]:
         out = {name: float(self.artisans.data[name].sum()) for name in FLOW.names}
         out.update({name: float(self.clusters.data[name].sum()) for name in CLUSTER_FLOW.names})
@@ -181,19 +188,14 @@ class Ledger:
         self._gov = 0.0
 
     def open(self, model) -> None:
-        a = model.artisans
-        self._held[:, 0] = a.cash
-        self._held[:, 1] = a.debt
-        self._held[:, 2] = a.inventory
-        self._fund[:] = model.clusters.fund
-        self._gov = float(model.government.balance)
+        snapshot(model.artisans.data, model.clusters.data, self._held, self._fund)
+        self._gov = model.government.balance
 
     def close(self, month: int, model) -> None:
         f = model.flows
         code, value = close_books(self._held, model.artisans.data, f.artisans.data, EFFECT, self._fund,
-                                  model.clusters.data, f.clusters.data, self._gov,
-                                  float(model.government.balance), f.gov_in, f.gov_lapse, f.gov_cut,
-                                  f.gov_spent)
+                                  model.clusters.data, f.clusters.data, self._gov, model.government.balance,
+                                  f.gov_in, f.gov_lapse, f.gov_cut, f.gov_spent)
         if code == 0:
             return
         name = FAILURES[code]

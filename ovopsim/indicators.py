@@ -139,11 +139,9 @@ COL = namedtuple("Columns", _NAMES[:_RECORDED])(*range(_RECORDED))
 
 @nb.njit(cache=True)
 def month_row(row, month, year, calendar_month, festive, rainy, a, ties, m, vills, prods, clusters,
-              flows, cflows, ev, totals, gov):
-    """The month's indicators into ``row`` (columns :data:`COL`).
-
-    ``totals``: counts since month 1 (:data:`TOTALS`); ``gov``: the agency's
-    knowledge, balance, spending this month and in all."""
+              flows, cflows, ev, totals, gov_knowledge, gov_balance, gov_spent, gov_spent_total):
+    """The month's indicators into ``row`` (columns :data:`COL`); ``totals``: counts
+    since month 1 (:data:`TOTALS`); the agency's knowledge, balance and spending."""
     n = len(a)
     e0 = ev[0]
     row[COL.month] = month
@@ -305,7 +303,7 @@ def month_row(row, month, year, calendar_month, festive, rainy, a, ties, m, vill
         kn += vills[v].knowledge
     row[COL.awareness_mean] = aw / len(vills)
     row[COL.association_knowledge] = kn / len(vills)
-    row[COL.gov_knowledge] = gov[0]
+    row[COL.gov_knowledge] = gov_knowledge
     fund = 0.0
     costs = 0.0
     capture = 0.0
@@ -326,9 +324,9 @@ def month_row(row, month, year, calendar_month, festive, rainy, a, ties, m, vill
     row[COL.ljmp_fund] = fund
     row[COL.ljmp_costs] = costs
     row[COL.ljmp_capture] = capture / n_lj if n_lj else 0.0
-    row[COL.budget_balance] = gov[1]
-    row[COL.budget_spent] = gov[2]
-    row[COL.budget_spent_total] = gov[3]
+    row[COL.budget_balance] = gov_balance
+    row[COL.budget_spent] = gov_spent
+    row[COL.budget_spent_total] = gov_spent_total
     row[COL.grants] = grants
 
 
@@ -409,9 +407,23 @@ class MonthlyRecords(Sequence):
         _derive(cols[_NAMES.index("income_mean")], cols[_NAMES.index("income_total")],
                 cols[_NAMES.index("active_businesses")], cols[_NAMES.index("budget_spent_total")],
                 self.pre[0], cols[-2], cols[-1])
-        data = {name: (x if kind == "f" else (x != 0 if kind == "b" else x.astype(np.int64)))
-                for (name, kind), x in zip(MONTH_COLUMNS, cols, strict=True)}
-        return pd.DataFrame(data)
+        arrays = [x if kind == "f" else (x != 0 if kind == "b" else x.astype(np.int64))
+                  for (_, kind), x in zip(MONTH_COLUMNS, cols, strict=True)]
+        return _frame(arrays, n, _COLUMN_INDEX)
+
+
+_COLUMN_INDEX = pd.Index(_NAMES)
+
+
+def _frame(arrays: list, n: int, columns: pd.Index) -> pd.DataFrame:
+    """A table from its column arrays (of their final dtypes and length): pandas'
+    array-list constructor skips the checks and conversions its dict constructor makes
+    (most of the time of a small table); the public constructor where it is missing."""
+    try:
+        return pd.DataFrame._from_arrays(arrays, columns=columns, index=pd.RangeIndex(n),
+                                         verify_integrity=False)
+    except (AttributeError, TypeError):
+        return pd.DataFrame(dict(zip(columns, arrays, strict=True)))
 
 
 def _derive(income_mean, income_total, active, spent_total, pre, growth, per_rupiah) -> None:
@@ -420,7 +432,9 @@ def _derive(income_mean, income_total, active, spent_total, pre, growth, per_rup
     ``income_per_rupiah``: cumulative income above the warm-up year's level per
     rupiah of programme spending (0 before any spending). A gain against a
     no-programme run is computed from paired runs (:mod:`ovopsim.outcomes`)."""
-    roll = pd.Series(income_mean).rolling(12, min_periods=1).mean().to_numpy()
+    csum = np.cumsum(income_mean)
+    window = np.minimum(np.arange(1, len(income_mean) + 1), 12)
+    roll = (csum - np.concatenate((np.zeros(12), csum))[:len(csum)]) / window
     ref = pre if abs(pre) > 1e-9 else np.nan
     g = roll / ref - 1
     growth[:] = np.where(np.isfinite(g), g, 0.0)
@@ -504,10 +518,11 @@ def scorecard(model) -> pd.DataFrame:
         "quality_management": mean(standard & (a.books >= 0.3)),
     }
     assert tuple(scores) == SCORECARD
-    table = pd.DataFrame({"village": model.village_names, "artisans": count.astype(int),
-                          "active": count.astype(int)})
-    for name, val in scores.items():
-        table[name] = np.round(100 * np.asarray(val, float), 1)
-    table["overall"] = np.round(table[list(SCORECARD)].mean(axis=1), 1)
-    table["artisans"] = np.bincount(a.village, a.opened > NEVER, nv).astype(int)
-    return table
+    score = np.round(100 * np.array([np.broadcast_to(np.asarray(x, float), (nv,)) for x in scores.values()]), 1)
+    arrays = [pd.Index(model.village_names).array,
+              np.bincount(a.village, a.opened > NEVER, nv).astype(np.int64), count.astype(np.int64),
+              *score, np.round(score.mean(axis=0), 1)]
+    return _frame(arrays, nv, _SCORECARD_INDEX)
+
+
+_SCORECARD_INDEX = pd.Index(("village", "artisans", "active", *SCORECARD, "overall"))

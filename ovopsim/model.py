@@ -82,6 +82,7 @@ class OVOPModel(mesa.Model):
         warmup_max = 12 * -(-w_spec.warmup_max // 12)
         self.calendar = market.Calendar(w_spec.start_year, w_spec.rainy_months, 1 - warmup_max,
                                         max(self.months, 1200))
+        self._festive, self._rainy = self.calendar.festive_.tolist(), self.calendar.rainy_.tolist()
         g = scenario.government
         self.government = Government(self, g.annual_budget, g.officers, g.knowledge_regrowth,
                                      g.newcomer_knowledge, g.plan_documented, g.replan_months)
@@ -92,6 +93,9 @@ class OVOPModel(mesa.Model):
             else []
         self.flows = accounting.Flows(self.artisans.n, len(self.cluster_names))
         self.events = np.zeros(1, EVENTS)
+        # what each month starts from zero: the flows, the events, the mentors (as bytes)
+        self._month_blocks = (self.flows.artisans.data.view(np.uint8), self.flows.clusters.data.view(np.uint8),
+                              self.events.view(np.uint8), self.artisans.mentored)
         self.totals = np.zeros(len(indicators.TOTALS))
         self._ledger = accounting.Ledger(self.artisans.n, len(self.cluster_names))
         self.records = indicators.MonthlyRecords(self.months)
@@ -181,10 +185,11 @@ class OVOPModel(mesa.Model):
         fa, fc = f.artisans.data, f.clusters.data
         v, c, p, par, ev, key = self.villages.data, self.clusters.data, self.products.data, self.par, \
             self.events, self.key
-        festive, rainy = self.calendar.festive(m), self.calendar.rainy(m)
-        f.reset()
-        ev.fill(0)
-        self.artisans.mentored = False  # mentors of this month are assigned below
+        k = m - self.calendar.first
+        festive, rainy = self._festive[k], self._rainy[k]
+        for block in self._month_blocks:  # no flows or events yet, no mentor assigned
+            block.fill(0)
+        f.gov_in = f.gov_lapse = f.gov_cut = f.gov_spent = 0.0
         self._peers = None
         if self.check_accounting:
             self._ledger.open(self)
@@ -197,20 +202,16 @@ class OVOPModel(mesa.Model):
                                         self._stages)
         if len(src):
             self.add_ties(src, dst, trust)
-        t.m = partnerships.forget(a, t.data, t.m, par, m)
-        self.government.step()
-        regrowth = self.spec.government.knowledge_regrowth
-        self.villages.knowledge += regrowth * (1 - self.villages.knowledge)
+        t.m = month.end(a, t.data, t.m, v, self.government.officers, par, m)
         if self.check_accounting:
             self._ledger.close(m, self)
         tot = self.totals
         indicators.add_totals(tot, ev, fa, self.turnovers)
         if m >= 1:
             gov = self.government
-            indicators.month_row(self.records.next_row(), m, self.calendar.calendar_year(m),
-                                 self.calendar.calendar_month(m), festive, rainy, a, t.data, t.m, v, p, c, fa,
-                                 fc, ev, tot, np.array([gov.knowledge, gov.balance, f.gov_spent,
-                                                        gov.spent_total]))
+            indicators.month_row(self.records.next_row(), m, int(self.calendar.year[k]),
+                                 int(self.calendar.month[k]), festive, rainy, a, t.data, t.m, v, p, c, fa,
+                                 fc, ev, tot, gov.knowledge, gov.balance, f.gov_spent, gov.spent_total)
             if self.record_agents:
                 self.agent_records.append(indicators.agent_frame(self, m))
 

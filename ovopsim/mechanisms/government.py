@@ -147,9 +147,6 @@ class Government(mesa.Agent):
         if not self.plan:
             self.paused_until[officer] = month + self.replan_months
 
-    def step(self) -> None:
-        """Officers learn on the job."""
-        self.officers += self.regrowth * (1.0 - self.officers)
 
 
 def board_turnover(villages, hit: np.ndarray, newcomer: float, written: np.ndarray | None) -> None:

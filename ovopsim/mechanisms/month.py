@@ -14,6 +14,18 @@ from . import exchange, learning, ljmp, market, money, partnerships, production
 
 
 @nb.njit(cache=True)
+def end(a, ties, m, vills, officers, par, month):
+    """Business contacts forgotten; officers and boards learn on the job. Returns the
+    number of ties."""
+    regrowth = par[0].government_knowledge_regrowth
+    for k in range(len(officers)):
+        officers[k] += regrowth * (1.0 - officers[k])
+    for v in range(len(vills)):
+        vills[v].knowledge += regrowth * (1.0 - vills[v].knowledge)
+    return partnerships.forget(a, ties, m, par, month)
+
+
+@nb.njit(cache=True)
 def economy(a, fresh, ties, m, vills, prods, clusters, flows, cflows, events, par, key, month, festive, rainy,
             growth, access_boost, trust_within, trust_between, n_stages):
     """The LJMP's repayments and operations; capacity and plans; inputs and output;
