@@ -12,10 +12,9 @@ Run summaries (:func:`summarise`) are computed from the monthly indicator table
 only: analysis never reaches into the model.
 
 Horizon conventions (documented in docs/ODD.md, "Patterns"): *income growth* is
-the mean income of the last 12 months over the mean of the first 12 months,
-minus one (seasons cancel; the first year already carries the start of the
-programme, as a field before/after survey would); a *gain* compares an arm with
-another arm of the same world under the same seed.
+the mean income of the last 12 months over the mean of the warm-up year before
+month 1 (the settled economy before any programme), minus one; seasons cancel. A
+*gain* compares an arm with another arm of the same world under the same seed.
 """
 
 from __future__ import annotations
@@ -192,7 +191,7 @@ P1 = Pattern(
     "Blitar",
     arms=(Arm("blitar", "blitar_batik"), Arm("baseline", "baseline")),
     checks=(
-        Check("income growth, programme (last 12 vs first 12 months)",
+        Check("income growth, programme (last 12 months vs the year before month 1)",
               "batik income +50-70%", col("blitar", G), lo=0.45, hi=0.75,
               tolerance="mean in [0.45, 0.75] (field range +/- 0.05)"),
         Check("income growth, no programme (drift of the world)", "(no programme: flat)",
