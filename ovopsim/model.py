@@ -201,7 +201,8 @@ class OVOPModel(mesa.Model):
                                         rainy, growth, self.access_boost, net.trust_within, net.trust_between,
                                         self._stages)
         if len(src):
-            self.add_ties(src, dst, trust)
+            partnerships.add_ties(self.ties, self.artisans.village, src, dst, trust, m, self.events[0],
+                                  checked=True)
         t.m = month.end(a, t.data, t.m, v, self.government.officers, par, m)
         if self.check_accounting:
             self._ledger.close(m, self)

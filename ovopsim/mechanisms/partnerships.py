@@ -271,8 +271,8 @@ def _groups(keys, n_keys):
 @nb.njit(cache=True)
 def proposals(a, ties, m, ptr, nbr, edge, n_products, n_stages, par, key, month, trust_between):
     """New ties met this month without a programme: through traders, shared buyers
-    and partners' introductions (see the module). Returns (i, j, trust) arrays,
-    possibly with ties that already exist (the caller keeps only new ones)."""
+    and partners' introductions (see the module). Returns (i, j, trust) arrays of
+    pairs that are not ties yet, each once (the first mention's trust)."""
     pr = par[0]
     n = len(a)
     # active producers by (product, stage), and by product among those selling outside
@@ -346,19 +346,40 @@ def proposals(a, ties, m, ptr, nbr, edge, n_products, n_stages, par, key, month,
                         c += 1
                     break
                 pick -= 1
-    return src[:c], dst[:c], tru[:c]
+    # each pair once, and only pairs that are not ties yet
+    key = np.empty(c, np.int64)
+    for q in range(c):
+        key[q] = min(src[q], dst[q]) * n + max(src[q], dst[q]) if src[q] != dst[q] else -1
+    order = np.argsort(key, kind="mergesort")  # stable: the first mention first
+    keep = np.zeros(c, np.bool_)
+    last = -1
+    for q in range(c):
+        x = key[order[q]]
+        if x < 0 or x == last:
+            continue
+        last = x
+        lo, hi = x // n, x % n
+        tied = False
+        for k in range(ptr[lo], ptr[lo + 1]):
+            if nbr[k] == hi:
+                tied = True
+                break
+        keep[order[q]] = not tied
+    return src[:c][keep], dst[:c][keep], tru[:c][keep]
 
 
 @nb.njit(cache=True)
-def append(ties, m, src, dst, trust, village, month):
+def append(ties, m, src, dst, trust, village, month, checked):
     """Write the pairs ``src``-``dst`` that are not ties yet (each once, with the trust of
     its first mention) from slot ``m`` on, as business contacts; the room is already
-    there. Returns (the new count, how many of them link two villages)."""
+    there (``checked``: the caller knows they are new and distinct). Returns (the new
+    count, how many of them link two villages)."""
     n = len(village)
-    existing = np.empty(m, np.int64)
-    for j in range(m):
-        existing[j] = ties[j].u * n + ties[j].v
-    existing.sort()
+    existing = np.empty(0 if checked else m, np.int64)
+    if not checked:
+        for j in range(m):
+            existing[j] = ties[j].u * n + ties[j].v
+        existing.sort()
     k = len(src)
     key = np.empty(k, np.int64)
     for q in range(k):
@@ -372,9 +393,10 @@ def append(ties, m, src, dst, trust, village, month):
         if x < 0 or x == last:
             continue
         last = x
-        pos = np.searchsorted(existing, x)
-        if pos < m and existing[pos] == x:
-            continue
+        if not checked:
+            pos = np.searchsorted(existing, x)
+            if pos < m and existing[pos] == x:
+                continue
         u, v = x // n, x % n
         tj = ties[m]
         tj.u = u
@@ -393,14 +415,16 @@ def append(ties, m, src, dst, trust, village, month):
     return m, between
 
 
-def add_ties(ties, village: np.ndarray, src, dst, trust, month: int, events=None) -> int:
+def add_ties(ties, village: np.ndarray, src, dst, trust, month: int, events=None, checked: bool = False) -> int:
     """Add the ties ``src``-``dst`` that do not exist yet (each pair once, with the trust
-    of its first mention), as business contacts. Returns how many were added."""
+    of its first mention), as business contacts; ``checked``: they are known to be new
+    and distinct. Returns how many were added."""
     src = np.asarray(src, np.int64)
     trust = np.ascontiguousarray(np.broadcast_to(np.asarray(trust, float), src.shape))
     ties.reserve(len(src))
     before = ties.m
-    ties.m, between = append(ties.data, ties.m, src, np.asarray(dst, np.int64), trust, village, month)
+    ties.m, between = append(ties.data, ties.m, src, np.asarray(dst, np.int64), trust, village, month,
+                             checked)
     added = ties.m - before
     if events is not None and added:
         events["ties_added"] += added
