@@ -474,11 +474,12 @@ def scorecard(model) -> pd.DataFrame:
     a, v, p = model.artisans, model.villages, model.products
     nv = len(model.village_names)
     act = a.active
-    env = model.environment()
+    from .mechanisms.learning import standards
+
+    env, standard = standards(a.data, v.data, p.data, model.par)
     input_cost = p.price[a.product] * p.material_share[a.product]
     unit_value = np.divide(a.revenue, np.maximum(a.sales_units, 1e-9))
     value_added = np.where(a.sales_units > 0, 1 - input_cost / np.maximum(unit_value, 1e-9), 0.0)
-    standard = (a.gmp >= model.par[0]["learning_standard_gmp"]) & (env >= 1.0)
     count = np.bincount(a.village, act, nv)
     denom = np.maximum(count, 1)
 

@@ -277,12 +277,6 @@ class OVOPModel(mesa.Model):
             ljmp.lend(i, amount, a.data, self.clusters.data, f.artisans.data, f.clusters.data, self.events,
                       self.par)
 
-    def environment(self) -> np.ndarray:
-        """Each artisan's environment score (1, or lower for dyeing without a facility)."""
-        a, p = self.artisans, self.products
-        no = p.needs_ipal[a.product] & ~self.villages.facility[a.village]
-        return np.where(no, self.par[0]["learning_no_ipal_environment"], 1.0)
-
     # ------------------------------------------------------------------ outputs
     def monthly(self) -> pd.DataFrame:
         """The tidy monthly indicators recorded so far (one row per month)."""

@@ -74,6 +74,26 @@ def environment(ai, prod, vills, pr):
 
 
 @nb.njit(cache=True)
+def meets_standard(ai, env, pr):
+    """The product standard: GMP practice of at least ``standard_gmp`` and the
+    environmental standard met."""
+    return ai.practice[GMP] >= pr.learning_standard_gmp and env >= 1.0
+
+
+@nb.njit(cache=True)
+def standards(a, vills, prods, par):
+    """Each artisan's environment score and whether it meets the product standard."""
+    pr = par[0]
+    n = len(a)
+    env = np.empty(n)
+    ok = np.zeros(n, np.bool_)
+    for i in range(n):
+        env[i] = environment(a[i], prods[a[i].product], vills, pr)
+        ok[i] = meets_standard(a[i], env[i], pr)
+    return env, ok
+
+
+@nb.njit(cache=True)
 def quality_and_reach(a, ties, m, vills, prods, par):
     """Quality from practice, equipment, environment and inputs; the highest tier within reach."""
     pr = par[0]
@@ -102,8 +122,7 @@ def quality_and_reach(a, ties, m, vills, prods, par):
                  + (pr.market_reach_brand if ai.brand else 0.0) + ai.exposure
                  + (pr.ljmp_reach_bonus if ai.ljmp else 0.0)
                  + pr.market_reach_referral * min(referrals[i], 2))
-        standard = ai.practice[GMP] >= pr.learning_standard_gmp and env >= 1.0
-        if score >= pr.market_reach_export and ai.brand and standard:
+        if score >= pr.market_reach_export and ai.brand and meets_standard(ai, env, pr):
             ai.reach = 2
         elif score >= pr.market_reach_national:
             ai.reach = 1

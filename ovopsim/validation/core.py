@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from ..config import Scenario, load_scenario, scenario_from_dict
+from ..config import Scenario, load_scenario
 from ..errors import RunFailed
 from ..experiments import from_points, read_series, run_design
 from ..experiments.ovop import prepare
@@ -34,18 +34,14 @@ SERIES = ("income_mean", "jobs", "reached_share", "partnerships_between", "share
 
 def arm_key(arm: Arm) -> str:
     """A canonical text for an arm's content: identical arms run once."""
-    return json.dumps({"scenario": arm.scenario, "overrides": dict(arm.overrides),
-                       "add": [dict(x) for x in arm.add]}, sort_keys=True, default=str)
+    return json.dumps({"scenario": arm.scenario, "overrides": dict(arm.overrides)}, sort_keys=True,
+                      default=str)
 
 
 @lru_cache(maxsize=256)
 def _scenario(key: str) -> Scenario:
     spec = json.loads(key)
     sc = load_scenario(spec["scenario"])
-    if spec["add"]:
-        data = sc.model_dump(mode="python", exclude_none=True)
-        data["interventions"] = data["interventions"] + spec["add"]
-        sc = scenario_from_dict(data)
     if spec["overrides"]:
         sc = sc.with_overrides(spec["overrides"])
     return sc

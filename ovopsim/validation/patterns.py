@@ -1,7 +1,7 @@
 """The observed patterns P1-P7 of the domain brief, declared as replicated checks.
 
-A pattern names its **arms** (a shipped scenario plus overrides, and optionally
-interventions added to it) and its **checks**. A check is a statistic computed
+A pattern names its **arms** (a shipped scenario plus overrides) and its
+**checks**. A check is a statistic computed
 per replicate from the arms' run summaries (replicate ``i`` of every arm ran with
 the same seed, so differences between arms are paired), the value observed in
 the field, and a tolerance: either a band the replicate mean must fall in, or a
@@ -30,19 +30,17 @@ from .. import outcomes
 
 @dataclass(frozen=True)
 class Arm:
-    """One experimental arm: a shipped scenario, dotted overrides, added interventions.
+    """One experimental arm: a shipped scenario and dotted overrides.
 
     Attributes:
         name: unique label, e.g. ``"P2.cut75"``.
         scenario: shipped scenario name (``scenarios/<name>.toml``).
         overrides: ``Scenario.with_overrides`` keys and values.
-        add: interventions appended to the scenario's list (TOML-shaped dicts).
     """
 
     name: str
     scenario: str
     overrides: Mapping[str, object] = field(default_factory=dict)
-    add: tuple[Mapping[str, object], ...] = ()
 
 
 Stat = Callable[[Mapping[str, pd.DataFrame]], np.ndarray]
