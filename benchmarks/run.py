@@ -383,7 +383,7 @@ def main(argv=None) -> int:
         + f"\n\nThe design: a Latin hypercube of {n_runs} points over "
           "`trust.gain` and `trust.partner_rate` (0.02 to 0.2) of the default scenario, "
           "120 months each, one seed per point; every run validates its scenario overrides, "
-          "runs the model and summarises its outcomes (`ovopsim.outcomes.simulate`). "
+          "runs the model once and summarises its outcomes (`ovopsim.outcomes.summarise`). "
           "The runner (`ovopsim.experiments.run_design`) also writes its results to Parquet; "
           "`mesa.batch_run` runs the same parameters and seeds through a Mesa model wrapper "
           "(`benchmarks/workloads.py: DesignModel`) reporting the same outcomes through a "

@@ -15,7 +15,8 @@ import numpy as np
 
 from ovopsim.config import Scenario, load_scenario
 from ovopsim.model import OVOPModel
-from ovopsim.outcomes import OUTCOMES, scenario_for, simulate, summarise
+from ovopsim.outcomes import OUTCOMES, scenario_for, summarise
+from ovopsim.simulation import run
 
 DEFAULT = "rasau_jaya"
 MONTHS = 120
@@ -88,8 +89,10 @@ def design_params(params: dict) -> dict:
 
 
 def simulate_design(params: dict, seed: int) -> dict[str, float]:
-    """The runner's model function: ``ovopsim.outcomes.simulate`` on a design row."""
-    return simulate(design_params(params), seed)
+    """The runner's model function: one run of a design row and its outcomes (the same
+    work as :class:`DesignModel`: no paired no-programme run, which ``simulate`` adds)."""
+    p = design_params(params)
+    return summarise(run(scenario_for(p), seed=int(seed), months=int(p["months"])).monthly)
 
 
 class DesignModel(OVOPModel):
