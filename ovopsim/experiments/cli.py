@@ -21,7 +21,7 @@ from ovopsim.errors import EXIT_USAGE, InputError
 EXIT_FAILED = 1
 EXIT_INTERRUPTED = 130
 COMPARE_HELP = ("run scenarios with the same replicate seeds and compare them with a baseline "
-                "(paired differences, 95% CIs, cost per rupiah of income; resumable)")
+                "(paired differences, 95%% CIs, cost per rupiah of income; resumable)")
 COMMANDS = {
     "sweep": "run a parameter sweep described by a TOML spec (resumable)",
     "sensitivity": "run a global sensitivity analysis described by a TOML spec (resumable)",
