@@ -1,15 +1,18 @@
-"""The page's browser-side files, for classrooms without open internet.
+"""The page's browser-side files, fetched once, so the app makes no outside calls.
 
 Solara's server hands the browser a few JavaScript and CSS packages
-(``@widgetti/solara-vuetify3-app``, ``requirejs``, ``font-awesome``) that it
-normally fetches from a public CDN on first use and then caches in
-``<sys.prefix>/share/solara/cdn``. Where the CDN cannot be reached but the
-npm registry can (a school proxy, CI), :func:`ensure` fetches the same
-packages with ``npm pack`` into that cache, so the page loads. Nothing is
-fetched when the files are already cached; without npm nothing happens and
-Solara falls back to the CDN as usual.
+(``@widgetti/solara-vuetify3-app``, ``requirejs``, Vega for the plots ...)
+that it would fetch from a public CDN on first use and then cache in
+``<sys.prefix>/share/solara/cdn``. The app never lets it: :func:`ensure`
+fetches the same packages once with ``npm pack`` from the npm registry into
+that cache (about 200 MB, a minute or two), and the server then serves them
+from there (``ovopsim app`` refuses to fetch anything while it runs). Nothing
+is fetched when the files are already there. Where they cannot be fetched (no
+npm, no network), :func:`missing_message` says what to do, and the app does
+not start.
 
-``python -m ovopsim.app.assets`` does it by hand.
+``python -m ovopsim.app.assets`` fetches them by hand (e.g. before a lesson,
+while the school's network is up).
 """
 
 from __future__ import annotations
@@ -35,12 +38,14 @@ def cache_dir() -> Path:
 
 
 def needed() -> list[str]:
-    """``name@version`` of the npm packages this Solara's page and widgets load."""
+    """``name@version`` of the npm packages this Solara's page and widgets, and the
+    app's own widgets (``ovopsim/app/vue``), load."""
     import solara
 
     base = Path(solara.__file__).parent
     files = [base / "server" / "templates" / "solara.html.j2", *sorted((base / "components").glob("*.py")),
-             *sorted((base / "widgets" / "vue").glob("*.vue"))]
+             *sorted((base / "widgets" / "vue").glob("*.vue")),
+             *sorted((Path(__file__).resolve().parent / "vue").glob("*.vue"))]
     refs = set()
     for f in files:
         refs.update(_REF.findall(f.read_text(encoding="utf-8")))
@@ -55,6 +60,15 @@ def needed() -> list[str]:
 def missing(root: Path | None = None) -> list[str]:
     root = root or cache_dir()
     return [p for p in needed() if not (root / p / "package.json").exists()]
+
+
+def missing_message(left: list[str]) -> str:
+    """One paragraph: which files are missing and how to get them."""
+    how = ("npm (Node.js) is not installed" if shutil.which("npm") is None
+           else "npm could not fetch them (is the npm registry reachable?)")
+    return (f"ovopsim app: the page's browser files are missing ({', '.join(left)}) and {how}. "
+            f"Connect to the internet once and run 'python -m ovopsim.app.assets' (it needs npm, "
+            f"from Node.js), or copy the folder {cache_dir()} from a computer where the app runs.")
 
 
 def ensure(quiet: bool = False) -> list[str]:
@@ -96,5 +110,7 @@ def ensure(quiet: bool = False) -> list[str]:
 
 if __name__ == "__main__":
     still = ensure()
-    print("page assets:", "all cached in " + str(cache_dir()) if not still else "missing " + ", ".join(still))
-    sys.exit(1 if still else 0)
+    if still:
+        print(missing_message(still), file=sys.stderr)
+        sys.exit(1)
+    print(f"page assets: all in {cache_dir()}")
