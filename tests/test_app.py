@@ -489,3 +489,87 @@ def test_a_run_stops_playing_at_its_last_month():
         assert not player.playing and not player.enabled and player.frame == "0:60"
     finally:
         rc.close()
+
+
+# -- the page's files -------------------------------------------------------------------------
+def _package(name: str, version: str) -> bytes:
+    """An npm package tarball with a package.json."""
+    import io
+    import tarfile
+
+    buf = io.BytesIO()
+    with tarfile.open(fileobj=buf, mode="w:gz") as tar:
+        data = json.dumps({"name": name, "version": version}).encode()
+        info = tarfile.TarInfo("package/package.json")
+        info.size = len(data)
+        tar.addfile(info, io.BytesIO(data))
+    return buf.getvalue()
+
+
+def test_page_files_are_fetched_once_from_the_npm_registry_without_npm(tmp_path, monkeypatch):
+    import base64
+    import hashlib
+    import http.server
+    import threading
+
+    from ovopsim.app import assets
+
+    tarballs = {f"/vega/-/vega-{v}.tgz": _package("vega", v) for v in ("4.4.0", "5.2.0", "5.10.1", "6.0.0-rc.1")}
+    published = {p: "sha512-" + base64.b64encode(hashlib.sha512(b).digest()).decode() for p, b in tarballs.items()}
+    requests = []
+
+    class Registry(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):
+            requests.append(self.path)
+            if self.path == "/vega":
+                versions = {p.rsplit("/vega-", 1)[1][:-4]: {"dist": {"tarball": f"http://127.0.0.1:{port}{p}",
+                                                                "integrity": published[p]}} for p in tarballs}
+                body = json.dumps({"versions": versions}).encode()
+            else:
+                body = tarballs.get(self.path, b"")
+            self.send_response(200 if body else 404)
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Registry)
+    port = httpd.server_address[1]
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    try:
+        monkeypatch.setattr(assets, "REGISTRY", f"http://127.0.0.1:{port}")
+        monkeypatch.setenv(assets.CACHE_ENV, str(tmp_path / "cdn"))
+        monkeypatch.setenv("PATH", str(tmp_path))  # no npm here
+        monkeypatch.setattr(assets, "needed", lambda: ["vega@5"])
+        assert assets.ensure(quiet=True) == []
+        # the newest 5.x release, unpacked where the server looks for it
+        assert json.loads((tmp_path / "cdn" / "vega@5" / "package.json").read_text())["version"] == "5.10.1"
+        fetched = len(requests)
+        assert assets.ensure(quiet=True) == [] and len(requests) == fetched  # once: nothing fetched again
+        # a download that does not match the registry's checksum is refused
+        tarballs["/vega/-/vega-5.10.1.tgz"] += b"tampered"
+        monkeypatch.setattr(assets, "needed", lambda: ["vega@5.10.1"])
+        with pytest.raises(ValueError, match="checksum"):
+            assets.download("vega@5.10.1", tmp_path)
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+    # no registry: one clear line, and the app does not start
+    monkeypatch.setattr(assets, "REGISTRY", f"http://127.0.0.1:{port}")
+    assert assets.ensure(quiet=True) == ["vega@5.10.1"]
+    message = assets.missing_message(["vega@5.10.1"])
+    assert "\n" not in message and "vega@5.10.1" in message and str(tmp_path / "cdn") in message
+
+
+def test_the_app_does_not_start_without_its_page_files(monkeypatch, capsys):
+    import argparse
+
+    from ovopsim.app import assets, cli
+
+    monkeypatch.setattr(assets, "ensure", lambda quiet=False: ["vega@5"])
+    parser = argparse.ArgumentParser(prog="ovopsim")
+    cli.add_parser(parser.add_subparsers(dest="command"))
+    assert cli.handle(parser.parse_args(["app"])) == cli.EXIT_FAILED
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("ovopsim app: the page's browser files are missing (vega@5)") and "\n" not in err
