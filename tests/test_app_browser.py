@@ -162,6 +162,11 @@ def test_every_screen_in_both_languages(page, lang, tmp_path):
         pg.get_by_role("button", name="Bahasa Indonesia").click()
         expect(pg.get_by_text("Siapa bekerja sama dengan siapa")).to_be_visible()
         expect(pg).to_have_title("ovopsim: Satu Desa Satu Produk")
+    # a run, then a second one without the forum: the first stays on the plots, fainter
+    for _ in range(14):
+        drv.step(pg, step)
+    pg.get_by_label("Village forum (dialogue)" if lang == "en" else "Forum desa (dialog)").uncheck()
+    drv.reset(pg, "Reset" if lang == "en" else "Atur ulang")
     for _ in range(14):
         drv.step(pg, step)
     for screen, (w, h) in SCREENS.items():
