@@ -118,6 +118,29 @@ class Server:
         self._log.close()
 
 
+def browser_cpu_seconds() -> float:
+    """CPU time used so far by the Chromium processes this Python process started
+    (through Playwright): its descendants whose command line names chromium."""
+    parent, cmd = {}, {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            parent[int(entry.name)] = (int(stat[1]), (int(stat[11]) + int(stat[12])) / os.sysconf("SC_CLK_TCK"))
+            cmd[int(entry.name)] = (entry / "cmdline").read_bytes()
+        except OSError:
+            continue
+    me, total = os.getpid(), 0.0
+    for pid, (_, cpu) in parent.items():
+        up, seen = pid, 0
+        while up in parent and up != me and seen < 50:
+            up, seen = parent[up][0], seen + 1
+        if up == me and b"chromium" in cmd.get(pid, b""):
+            total += cpu
+    return total
+
+
 def launch(playwright, profile: str, width: int = 1366, height: int = 768, **kw):
     """A headless Chromium with a fresh profile (a persistent context)."""
     return playwright.chromium.launch_persistent_context(
