@@ -123,6 +123,11 @@ class Bench:
     def month(self) -> int:
         return int(self.main.model.steps)
 
+    @property
+    def months(self) -> int:
+        """The run's last month (the scenario's horizon)."""
+        return int(self.main.model.spec.scenario.months)
+
     def runs(self) -> list[Run]:
         """The runs that step: B (the controls' set-up) first, then A if pinned."""
         return [self.main] if self.pinned is None else [self.main, self.pinned]

@@ -180,7 +180,7 @@ def RunBar(session: Session, interval: solara.Reactive[int], months: solara.Reac
         solara.Button(t("step", lang), color="primary", disabled=playing.value or not running,
                       on_click=lambda: session.step(1))
         Html("span", [f"{t('month', lang)} ", Html("b", [str(bench.month)], name="month"),
-                      f" / {bench.main.model.months}"], cls="ovop-month", name="month-line")
+                      f" / {bench.months}"], cls="ovop-month", name="month-line")
         Html("span", [f"{t('seed_used', lang)}: {bench.main.seed}"], cls="ovop-muted", name="seed-used",
              style="font-size: 12px;")
         if not running:
