@@ -286,7 +286,7 @@ def test_every_text_has_both_languages():
     for knob in controls.KNOBS:
         used |= {knob.label, knob.group}
     assert used <= set(i18n.TEXT)
-    assert {k.type for k in controls.INTERVENTIONS} | {k.key for k in controls.KNOBS} <= set(i18n.SHORT)
+    assert {k.type for k in controls.INTERVENTIONS} | {k.label for k in controls.KNOBS} <= set(i18n.SHORT)
 
 
 @pytest.mark.parametrize("name", controls.scenario_names())

@@ -205,8 +205,9 @@ def changes(settings: dict[str, Any]) -> list[tuple[str, str, Any]]:
     """What ``settings`` change in their scenario as shipped: (change, what, value) with
     change one of ``"on"``, ``"off"``, ``"level"``, ``"start"``, ``"knob"``.
 
-    ``what`` is an intervention type or a knob's key; ``value`` the new level, start
-    month or knob value (in the unit the control shows). Used to name runs."""
+    ``what`` is an intervention type or a knob's label (its i18n key, which does not
+    change when a parameter is renamed); ``value`` the new level, start month or knob
+    value (in the unit the control shows). Used to name runs."""
     base = defaults(settings.get("scenario", "baseline"))
     out: list[tuple[str, str, Any]] = []
     for kind in INTERVENTIONS:
@@ -223,7 +224,7 @@ def changes(settings: dict[str, Any]) -> list[tuple[str, str, Any]]:
     for knob in KNOBS:
         value = settings.get(knob.key, base[knob.key])
         if value != base[knob.key]:
-            out.append(("knob", knob.key, value if knob.kind == "bool" else value / knob.unit))
+            out.append(("knob", knob.label, value if knob.kind == "bool" else value / knob.unit))
     return out
 
 

@@ -258,7 +258,8 @@ CASE_STUDY_ID: dict[str, str] = {
 }
 
 
-# short names, for labels of runs and notes
+# short names, for labels of runs and notes: intervention types, and the key parameters
+# (by their controls' labels in controls.KNOBS, which stay when a parameter is renamed)
 SHORT: dict[str, tuple[str, str]] = {
     "training": ("training", "pelatihan"),
     "mentoring": ("mentoring", "pendampingan"),
@@ -271,16 +272,16 @@ SHORT: dict[str, tuple[str, str]] = {
     "budget_cut": ("budget cut", "pemotongan anggaran"),
     "officer_turnover": ("officer turnover", "pergantian petugas"),
     "access_shock": ("road or airport", "jalan atau bandara"),
-    "government.annual_budget": ("budget {value:g} M", "anggaran {value:g} jt"),
-    "ljmp.enabled": ("LJMP {value}", "LJMP {value}"),
-    "behaviour.trust_gain": ("trust gain {value:g}", "tambahan kepercayaan {value:g}"),
-    "behaviour.trust_loss": ("trust loss {value:g}", "kehilangan kepercayaan {value:g}"),
-    "behaviour.partner_rate": ("partnering {value:g}", "peluang bermitra {value:g}"),
-    "network.bridges_per_artisan": ("bridges {value:g}", "jembatan antardesa {value:g}"),
-    "behaviour.province_demand": ("demand {value:g}", "permintaan {value:g}"),
-    "behaviour.middleman_margin": ("traders' share {value:g}", "bagian tengkulak {value:g}"),
-    "world.scale": ("{value:g}x villages", "{value:g}x desa"),
-    "scenario.months": ("{value:g} months", "{value:g} bulan"),
+    "annual_budget": ("budget {value:g} M", "anggaran {value:g} jt"),
+    "ljmp": ("LJMP {value}", "LJMP {value}"),
+    "trust_gain": ("trust gain {value:g}", "tambahan kepercayaan {value:g}"),
+    "trust_loss": ("trust loss {value:g}", "kehilangan kepercayaan {value:g}"),
+    "partner_rate": ("partnering {value:g}", "peluang bermitra {value:g}"),
+    "bridges": ("bridges {value:g}", "jembatan antardesa {value:g}"),
+    "province_demand": ("demand {value:g}", "permintaan {value:g}"),
+    "middleman_margin": ("traders' share {value:g}", "bagian tengkulak {value:g}"),
+    "scale": ("{value:g}x villages", "{value:g}x desa"),
+    "months": ("{value:g} months", "{value:g} bulan"),
 }
 
 
