@@ -3,7 +3,7 @@
 #   make test   set everything up, then run the test suite
 PY = $(shell bash tools/bootstrap.sh | tail -n 1)
 
-.PHONY: setup run test lint bench
+.PHONY: setup run test lint bench bench-app
 setup:
 	@bash tools/bootstrap.sh >/dev/null
 
@@ -18,3 +18,6 @@ lint: setup
 
 bench: setup
 	.venv/bin/python benchmarks/run.py
+
+bench-app: setup
+	.venv/bin/python benchmarks/app.py

@@ -1,14 +1,18 @@
-"""The teaching app's parts that need no browser: layout, seed, controls, texts, speed."""
+"""The teaching app's parts that need no browser: layout, seed, controls, runs compared,
+notes on settings that do nothing, texts and lessons, plots' specifications, the page."""
 
 import ast
-import io
+import json
+import re
 import time
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 
-from ovopsim.app import controls, i18n, layout, views
+from ovopsim.app import charts, controls, i18n, layout, lessons, views
+from ovopsim.app.bench import AVERAGE_MONTHS, KEEP, Bench
 from ovopsim.app.teaching import TeachingModel
 from ovopsim.config import load_scenario
 
@@ -53,7 +57,7 @@ def test_layout_is_linear_and_uses_no_spring_layout():
     pos = layout.village_layout(village, 400)
     assert time.perf_counter() - start < 1.0
     assert pos.shape == (200_000, 2) and np.isfinite(pos).all()
-    src = (APP / "layout.py").read_text() + (APP / "views.py").read_text()
+    src = "".join((APP / f).read_text() for f in ("layout.py", "views.py", "charts.py"))
     names = {n.attr for n in ast.walk(ast.parse(src)) if isinstance(n, ast.Attribute)}
     assert not names & {"spring_layout", "kamada_kawai_layout", "fruchterman_reingold_layout"}
 
@@ -131,16 +135,158 @@ def test_training_switched_on_reaches_artisans():
     assert on.monthly()["skill_mean"].iloc[-1] > off.monthly()["skill_mean"].iloc[-1]
 
 
-# -- texts ----------------------------------------------------------------------------------
+
+# -- comparing runs ---------------------------------------------------------------------------
+def _table(settings: dict, seed: str, months: int) -> pd.DataFrame:
+    m = TeachingModel(seed, settings)
+    for _ in range(months):
+        m.step()
+    return m.monthly()
+
+
+def test_reset_keeps_the_last_run_on_the_plots_until_cleared():
+    base = controls.defaults("blitar_batik")
+    bench = Bench(base, "4")
+    bench.step(6)
+    cut = {**base, "budget_cut.on": True}
+    bench.reset(cut, "4")
+    bench.step(3)
+    (past,) = bench.past
+    assert past.label("en") == "blitar_batik + seed 4" and len(past.series) == 6
+    assert bench.main.label("en") == "blitar_batik + 50% cut, seed 4"
+    assert bench.main.label("id") == "blitar_batik + potongan 50%, benih 4"
+    rows = bench.past_rows("en")
+    assert [r["month"] for r in rows] == list(range(1, 7)) and {r["cur"] for r in rows} == {0}
+    expected = _table(base, "4", 6)["income_mean"].to_numpy() / 1e3
+    assert np.allclose([r["income"] for r in rows], expected, atol=0.05)
+    now = bench.current_rows("en")
+    assert [r["month"] for r in now] == [1, 2, 3] and {r["l"] for r in now} == {"blitar_batik + 50% cut, seed 4"}
+    for _ in range(KEEP + 2):  # only the last KEEP runs are kept
+        bench.step(1)
+        bench.reset(base, "4")
+    assert len(bench.past) == KEEP
+    bench.reset(base, "4")  # a run that never moved is not kept
+    bench.reset(base, "4")
+    assert len(bench.past) == KEEP
+    bench.clear_past()
+    assert bench.past == [] and bench.past_rows() == []
+
+
+def test_side_by_side_difference_is_the_difference_of_the_two_runs_tables():
+    a = controls.defaults("blitar_batik")
+    b = {**a, "forum.on": False, "government.annual_budget": 300e6}
+    bench = Bench(a, "3")
+    bench.pin(a)
+    bench.reset(b, "3", keep=False)
+    assert bench.past == [] and bench.pinned.seed == bench.main.seed == 3
+    bench.step(30)
+    ta, tb = _table(a, "3", 30), _table(b, "3", 30)
+    out = {e["key"]: e for e in bench.headlines()}
+    for key in ("income_mean", "jobs", "partnerships_between", "mean_trust"):
+        e = out[key]
+        assert e["months_averaged"] == AVERAGE_MONTHS
+        assert e["average"] == pytest.approx(tb[key].iloc[-12:].mean())
+        assert e["pinned_average"] == pytest.approx(ta[key].iloc[-12:].mean())
+        assert e["difference"] == pytest.approx(tb[key].iloc[-12:].mean() - ta[key].iloc[-12:].mean())
+        assert e["now"] == pytest.approx(tb[key].iloc[-1])
+    assert out["income_mean"]["difference"] != 0
+    # the rows of both runs, by month: a new month appends rows
+    rows = bench.current_rows("en")
+    assert [(r["month"], r["r"]) for r in rows[:4]] == [(1, "B"), (1, "A"), (2, "B"), (2, "A")]
+    assert np.allclose([r["income"] for r in rows if r["r"] == "A"], ta["income_mean"] / 1e3, atol=0.05)
+    # the same set-up on both sides: no difference at all (common random numbers)
+    same = Bench(a, "3")
+    same.pin(a)
+    same.reset(a, "3", keep=False)
+    same.step(14)
+    assert all(e["difference"] == 0 for e in same.headlines())
+    same.unpin()
+    same.reset(a, "3")
+    assert same.pinned is None and all(e["difference"] is None for e in same.headlines())
+
+
+def test_headline_numbers_are_the_average_of_the_last_12_months_beside_the_month():
+    settings = controls.defaults("rasau_jaya")
+    bench = Bench(settings, "2")
+    assert all(e["average"] is None for e in bench.headlines())
+    bench.step(5)
+    e = {x["key"]: x for x in bench.headlines()}["income_mean"]
+    table = _table(settings, "2", 20)
+    assert e["months_averaged"] == 5 and e["average"] == pytest.approx(table["income_mean"].iloc[:5].mean())
+    bench.step(15)
+    entries = {x["key"]: x for x in bench.headlines()}
+    assert entries["income_mean"]["average"] == pytest.approx(table["income_mean"].iloc[8:20].mean())
+    assert entries["income_mean"]["now"] == pytest.approx(table["income_mean"].iloc[19])
+    outside = table["share_national"] + table["share_export"]
+    assert entries["outside_share"]["average"] == pytest.approx(outside.iloc[8:20].mean())
+    spent = entries["budget_spent_total"]  # a running total is shown as it stands
+    assert spent["average"] == spent["now"] == pytest.approx(table["budget_spent_total"].iloc[19])
+    text = views.headline_text(entries["income_mean"], "id")
+    assert text["average"] == views.fmt(table["income_mean"].iloc[8:20].mean() / 1e3, 0, "id")
+
+
+@pytest.mark.parametrize("x, decimals, lang, sign, shown", [
+    (1234.5, 1, "en", False, "1,234.5"), (1234.5, 1, "id", False, "1.234,5"), (-3.21, 2, "en", True, "−3.21"),
+    (3.2, 0, "id", True, "+3"), (0.0004, 3, "en", True, "±0.000"), (None, 0, "en", False, "–")])
+def test_numbers_are_shown_in_the_pages_language(x, decimals, lang, sign, shown):
+    assert views.fmt(x, decimals, lang, sign) == shown
+
+
+# -- settings that do nothing -----------------------------------------------------------------
+def test_a_programme_with_no_budget_is_flagged_and_reaches_no_one():
+    settings = {**controls.defaults("baseline"), "training.on": True, "mentoring.on": True}
+    notes = controls.notes(settings)
+    assert notes == [("note_no_budget", {"what": ["training", "mentoring"]})]
+    assert i18n.note_text(*notes[0], "en").startswith("Training, mentoring: switched on, but the programme budget is 0")
+    assert i18n.note_text(*notes[0], "id").startswith("Pelatihan, pendampingan: aktif, tetapi anggaran program 0")
+    table = _table(settings, "1", 18)
+    assert (table["budget_spent_total"] == 0).all() and (table["reached_share"] == 0).all()
+    funded = {**settings, "government.annual_budget": 300e6}
+    assert controls.notes(funded) == []
+    assert _table(funded, "1", 18)["reached_share"].iloc[-1] > 0
+
+
+def test_a_cut_with_nothing_to_cut_is_flagged_and_changes_nothing():
+    # the cut names the trainings and the exhibitions; with those switched off it has nothing to cut
+    settings = {**controls.defaults("blitar_budget_cut"), "training.on": False, "promotion.on": False}
+    assert ("note_cut_nothing", {}) in controls.notes(settings)
+    without = {**settings, "budget_cut.on": False}
+    assert ("note_cut_nothing", {}) not in controls.notes(without)
+    pd.testing.assert_frame_equal(_table(settings, "5", 30), _table(without, "5", 30))
+    # a cut in a world with no programme at all
+    bare = {**controls.defaults("baseline"), "budget_cut.on": True}
+    assert controls.notes(bare) == [("note_cut_nothing", {})]
+    assert controls.notes(controls.defaults("blitar_budget_cut")) == []
+
+
+def test_a_setting_at_level_zero_or_after_the_end_is_flagged():
+    settings = {**controls.defaults("blitar_batik"), "forum.intensity": 0.0}
+    assert ("note_level_zero", {"what": ["forum"]}) in controls.notes(settings)
+    settings = {**controls.defaults("singkawang_ljmp"), "scenario.months": 12}
+    assert ("note_after_end", {"what": ["access_shock"], "start": 24, "months": 12}) in controls.notes(settings)
+    assert "New road or airport" not in i18n.note_text("note_after_end", {"what": ["access_shock"], "start": 24,
+                                                                       "months": 12}, "id")
+    settings = {**controls.defaults("singkawang_ljmp"), "ljmp.enabled": False}
+    assert controls.notes(settings) == [("note_loans_as_grants", {})]
+    assert {iv.mode for iv in controls.apply("singkawang_ljmp", settings).interventions if iv.type == "capital"} == {"grant"}
+
+
+@pytest.mark.parametrize("name", controls.scenario_names())
+def test_shipped_scenarios_as_they_are_have_no_notes(name):
+    assert controls.notes(controls.defaults(name)) == []
+
+# -- texts ------------------------------------------------------------------------------------
 def test_every_text_has_both_languages():
     for key, (en, id_) in i18n.TEXT.items():
         assert en.strip() and id_.strip(), key
+        assert re.findall(r"{(\w*)", en) == re.findall(r"{(\w*)", id_), key  # the same blanks to fill
     used = set()
     for kind in controls.INTERVENTIONS:
         used |= {kind.label, kind.intensity_label, kind.group}
     for knob in controls.KNOBS:
         used |= {knob.label, knob.group}
     assert used <= set(i18n.TEXT)
+    assert {k.type for k in controls.INTERVENTIONS} | {k.label for k in controls.KNOBS} <= set(i18n.SHORT)
 
 
 @pytest.mark.parametrize("name", controls.scenario_names())
@@ -152,25 +298,76 @@ def test_shipped_scenarios_are_explained_in_both_languages(name):
         assert id_[key] and i18n.t("fallback", "id") not in id_[key], (name, key)
 
 
-# -- speed ----------------------------------------------------------------------------------
-def test_a_step_and_redraw_with_500_artisans_is_quick():
-    d = controls.defaults("blitar_batik")
-    d["world.scale"] = 5  # 600 artisans
-    m = TeachingModel("1", d)
+def _labels(lang: str) -> set[str]:
+    return {i18n.t(key, lang) for key in i18n.TEXT}
+
+
+@pytest.mark.parametrize("lang", lessons.LANGUAGES)
+@pytest.mark.parametrize("name", controls.scenario_names())
+def test_every_scenario_has_a_lesson_in_both_languages(name, lang):
+    own = lessons.load(lang)[name]
+    assert set(own) == set(lessons.SECTIONS), name
+    text = lessons.lesson(name, lang)
+    assert all(len(text[key].split()) >= 12 for key in lessons.SECTIONS), name  # a paragraph, not a stub
+    # why income peaks before the holidays, in every lesson
+    assert ("Eid" in text["notice"] and "Christmas" in text["notice"]) if lang == "en" else (
+        "Lebaran" in text["notice"] and "Natal" in text["notice"])
+    # the settings a class is told to change exist, under the names the page shows
+    labels = _labels(lang)
+    for bold in re.findall(r"\*\*(.+?)\*\*", text["try"].replace("\n", " ")):
+        bold = re.sub(r"\s+", " ", bold)
+        assert bold in labels or any(label.startswith(bold + ":") for label in labels), (name, lang, bold)
+
+
+def test_lessons_cover_the_same_scenarios_in_both_languages():
+    assert set(lessons.load("en")) == set(lessons.load("id")) == {"common", *controls.scenario_names()}
+
+
+# -- what the browser draws ---------------------------------------------------------------------
+@pytest.mark.parametrize("lang", ["en", "id"])
+def test_plot_specifications_read_the_runs_rows(lang):
+    specs = charts.plot_specs(lang)
+    assert [s["usermeta"]["id"] for s in specs] == ["income", "jobs", "partnerships", "trust", "outside", "spent"]
+    bench = Bench(controls.defaults("baseline"), "1")
+    bench.step(1)
+    (row,) = bench.current_rows(lang)
+    for spec in specs:
+        assert spec["$schema"].endswith("vega-lite/v5.json") and spec["params"] == [{"name": "xmax", "value": 60}]
+        names = {layer["data"]["name"] for layer in spec["layer"]}
+        assert names == {"past", "now"}
+        fields = {enc["field"] for layer in spec["layer"] for enc in layer["encoding"].values()
+                  if isinstance(enc, dict) and "field" in enc}
+        assert fields - {"x0", "x1"} <= set(row), spec["usermeta"]["id"]  # every field is in the rows
+    assert specs[0]["usermeta"]["title"] == i18n.t("plot_income", lang)
+    assert json.loads(charts.plot_specs_json(lang)) == specs
+
+
+def test_network_drawing_data():
+    model = TeachingModel("2", controls.defaults("proppo_batik"))
     for _ in range(12):
-        m.step()
-    assert m.artisans.n >= 500
-    best = np.inf
-    for _ in range(2):
-        start = time.perf_counter()
-        m.step()
-        for fig in (views.draw_network(m), views.draw_plots(m.monthly())):
-            fig.savefig(io.BytesIO(), format="png")
-        best = min(best, time.perf_counter() - start)
-    # about 0.5 s on a quiet laptop core; the bound leaves room for a busy CI machine
-    assert best < 2.0
+        model.step()
+    frame = charts.network_frame(model)
+    ties = model.tie_arrays()
+    assert len(frame["u"]) == len(frame["v"]) == len(frame["kind"]) == len(ties["u"])
+    assert frame["kind"].count(2) == int((ties["partner"] & ties["between"]).sum())
+    assert frame["kind"].count(1) == int((ties["partner"] & ~ties["between"]).sum())
+    assert frame["kind"] == sorted(frame["kind"])  # partnerships drawn last, on top
+    assert len(frame["size"]) == model.artisans.n and 0.35 <= min(frame["size"]) <= max(frame["size"]) <= 1
+    geo = charts.network_layout(model)
+    assert [lab["text"] for lab in geo["labels"]] == list(model.village_names) and not geo["radial"]
 
 
+def test_village_names_follow_the_language_and_many_villages_get_radial_labels():
+    settings = {**controls.defaults("baseline"), "world.scale": 5}
+    model = TeachingModel("1", settings)
+    geo_en, geo_id = charts.network_layout(model, "en"), charts.network_layout(model, "id")
+    assert geo_en["labels"][0]["text"] == "Village 1 #1" and geo_id["labels"][0]["text"] == "Desa 1 #1"
+    assert geo_en["radial"] and len(geo_en["labels"]) == 20
+    centres, rad = layout.village_centres(20), layout.disc_radius(20)
+    for lab, (cx, cy) in zip(geo_en["labels"], centres, strict=True):
+        assert np.hypot(lab["x"] - cx, lab["y"] - cy) > rad  # outside its disc, not over the dots
+        assert abs(np.arctan2(cy, cx) - lab["angle"]) < 1e-3  # pointing away from the middle
+    assert charts.village_label("Proppo #2", "id") == "Proppo #2"
 # -- command line ---------------------------------------------------------------------------
 def test_app_command_line_defaults_and_a_wrong_scenario():
     import argparse
@@ -185,81 +382,82 @@ def test_app_command_line_defaults_and_a_wrong_scenario():
     assert cli.handle(args) == 2  # a usage error, before any server starts
 
 
+
 # -- the page, rendered without a browser -----------------------------------------------------
-def test_step_and_reset_as_mesa_does():
-    import solara
-
-    from ovopsim.app import page
-
-    settings = controls.defaults("baseline")
-    model = solara.reactive(TeachingModel("3", settings))
-    page.advance(model)
-    page.advance(model, 2)
-    assert model.value.steps == 3
-    settings["training.on"] = True
-    page.rebuild(model, {"seed": "8"}, settings)
-    assert (model.value.steps, model.value.seed_used, model.value.settings["training.on"]) == (0, 8, True)
-    model.value.running = False  # an ended run does not move
-    page.advance(model, 5)
-    assert model.value.steps == 0
-
-
-def _texts(widget) -> list[str]:
-    """Every string a rendered widget tree shows (children, labels, input values)."""
-    out, todo = [], [widget]
+def _widgets(root):
+    """Every widget of a rendered tree (children, slots)."""
+    todo, seen = [root], []
     while todo:
         w = todo.pop()
-        for name in ("label", "description", "v_model", "value", "template"):  # template: Markdown
+        seen.append(w)
+        todo += [c for c in (getattr(w, "children", None) or []) if not isinstance(c, str)]
+        for slot in getattr(w, "v_slots", None) or []:
+            ch = slot["children"]
+            todo += ch if isinstance(ch, list) else [ch]
+    return seen
+
+
+def _texts(root) -> list[str]:
+    """Every string a rendered widget tree shows (children, labels, values, HTML)."""
+    out = []
+    for w in _widgets(root):
+        for name in ("label", "description", "v_model", "value", "template", "unsafe_innerHTML"):
             if isinstance(getattr(w, name, None), str):
                 out.append(getattr(w, name))
-        for c in getattr(w, "children", None) or []:
-            (out if isinstance(c, str) else todo).append(c)
-        todo += [slot["children"] for slot in getattr(w, "v_slots", None) or []]
+        out += [c for c in (getattr(w, "children", None) or []) if isinstance(c, str)]
     return out
 
 
-def test_the_page_steps_resets_and_speaks_both_languages():
-    import re
-
+def test_the_page_steps_resets_compares_and_speaks_both_languages():
     import ipyvuetify as v
     import solara
 
-    from ovopsim.app import page
+    from ovopsim.app import page, widgets
 
-    box, rc = solara.render(solara.AppLayout(children=[page.Page()]), handle_error=False)
+    box, rc = solara.render(page.Page(), handle_error=False)
     try:
+        def find(cls, **attrs):
+            (w,) = [w for w in _widgets(box) if isinstance(w, cls)
+                    and all(getattr(w, k, None) == val for k, val in attrs.items())]
+            return w
+
         def month() -> int:
-            (m,) = [s for s in _texts(box) if s.startswith("Month: ") or s.startswith("Bulan: ")]
-            return int(m.split(": ")[1])
+            return int(find(v.Html, attributes={"id": "ovop-month"}).children[0])
 
         def press(label):
-            rc.find(v.Btn, children=[label]).widget.click()
+            find(v.Btn, children=[label]).click()
 
         press("Step")
         press("Step")
         assert month() == 2
-        rc.find(v.TextField, label=i18n.t("seed")).widget.v_model = "11"
-        rc.find(v.TextField, label=i18n.t("seed")).widget.fire_event("keyup.enter", {})
+        charts_widget = find(widgets.Charts)
+        now = json.loads(charts_widget.now)
+        assert [r["month"] for r in now["rows"]] == [1, 2] and json.loads(charts_widget.past) == []
+        assert json.loads(find(widgets.Network).frame)["month"] == 2
+        seed_box = find(v.TextField, label=i18n.t("seed"))
+        seed_box.v_model = "11"
+        seed_box.fire_event("keyup.enter", {})
         press("Reset")
         assert month() == 0
-        assert "This run's random seed: 11" in " ".join(_texts(box)).replace("**", "")
+        assert "This run's random seed: 11" in " ".join(_texts(box))
+        # the run before Reset stays on the plots, labelled
+        assert [r["l"] for r in json.loads(find(widgets.Charts).past)] == ["proppo_batik"] * 2
+        assert 'id="ovop-legend-p0"' in find(solara.widgets.HTML, attributes={"id": "ovop-legend",
+                                                                              "class": "ovop-legend"}).unsafe_innerHTML
 
-        # ▶ plays month after month on a thread until ❚❚
-        press("▶")
-        end = time.monotonic() + 30
-        while month() < 2 and time.monotonic() < end:
-            time.sleep(0.05)
-        press("❚❚")
-        assert month() >= 2
-        time.sleep(0.5)
-        paused = month()
-        time.sleep(0.5)
-        assert month() == paused
-        press("Reset")
+        # ▶ is paced by the browser: each tick runs the months asked for, then waits for the next
+        player = find(widgets.Player)
+        player.playing = True
+        player.vue_tick(player.frame)
+        player.vue_tick(player.frame)
+        assert month() == 2
+        player.vue_tick("stale")  # a tick for a month already replaced is ignored
+        player.playing = False
+        player.vue_tick(player.frame)
+        assert month() == 2
 
-        keys = ("controls", "play_interval", "render_interval", "parameters", "information", "reset", "step",
-                "seed")
         shown = " ".join(_texts(box))
+        keys = ("controls", "play_interval", "render_interval", "parameters", "reset", "step", "seed", "compare")
         assert all(i18n.t(key, "en") in shown for key in keys)
         # Mesa's own English labels are nowhere once the page speaks Indonesian
         english = ("Controls", "Play Interval", "Model Parameters", "Information", "Reset", "Step")
@@ -267,7 +465,111 @@ def test_the_page_steps_resets_and_speaks_both_languages():
         shown = " ".join(_texts(box))
         assert not [w for w in english if re.search(rf"\b{w}\b", shown)]
         assert all(i18n.t(key, "id") in shown for key in keys)
+        assert i18n.t("lesson_notice", "id") in shown
         press("Langkah")
-        assert month() == 1
+        assert month() == 3
+        assert json.loads(find(widgets.Charts).specs)[0]["usermeta"]["title"] == i18n.t("plot_income", "id")
     finally:
         page.LANG.set("en")
+        rc.close()
+
+
+def test_a_run_stops_playing_at_its_last_month():
+    import solara
+
+    from ovopsim.app import page, widgets
+
+    box, rc = solara.render(page.Page(), handle_error=False)
+    try:
+        (player,) = [w for w in _widgets(box) if isinstance(w, widgets.Player)]
+        player.playing = True
+        for _ in range(70):
+            player.vue_tick(player.frame)
+        (player,) = [w for w in _widgets(box) if isinstance(w, widgets.Player)]
+        assert not player.playing and not player.enabled and player.frame == "0:60"
+    finally:
+        rc.close()
+
+
+# -- the page's files -------------------------------------------------------------------------
+def _package(name: str, version: str) -> bytes:
+    """An npm package tarball with a package.json."""
+    import io
+    import tarfile
+
+    buf = io.BytesIO()
+    with tarfile.open(fileobj=buf, mode="w:gz") as tar:
+        data = json.dumps({"name": name, "version": version}).encode()
+        info = tarfile.TarInfo("package/package.json")
+        info.size = len(data)
+        tar.addfile(info, io.BytesIO(data))
+    return buf.getvalue()
+
+
+def test_page_files_are_fetched_once_from_the_npm_registry_without_npm(tmp_path, monkeypatch):
+    import base64
+    import hashlib
+    import http.server
+    import threading
+
+    from ovopsim.app import assets
+
+    tarballs = {f"/vega/-/vega-{v}.tgz": _package("vega", v) for v in ("4.4.0", "5.2.0", "5.10.1", "6.0.0-rc.1")}
+    published = {p: "sha512-" + base64.b64encode(hashlib.sha512(b).digest()).decode() for p, b in tarballs.items()}
+    requests = []
+
+    class Registry(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):
+            requests.append(self.path)
+            if self.path == "/vega":
+                versions = {p.rsplit("/vega-", 1)[1][:-4]: {"dist": {"tarball": f"http://127.0.0.1:{port}{p}",
+                                                                "integrity": published[p]}} for p in tarballs}
+                body = json.dumps({"versions": versions}).encode()
+            else:
+                body = tarballs.get(self.path, b"")
+            self.send_response(200 if body else 404)
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Registry)
+    port = httpd.server_address[1]
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    try:
+        monkeypatch.setattr(assets, "REGISTRY", f"http://127.0.0.1:{port}")
+        monkeypatch.setenv(assets.CACHE_ENV, str(tmp_path / "cdn"))
+        monkeypatch.setenv("PATH", str(tmp_path))  # no npm here
+        monkeypatch.setattr(assets, "needed", lambda: ["vega@5"])
+        assert assets.ensure(quiet=True) == []
+        # the newest 5.x release, unpacked where the server looks for it
+        assert json.loads((tmp_path / "cdn" / "vega@5" / "package.json").read_text())["version"] == "5.10.1"
+        fetched = len(requests)
+        assert assets.ensure(quiet=True) == [] and len(requests) == fetched  # once: nothing fetched again
+        # a download that does not match the registry's checksum is refused
+        tarballs["/vega/-/vega-5.10.1.tgz"] += b"tampered"
+        monkeypatch.setattr(assets, "needed", lambda: ["vega@5.10.1"])
+        with pytest.raises(ValueError, match="checksum"):
+            assets.download("vega@5.10.1", tmp_path)
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+    # no registry: one clear line, and the app does not start
+    monkeypatch.setattr(assets, "REGISTRY", f"http://127.0.0.1:{port}")
+    assert assets.ensure(quiet=True) == ["vega@5.10.1"]
+    message = assets.missing_message(["vega@5.10.1"])
+    assert "\n" not in message and "vega@5.10.1" in message and str(tmp_path / "cdn") in message
+
+
+def test_the_app_does_not_start_without_its_page_files(monkeypatch, capsys):
+    import argparse
+
+    from ovopsim.app import assets, cli
+
+    monkeypatch.setattr(assets, "ensure", lambda quiet=False: ["vega@5"])
+    parser = argparse.ArgumentParser(prog="ovopsim")
+    cli.add_parser(parser.add_subparsers(dest="command"))
+    assert cli.handle(parser.parse_args(["app"])) == cli.EXIT_FAILED
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("ovopsim app: the page's browser files are missing (vega@5)") and "\n" not in err

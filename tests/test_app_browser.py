@@ -1,188 +1,277 @@
-"""The teaching app as a user meets it: started from the command line, driven in Chromium.
+"""The teaching app as a class meets it: started from the command line, driven in Chromium.
 
 Needs a Chromium (``/usr/bin/chromium``, or ``OVOPSIM_CHROMIUM``); without one the
-test is skipped, except in CI (``CI`` set), where it must run. Set
-``OVOPSIM_APP_SCREENSHOT=docs/img/app.png`` to also save the README screenshot
-(and ``docs/img/app_id.png``, the same page in Bahasa Indonesia).
+tests are skipped, except in CI (``CI`` set), where they must run. Set
+``OVOPSIM_APP_SCREENSHOT=docs/img`` to also save the README's screenshots there.
+
+One server serves every test of this module (as one serves a class); its outside
+calls and the page's requests are recorded throughout, and the last test checks
+that none left this computer. Speeds are printed (``-s`` shows them) and recorded
+in ``benchmarks/RESULTS.md`` by ``benchmarks/app.py``; they are never asserted.
 """
 
 import os
 import re
-import shutil
-import socket
-import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
 
+import numpy as np
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+from benchmarks import appdriver as drv
+from ovopsim.app import controls
+from ovopsim.app.teaching import TeachingModel
 
-
-def _chromium() -> str | None:
-    for cand in (os.environ.get("OVOPSIM_CHROMIUM"), "/usr/bin/chromium", shutil.which("chromium"),
-                 shutil.which("chromium-browser")):
-        if cand and Path(cand).exists():
-            return cand
-    return None
-
-
-CHROMIUM = _chromium()
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.skipif(CHROMIUM is None and not os.environ.get("CI"),
+    pytest.mark.skipif(drv.chromium() is None and not os.environ.get("CI"),
                        reason="no Chromium here (install it: apt-get install chromium)"),
 ]
+SHOTS = os.environ.get("OVOPSIM_APP_SCREENSHOT")
+REQUESTS: list[str] = []  # every URL a page of this module asked for
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _wait_for_port(port: int, proc: subprocess.Popen, timeout: float = 120.0) -> None:
-    end = time.monotonic() + timeout
-    while time.monotonic() < end:
-        if proc.poll() is not None:
-            raise RuntimeError(f"the app exited with status {proc.returncode}")
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=1):
-                return
-        except OSError:
-            time.sleep(0.3)
-    raise TimeoutError(f"the app did not open port {port} in {timeout:.0f} s")
-
-
-@pytest.fixture
-def app_url(tmp_path):
-    """Start ``python -m ovopsim.app --port P`` as a user would; always stop it."""
-    port = _free_port()
-    env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])))
-    log = open(tmp_path / "server.log", "w")
-    proc = subprocess.Popen([sys.executable, "-m", "ovopsim.app", "--port", str(port)], cwd=tmp_path,
-                            env=env, stdout=log, stderr=subprocess.STDOUT)
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    drv.ensure_assets()  # once, before the server: it fetches nothing while it runs
+    srv = drv.Server(tmp_path_factory.mktemp("app"))
     try:
-        _wait_for_port(port, proc)
-        yield f"http://127.0.0.1:{port}/"
+        srv.wait()
+        yield srv
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-        log.close()
+        srv.stop()
 
 
-@pytest.fixture
-def page(app_url):
+@pytest.fixture(scope="module")
+def browser():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p, tempfile.TemporaryDirectory() as profile:
-        ctx = p.chromium.launch_persistent_context(
-            profile, executable_path=CHROMIUM, headless=True,
-            args=CHROMIUM_ARGS, viewport={"width": 1500, "height": 1100})
+        ctx = drv.launch(p, profile)
+        ctx.on("request", lambda r: REQUESTS.append(r.url))
         try:
-            pg = ctx.new_page()
-            pg.set_default_timeout(60_000)
-            pg.goto(app_url)
-            yield pg
+            yield ctx
         finally:
             ctx.close()
 
 
-def _image_ok(pg, selector: str) -> bool:
-    return pg.locator(selector).first.evaluate("img => img.complete && img.naturalWidth > 100")
+@pytest.fixture
+def page(server, browser):
+    pg = browser.new_page()
+    pg.set_default_timeout(60_000)
+    drv.open_app(pg, server.url)
+    yield pg
+    if not pg.is_closed():
+        pg.close()
 
 
-def _number(pg, key: str) -> float:
-    text = pg.locator(f"#ovop-monitor-{key}").inner_text()
-    return float(text.replace(",", "").replace("%", "").split("/")[0])
+def _table(settings: dict, seed: str, months: int):
+    model = TeachingModel(seed, settings)
+    for _ in range(months):
+        model.step()
+    return model.monthly()
 
 
-def _step_to(pg, month: int, button: str = "Step") -> None:
-    from playwright.sync_api import expect
-
-    while _number(pg, "month") < month:
-        before = _number(pg, "month")
-        pg.get_by_role("button", name=button, exact=True).click()
-        expect(pg.locator("#ovop-monitor-month")).to_have_text(str(int(before) + 1))
+def _chart_rows(pg, dataset: str, plot: str = "income") -> list[dict]:
+    """The rows a plot in the browser holds (its Vega view's data)."""
+    return pg.evaluate("([name, plot]) => window.ovopCharts.find(v => "
+                       "v.container().closest('.ovop-chart').dataset.plot === plot).data(name)"
+                       ".map(r => ({r: r.r, l: r.l, month: r.month, income: r.income}))", [dataset, plot])
 
 
-def _reset_with_seed(pg, seed: int, box: str = "Random seed (any whole number)", button: str = "Reset") -> None:
-    from playwright.sync_api import expect
-
-    seed_box = pg.get_by_label(box)
-    seed_box.fill(str(seed))
-    seed_box.press("Enter")
-    pg.get_by_role("button", name=button, exact=True).click()
-    expect(pg.locator("#ovop-monitor-month")).to_have_text("0")
-    expect(pg.locator("#ovop-seed-used")).to_contain_text(f": {seed}")
+def _number(text: str, lang: str = "en") -> float:
+    text = text.replace("−", "-").replace("±", "").replace("%", "").replace("+", "")
+    if lang == "id":
+        text = text.replace(".", "").replace(",", ".")
+    return float(text.replace(",", ""))
 
 
-def test_the_app_runs_in_a_browser(page, tmp_path):
+def test_runs_are_compared_on_the_plots_and_side_by_side(page):
     from playwright.sync_api import expect
 
     pg = page
-    # the network and the plots are drawn
-    pg.wait_for_selector("#ovop-network img")
-    pg.wait_for_selector("#ovop-plots img")
-    assert _image_ok(pg, "#ovop-network img") and _image_ok(pg, "#ovop-plots img")
-    expect(pg.locator("#ovop-monitor-month")).to_have_text("0")
-    expect(pg.get_by_text("What to watch for")).to_be_visible()
+    expect(pg.locator("#ovop-month")).to_have_text("0")
+    for _ in range(3):
+        drv.step(pg)
+    shipped = controls.defaults("proppo_batik")
+    first = _table(shipped, "1", 3)["income_mean"].to_numpy() / 1e3
+    assert np.allclose([r["income"] for r in _chart_rows(pg, "now")], first, atol=0.05)
 
-    # one month as shipped (proppo_batik: no capital programme)
-    _step_to(pg, 1)
-    spent_without = _number(pg, "budget_spent_total")
-    plot_before = pg.locator("#ovop-plots img").get_attribute("src")
+    # a second run: no forum, seed 7; the first stays on the plots, labelled
+    pg.get_by_label("Village forum (dialogue)").uncheck()
+    expect(pg.locator("#ovop-pending")).to_be_visible()  # the controls wait for Reset
+    seed_box = pg.get_by_label("Random seed (any whole number)")
+    seed_box.fill("7")
+    seed_box.press("Enter")
+    drv.reset(pg)
+    for _ in range(3):
+        drv.step(pg)
+    no_forum = {**shipped, "forum.on": False}
+    expect(pg.locator("#ovop-legend-p0")).to_have_text("proppo_batik")
+    expect(pg.locator("#ovop-legend-main")).to_have_text("proppo_batik + no village forum, seed 7")
+    past, now = _chart_rows(pg, "past"), _chart_rows(pg, "now")
+    assert {r["l"] for r in past} == {"proppo_batik"} and {r["l"] for r in now} == {
+        "proppo_batik + no village forum, seed 7"}
+    assert np.allclose([r["income"] for r in past], first, atol=0.05)
+    second = _table(no_forum, "7", 3)["income_mean"].to_numpy() / 1e3
+    assert np.allclose([r["income"] for r in now], second, atol=0.05)
+    pg.get_by_role("button", name="Clear earlier runs").first.click()
+    expect(pg.locator("#ovop-legend-p0")).to_have_count(0)
+    pg.wait_for_function("window.ovopCharts[0].data('past').length === 0")
 
-    # switch capital grants on, type a seed, Reset, one month again
-    pg.get_by_label("Capital (grants or soft loans)").check()
-    _reset_with_seed(pg, 7)
-    _step_to(pg, 2)
-    spent_with = _number(pg, "budget_spent_total")
-    assert spent_with > spent_without  # the grants were paid
-    assert pg.locator("#ovop-plots img").get_attribute("src") != plot_before
+    # side by side: the run on screen (no forum, seed 7) becomes A; the forum back on is B
+    pg.get_by_label("Side by side: two set-ups on the same seed").check()
+    expect(pg.locator("#ovop-pinned-label")).to_have_text("A: proppo_batik + no village forum, seed 7")
+    pg.get_by_label("Village forum (dialogue)").check()
+    drv.reset(pg)
+    for _ in range(14):
+        drv.step(pg)
+    a, b = _table(no_forum, "7", 14), _table(shipped, "7", 14)
+    diff = b["income_mean"].iloc[-12:].mean() - a["income_mean"].iloc[-12:].mean()
+    shown = pg.locator("#ovop-monitor-income_mean-diff").inner_text()
+    assert shown[0] in "+−±" and _number(shown) == pytest.approx(round(diff / 1e3), abs=0.5)
+    assert _number(pg.locator("#ovop-monitor-income_mean-a").inner_text()) == pytest.approx(
+        round(a["income_mean"].iloc[-12:].mean() / 1e3), abs=0.5)
+    rows = _chart_rows(pg, "now")
+    assert np.allclose([r["income"] for r in rows if r["r"] == "A"], a["income_mean"] / 1e3, atol=0.05)
+    assert np.allclose([r["income"] for r in rows if r["r"] == "B"], b["income_mean"] / 1e3, atol=0.05)
+    pg.get_by_label("Side by side: two set-ups on the same seed").uncheck()
+    expect(pg.locator("#ovop-monitor-income_mean-diff")).to_have_count(0)
 
-    # Bahasa Indonesia: every word on the page, Mesa's run controls included
-    pg.get_by_role("button", name="Bahasa Indonesia").click()
-    expect(pg.get_by_text("Siapa bekerja sama dengan siapa")).to_be_visible()
-    expect(pg.get_by_text("Kemitraan antardesa").first).to_be_visible()
-    expect(pg.get_by_text("Yang perlu diperhatikan")).to_be_visible()
-    expect(pg.locator("#ovop-monitor-month")).to_have_text("2")  # the run goes on
-    for indonesian in ("Jalankan model", "Jeda antarbulan saat diputar", "Parameter model", "Informasi"):
-        expect(pg.get_by_text(indonesian).first).to_be_visible()
-    for button in ("Atur ulang", "Langkah"):
-        expect(pg.get_by_role("button", name=button, exact=True)).to_be_visible()
-    shown = pg.locator("body").inner_text()
-    english = [w for w in ("Controls", "Play Interval", "Model Parameters", "Information", "Reset", "Step")
-               if re.search(rf"\b{w}\b", shown)]
-    assert not english, english
-    assert "runs on Solara" not in shown  # Solara's own English footer is hidden
-    expect(pg).to_have_title("ovopsim: Satu Desa Satu Produk")
 
-    # and it still steps, takes a seed and resets, in Indonesian
-    plot_before = pg.locator("#ovop-plots img").get_attribute("src")
-    _step_to(pg, 3, "Langkah")
-    assert pg.locator("#ovop-plots img").get_attribute("src") != plot_before
-    _reset_with_seed(pg, 5, "Benih acak (bilangan bulat apa saja)", "Atur ulang")
-    _step_to(pg, 1, "Langkah")
+SCREENS = {"projector": (1366, 768), "tablet": (800, 1000), "phone": (390, 844)}
 
-    shot = tmp_path / "app.png"
-    pg.screenshot(path=str(shot), full_page=True)
-    assert shot.stat().st_size > 10_000
-    if os.environ.get("OVOPSIM_APP_SCREENSHOT"):
-        # the README's picture, in English, and the same run in Indonesian next to it
-        english_shot = Path(os.environ["OVOPSIM_APP_SCREENSHOT"])
-        pg.get_by_role("button", name="English").click()
-        expect(pg.get_by_text("Who works with whom")).to_be_visible()
-        _step_to(pg, 24)
-        pg.screenshot(path=str(english_shot))
+
+def _in_view(pg, selector: str) -> bool:
+    """Whether the element's top part is on screen (in the viewport, not scrolled to)."""
+    box = pg.locator(selector).first.bounding_box()
+    size = pg.viewport_size
+    return bool(box) and box["y"] >= 0 and box["y"] + 40 <= size["height"] and box["x"] >= 0 \
+        and box["x"] + 40 <= size["width"]
+
+
+@pytest.mark.parametrize("lang", ["en", "id"])
+def test_every_screen_in_both_languages(page, lang, tmp_path):
+    from playwright.sync_api import expect
+
+    pg = page
+    menu = "Show or hide the controls" if lang == "en" else "Tampilkan atau sembunyikan kontrol"
+    step = "Step" if lang == "en" else "Langkah"
+    if lang == "id":
         pg.get_by_role("button", name="Bahasa Indonesia").click()
         expect(pg.get_by_text("Siapa bekerja sama dengan siapa")).to_be_visible()
-        pg.screenshot(path=str(english_shot.with_name(f"{english_shot.stem}_id{english_shot.suffix}")))
+        expect(pg).to_have_title("ovopsim: Satu Desa Satu Produk")
+    # a run, then a second one without the forum: the first stays on the plots, fainter
+    for _ in range(14):
+        drv.step(pg, step)
+    pg.get_by_label("Village forum (dialogue)" if lang == "en" else "Forum desa (dialog)").uncheck()
+    drv.reset(pg, "Reset" if lang == "en" else "Atur ulang")
+    for _ in range(14):
+        drv.step(pg, step)
+    for screen, (w, h) in SCREENS.items():
+        pg.set_viewport_size({"width": w, "height": h})
+        pg.wait_for_timeout(400)
+        drv.wait_drawn(pg, 14)
+        shot = tmp_path / f"app_{screen}_{lang}.png"
+        pg.screenshot(path=str(shot))
+        assert shot.stat().st_size > 20_000
+        assert pg.evaluate("document.documentElement.scrollWidth") <= w  # nothing sticks out sideways
+        expect(pg.get_by_role("button", name=menu)).to_be_visible()
+        if screen == "projector":
+            # controls beside the views; headline numbers, network and plots above the fold, side by side
+            assert _in_view(pg, "#ovop-sidebar") and _in_view(pg, "#ovop-headlines")
+            net, plots = (pg.locator(s).bounding_box() for s in ("#ovop-network canvas", ".ovop-charts"))
+            assert net["y"] + net["height"] <= h and plots["y"] + 0.9 * plots["height"] <= h
+            assert net["x"] + net["width"] <= plots["x"]
+            assert "…" not in pg.locator("#ovop-title").inner_text()
+        else:
+            # the views first; the controls in a drawer that opens and closes
+            expect(pg.locator("#ovop-sidebar")).to_be_hidden()
+            assert _in_view(pg, "#ovop-headlines") and _in_view(pg, "#ovop-network canvas")
+            pg.get_by_role("button", name=menu).click()
+            expect(pg.locator("#ovop-sidebar")).to_be_visible()
+            pg.screenshot(path=str(tmp_path / f"app_{screen}_{lang}_controls.png"))
+            pg.keyboard.press("Escape")
+            expect(pg.locator("#ovop-sidebar")).to_be_hidden()
+        if SHOTS:
+            pg.screenshot(path=str(Path(SHOTS) / f"app_{screen}{'' if lang == 'en' else '_id'}.png"))
+    # the numbers in the page's language
+    income = pg.locator("#ovop-monitor-income_mean").inner_text()
+    assert re.fullmatch(r"\d{1,3}(\.\d{3})*" if lang == "id" else r"\d{1,3}(,\d{3})*", income), income
+
+    # the dark theme: the lesson, the headline numbers and the plots' labels stay readable
+    pg.set_viewport_size({"width": 1366, "height": 768})
+    toggle = pg.locator("#ovop-appbar button").last
+    for _ in range(3):
+        if pg.evaluate("!!document.querySelector('.v-theme--dark')"):
+            break
+        toggle.click()
+        pg.wait_for_timeout(300)
+    pg.wait_for_function("window.ovopCharts && getComputedStyle(document.querySelector('.v-theme--dark .ovop-lesson'))"
+                         ".color !== ''")
+    for selector in ("#ovop-lesson p", "#ovop-lesson li", "#ovop-monitor-income_mean", ".ovop-card .ovop-label",
+                     "#ovop-network-title"):
+        fg = _luminance(pg.locator(selector).first.evaluate("e => getComputedStyle(e).color"))
+        assert fg > 0.45, (selector, fg)  # light text on the dark page
+    if SHOTS and lang == "en":
+        pg.screenshot(path=str(Path(SHOTS) / "app_dark.png"))
+    toggle.click()
+
+
+def _luminance(css: str) -> float:
+    r, g, b = (int(x) / 255 for x in re.findall(r"[\d.]+", css)[:3])
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def test_speed_at_500_artisans(page):
+    """Click-to-updated-plots time of a Step and ▶'s months per second, printed; every
+    month must be drawn while playing."""
+    pg = page
+    pg.get_by_role("button", name="World size and length").click()
+    drv.set_slider(pg, "Copies of the villages", 5)  # proppo_batik x 5: 550 artisans
+    drv.set_slider(pg, "Months to simulate", 120)
+    drv.reset(pg)
+    n = int(re.search(r"(\d+)x villages", pg.locator("#ovop-legend-main").inner_text()).group(1)) * 110
+    assert n >= 500
+    for _ in range(2):  # the first months warm up
+        drv.step(pg)
+    latency = drv.summary(drv.step_latencies(pg, 20))
+    played = drv.play_rate(pg, 4.0)
+    drv.set_slider(pg, "Pause between months when playing", 0)
+    fastest = drv.play_rate(pg, 3.0)
+    print(f"\nbenchmark: {n} artisans; Step click to updated plots: median {latency['median']:.0f} ms, "
+          f"90th percentile {latency['p90']:.0f} ms ({latency['n']} Steps); "
+          f"▶ {played['months_per_s']:.1f} months/s at the default pause, {fastest['months_per_s']:.1f} at 0 ms")
+    for run in (played, fastest):
+        assert run["months"] > 0 and run["largest_jump"] == 1  # every month drawn
+
+
+def test_a_closed_tab_stops_its_run(server, browser):
+    pg = browser.new_page()
+    drv.open_app(pg, server.url)
+    pg.get_by_role("button", name=drv.PLAY).click()
+    pg.wait_for_function("window.ovopDrawn.charts.month >= 3")
+    before = server.cpu_seconds()
+    time.sleep(3)
+    playing = server.cpu_seconds() - before
+    pg.close()
+    time.sleep(2)
+    before = server.cpu_seconds()
+    time.sleep(3)
+    closed = server.cpu_seconds() - before
+    print(f"\nserver CPU over 3 s: {playing:.2f} s while playing, {closed:.2f} s after the tab closed")
+    assert closed < 0.25 * playing
+
+
+def test_nothing_leaves_this_computer_and_the_log_is_quiet(server):
+    """Runs last: every request of the pages above, and every connection the server made."""
+    assert REQUESTS
+    outside = [u for u in REQUESTS if not re.match(rf"(https?|wss?)://127\.0\.0\.1:{server.port}/|data:|blob:", u)]
+    assert not outside, outside[:5]
+    assert server.outside_calls() == []
+    lines = [line for line in server.log().splitlines() if line.strip()]
+    expected = (r"ovopsim app: open http://localhost:\d+/ in a browser \(Ctrl\+C stops it\)",
+                r"Solara server is starting at http://127\.0\.0\.1:\d+",
+                r"ovopsim: compiling the model for this machine.*")
+    assert all(any(re.fullmatch(e, line) for e in expected) for line in lines), lines

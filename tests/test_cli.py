@@ -115,3 +115,41 @@ def test_first_run_on_a_machine_says_it_compiles_and_later_runs_do_not(tmp_path)
     assert "compiling" not in runs[1][0]
     # freshly compiled and cached kernels give the same results
     pd.testing.assert_frame_equal(runs[0][1], runs[1][1], check_exact=True)
+
+
+def _subcommands(parser) -> dict:
+    """The sub-parsers an argparse parser offers (empty if none)."""
+    import argparse
+
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            return dict(action.choices)
+    return {}
+
+
+def _help_paths(parser, path=()):
+    yield path
+    for name, sub in _subcommands(parser).items():
+        yield from _help_paths(sub, (*path, name))
+
+
+def test_help_works_for_every_command_and_subcommand(capsys):
+    from ovopsim.cli import build_parser
+
+    paths = list(_help_paths(build_parser()))
+    names = {p[0] for p in paths if p}
+    assert {"run", "scenarios", "check", "params", "compare", "sweep", "sensitivity", "validate",
+            "calibrate", "app"} <= names
+    for path in paths:
+        with pytest.raises(SystemExit) as done:
+            main([*path, "--help"])
+        assert done.value.code == 0, path
+        out = capsys.readouterr().out
+        assert out.startswith("usage: ovopsim" + "".join(f" {p}" for p in path)), path
+    # as typed, and the entry points that have their own command lines
+    for module in ("ovopsim", "ovopsim.experiments", "ovopsim.validation", "ovopsim.app"):
+        r = subprocess.run([sys.executable, "-m", module, "--help"], capture_output=True, text=True,
+                           timeout=120)
+        assert r.returncode == 0 and r.stdout.startswith("usage: ") and not r.stderr, (module, r.stderr)
+        if module == "ovopsim":
+            assert "95% CIs" in r.stdout  # a help text with a per cent sign, printed as written

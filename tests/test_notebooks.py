@@ -1,6 +1,7 @@
 """Every notebook runs top to bottom, headless, with this environment's Python kernel."""
 
 import os
+import re
 from pathlib import Path
 
 import nbformat
@@ -36,3 +37,22 @@ def test_notebook_runs(path, monkeypatch):
     client.execute()  # raises CellExecutionError, naming the cell, if any cell fails
     errors = [o for c in book.cells if c.cell_type == "code" for o in c.outputs if o.output_type == "error"]
     assert not errors
+    shown = _shown(book)
+    # money in readable units: no 7-digit rupiah amounts, no scientific notation (2.9e+06)
+    assert not re.search(r"\d{7,}|\d[.,]?\d*e[+-]?\d\d", shown.replace(",", "")), path.name
+    if path.stem == "01_ovop_dynamics":
+        # the partnership followed is one across villages, as the text says
+        found = re.search(r"Artisans \d+ \((.+?)\) and \d+ \((.+?)\) became partners in month (\d+)", shown)
+        assert found and found[1] != found[2], found
+
+
+def _shown(book) -> str:
+    """The text a reader sees in the outputs (printed text, tables as plain text)."""
+    out = []
+    for cell in book.cells:
+        for o in cell.get("outputs", []):
+            if o.output_type == "stream":
+                out.append(o.text)
+            elif "data" in o and "text/plain" in o.data:
+                out.append(o.data["text/plain"])
+    return "\n".join(out)

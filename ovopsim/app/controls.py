@@ -71,16 +71,19 @@ INTERVENTIONS: tuple[InterventionKind, ...] = (
     InterventionKind("access_shock", "demand", 0, 2, 0.1, 0.5, None, "group_shocks"),
 )
 KINDS = {k.type: k for k in INTERVENTIONS}
+_ORDER = {k.type: i for i, k in enumerate(INTERVENTIONS)}
+_PROGRAMME_TYPES = {k.type for k in INTERVENTIONS if k.group == "group_programmes"}
 
 KNOBS: tuple[Knob, ...] = (
     Knob("government.annual_budget", "annual_budget", "group_money", 0, 2000, 25, unit=1e6),
     Knob("ljmp.enabled", "ljmp", "group_money", kind="bool"),
-    Knob("behaviour.trust_gain", "trust_gain", "group_trust", 0, 0.3, 0.01),
-    Knob("behaviour.trust_loss", "trust_loss", "group_trust", 0, 0.5, 0.01),
-    Knob("behaviour.partner_rate", "partner_rate", "group_trust", 0, 0.3, 0.01),
+    Knob("trust.gain", "trust_gain", "group_trust", 0, 0.3, 0.01),
+    Knob("trust.loss", "trust_loss", "group_trust", 0, 0.6, 0.01),
+    Knob("world.norm_mean", "norm_mean", "group_trust", 0, 1, 0.05),
+    Knob("trust.partner_rate", "partner_rate", "group_trust", 0, 0.3, 0.01),
     Knob("network.bridges_per_artisan", "bridges", "group_trust", 0, 0.5, 0.01),
-    Knob("behaviour.province_demand", "province_demand", "group_market", 0.2, 2.0, 0.05),
-    Knob("behaviour.middleman_margin", "middleman_margin", "group_market", 0, 0.6, 0.05),
+    Knob("market.province_demand", "province_demand", "group_market", 0.2, 2.0, 0.05),
+    Knob("market.middleman_margin", "middleman_margin", "group_market", 0, 0.6, 0.05),
     Knob("world.scale", "scale", "group_world", 1, 6, 1, kind="int"),
     Knob("scenario.months", "months", "group_world", 12, 120, 12, kind="int"),
 )
@@ -153,12 +156,7 @@ def apply(scenario: Scenario | str, settings: dict[str, Any]) -> Scenario:
     if all(settings.get(k, v) == v for k, v in base.items() if k != "scenario"):
         return spec  # untouched: run the scenario exactly as shipped
     data = spec.model_dump(mode="python", exclude_none=True)
-    for knob in KNOBS:
-        if knob.key in settings:
-            section, name = knob.key.split(".")
-            value = settings[knob.key]
-            data.setdefault(section, {})[name] = (bool(value) if knob.kind == "bool"
-                                                  else int(value) if knob.kind == "int" else float(value))
+    ljmp = bool(settings.get("ljmp.enabled", spec.ljmp.enabled))
     ivs = data.get("interventions", [])
     added = []
     for kind in INTERVENTIONS:
@@ -190,11 +188,87 @@ def apply(scenario: Scenario | str, settings: dict[str, Any]) -> Scenario:
             iv["programmes"] = [p for p in iv["programmes"] if p in labels]
             if not iv["programmes"]:
                 continue
-        if iv["type"] == "capital" and iv.get("mode") == "loan" and not data.get("ljmp", {}).get("enabled"):
+        if iv["type"] == "capital" and iv.get("mode") == "loan" and not ljmp:
             iv["mode"] = "grant"  # soft loans need an LJMP; without one the money is a grant
         final.append(iv)
     data["interventions"] = final
-    return scenario_from_dict(data)
+    # the key parameters, as any dotted override (the scenario is validated again)
+    knobs = {knob.key: _typed(knob, settings[knob.key]) for knob in KNOBS
+             if knob.key in settings and settings[knob.key] != base[knob.key]}
+    return scenario_from_dict(data).with_overrides(knobs)
+
+
+def _typed(knob: Knob, value: Any):
+    return bool(value) if knob.kind == "bool" else int(value) if knob.kind == "int" else float(value)
+
+
+def changes(settings: dict[str, Any]) -> list[tuple[str, str, Any]]:
+    """What ``settings`` change in their scenario as shipped: (change, what, value) with
+    change one of ``"on"``, ``"off"``, ``"level"``, ``"start"``, ``"knob"``.
+
+    ``what`` is an intervention type or a knob's label (its i18n key, which does not
+    change when a parameter is renamed); ``value`` the new level, start month or knob
+    value (in the unit the control shows). Used to name runs."""
+    base = defaults(settings.get("scenario", "baseline"))
+    out: list[tuple[str, str, Any]] = []
+    for kind in INTERVENTIONS:
+        on = bool(settings.get(f"{kind.type}.on", base[f"{kind.type}.on"]))
+        if on != base[f"{kind.type}.on"]:
+            out.append(("on" if on else "off", kind.type, None))
+        if not on:
+            continue
+        for part in ("intensity", "start"):
+            key = f"{kind.type}.{part}"
+            value = settings.get(key, base[key])
+            if value != base[key] or (part == "intensity" and on != base[f"{kind.type}.on"]):
+                out.append(("level" if part == "intensity" else "start", kind.type, value))
+    for knob in KNOBS:
+        value = settings.get(knob.key, base[knob.key])
+        if value != base[knob.key]:
+            out.append(("knob", knob.label, value if knob.kind == "bool" else value / knob.unit))
+    return out
+
+
+def costs_money(iv) -> bool:
+    """Whether a programme's rounds cost anything (a free one runs on no budget)."""
+    return any(float(getattr(iv, name, 0) or 0) > 0 for name in ("cost", "amount", "share"))
+
+
+def notes(settings: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
+    """Settings that do nothing as set: (i18n key, values for its text), in control order.
+
+    * a programme switched on with no budget to pay for it;
+    * a budget cut with nothing to cut (no programme it names is on, or no budget);
+    * a programme or shock at level 0, or starting after the run's last month;
+    * soft loans without an LJMP (paid as grants instead)."""
+    spec = apply(settings["scenario"], settings)
+    months = spec.scenario.months
+    budget = spec.government.annual_budget
+    programmes = [iv for iv in spec.interventions if iv.type in _PROGRAMME_TYPES]
+    out: list[tuple[str, dict[str, Any]]] = []
+    unpaid = sorted({iv.type for iv in programmes if costs_money(iv)}, key=_ORDER.get)
+    if budget <= 0 and unpaid:
+        out.append(("note_no_budget", {"what": unpaid}))
+    for kind in INTERVENTIONS:
+        if not settings.get(f"{kind.type}.on"):
+            continue
+        mine = [iv for iv in spec.interventions if iv.type == kind.type]
+        if kind.type == "budget_cut":
+            named = {p for iv in mine for p in (iv.programmes or [])}
+            cut = [iv for iv in programmes if not named or iv.type in named or iv.name in named]
+            if not mine or not cut or budget <= 0:
+                out.append(("note_cut_nothing", {}))
+                continue
+        if float(settings.get(f"{kind.type}.intensity", 1)) <= 0:
+            out.append(("note_level_zero", {"what": [kind.type]}))
+        elif mine and min(iv.start for iv in mine) > months:
+            out.append(("note_after_end", {"what": [kind.type], "start": min(iv.start for iv in mine),
+                                           "months": months}))
+    base = load_scenario(settings["scenario"])
+    had_loans = any(iv.type == "capital" and getattr(iv, "mode", "") == "loan" for iv in base.interventions)
+    if settings.get("capital.on") and had_loans and not spec.ljmp.enabled:
+        out.append(("note_loans_as_grants", {}))
+    return out
 
 
 def _new(kind: InterventionKind) -> dict[str, Any]:

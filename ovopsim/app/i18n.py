@@ -68,8 +68,11 @@ TEXT: dict[str, tuple[str, str]] = {
     "annual_budget": ("Programme budget per year (million Rp)", "Anggaran program per tahun (juta Rp)"),
     "ljmp": ("LJMP: a cluster agency that markets, lends and mentors",
              "LJMP: lembaga sentra yang memasarkan, meminjamkan, dan mendampingi"),
-    "trust_gain": ("Trust gained after a fair month", "Kepercayaan yang bertambah setelah bulan yang adil"),
-    "trust_loss": ("Trust lost after a one-sided month", "Kepercayaan yang hilang setelah bulan yang sepihak"),
+    "trust_gain": ("Trust gained from a good deal (a favour returned, a supply delivered)",
+                   "Kepercayaan yang bertambah dari urusan yang baik (budi dibalas, pasokan dikirim)"),
+    "trust_loss": ("Trust lost when a favour is not returned", "Kepercayaan yang hilang bila budi tidak dibalas"),
+    "norm_mean": ("How strongly artisans hold to returning favours",
+                  "Seberapa kuat perajin memegang norma membalas budi"),
     "partner_rate": ("Chance a trusted tie becomes a partnership (per month)",
                      "Peluang hubungan tepercaya menjadi kemitraan (per bulan)"),
     "bridges": ("Ties to other villages per artisan", "Hubungan ke desa lain per perajin"),
@@ -91,7 +94,8 @@ TEXT: dict[str, tuple[str, str]] = {
     # plots
     "plot_income": ("Mean income per business (thousand Rp)", "Pendapatan rata-rata per usaha (ribu Rp)"),
     "plot_jobs": ("Jobs (owners and workers)", "Lapangan kerja (pemilik dan pekerja)"),
-    "plot_partnerships": ("Partnerships", "Kemitraan"),
+    "plot_partnerships": ("Partnerships (solid: within villages, dashed: between)",
+                          "Kemitraan (utuh: di dalam desa, putus-putus: antardesa)"),
     "within": ("within villages", "di dalam desa"),
     "between": ("between villages", "antardesa"),
     "plot_trust": ("Mean trust on ties", "Kepercayaan rata-rata pada hubungan"),
@@ -100,7 +104,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "national": ("other provinces", "provinsi lain"),
     "export": ("export", "ekspor"),
     "plot_budget": ("Programme money spent (million Rp)", "Dana program terpakai (juta Rp)"),
-    "no_data": ("Press Step to run the first month.", "Tekan Langkah untuk menjalankan bulan pertama."),
+    "no_data": ("Press Step or ▶ to run the first month.", "Tekan Langkah atau ▶ untuk menjalankan bulan pertama."),
     # network
     "network_title": ("Who works with whom", "Siapa bekerja sama dengan siapa"),
     "legend_tie": ("tie (darker = more trust)", "hubungan (lebih gelap = lebih percaya)"),
@@ -115,10 +119,92 @@ TEXT: dict[str, tuple[str, str]] = {
     "case_study": ("What the field study found", "Temuan studi lapangan"),
     "watch": ("What to watch for", "Yang perlu diperhatikan"),
     "fallback": ("(not yet translated)", "(belum diterjemahkan)"),
+    # the page's frame
+    "menu": ("Show or hide the controls", "Tampilkan atau sembunyikan kontrol"),
+    "play": ("Play or pause (month after month)", "Putar atau jeda (bulan demi bulan)"),
+    "pending": ("Settings changed: press Reset to run them.",
+                "Pengaturan berubah: tekan Atur ulang untuk menjalankannya."),
+    "village": ("Village", "Desa"),
+    # headline numbers
+    "headline_caption": ("Average of the last {n} months (this month below).",
+                         "Rata-rata {n} bulan terakhir (bulan ini di bawahnya)."),
+    "headline_caption_short": ("Average of the {n} months so far (this month below).",
+                               "Rata-rata {n} bulan sejauh ini (bulan ini di bawahnya)."),
+    "headline_caption_ab": ("Side by side: B is the set-up in the controls, A the one it is compared with.",
+                            "Berdampingan: B adalah susunan di kontrol, A susunan pembandingnya."),
+    "this_month": ("this month", "bulan ini"),
+    # comparing runs
+    "compare": ("Compare runs", "Bandingkan simulasi"),
+    "side_by_side": ("Side by side: two set-ups on the same seed", "Berdampingan: dua susunan dengan benih sama"),
+    "side_by_side_off": (
+        "Reset keeps the last run on the plots as a fainter line. Side by side runs the set-up "
+        "running now (A) and the one in the controls (B) together, month by month, on the same seed, "
+        "and shows B − A.",
+        "Atur ulang menyimpan simulasi sebelumnya di grafik sebagai garis samar. Mode berdampingan "
+        "menjalankan susunan yang sedang berjalan (A) dan susunan di kontrol (B) bersama-sama, bulan demi "
+        "bulan, dengan benih yang sama, dan menampilkan B − A."),
+    "side_by_side_how": (
+        "Change the controls and press Reset: B runs with your changes, A as it is, on the same seed. "
+        "The numbers show B − A: what your changes make, not luck.",
+        "Ubah kontrol lalu tekan Atur ulang: B berjalan dengan perubahan Anda, A tetap, dengan benih yang "
+        "sama. Angka menunjukkan B − A: hasil perubahan Anda, bukan kebetulan."),
+    "pin_current": ("Make the controls' set-up A", "Jadikan susunan di kontrol sebagai A"),
+    "setup_b": ("set-up B", "susunan B"),
+    "earlier_runs": ("Earlier runs on the plots: {n}", "Simulasi sebelumnya di grafik: {n}"),
+    "clear_runs": ("Clear earlier runs", "Hapus simulasi sebelumnya"),
+    # plots
+    "run": ("run", "simulasi"),
+    "plot_income_short": ("income (thousand Rp)", "pendapatan (ribu Rp)"),
+    "plot_jobs_short": ("jobs", "lapangan kerja"),
+    "plot_within_short": ("within villages", "di dalam desa"),
+    "plot_between_short": ("between villages", "antardesa"),
+    "plot_trust_short": ("mean trust", "kepercayaan rata-rata"),
+    "plot_outside_short": ("outside the province", "ke luar provinsi"),
+    "plot_spent_short": ("spent (million Rp)", "terpakai (juta Rp)"),
+    "festive_month": ("festive month", "bulan hari raya"),
+    "festive_legend": ("festive months (before Eid and Christmas)", "bulan hari raya (menjelang Lebaran dan Natal)"),
+    "plot_outside": ("Sold outside the province (share)", "Terjual ke luar provinsi (bagian)"),
+    "plots_note": ("Across: months. Hover over a line for its values.",
+                   "Mendatar: bulan. Arahkan penunjuk ke garis untuk melihat nilainya."),
+    # the lesson
+    "lesson_what": ("What it is", "Apa ini"),
+    "lesson_how": ("How it works", "Cara kerjanya"),
+    "lesson_notice": ("Things to notice", "Yang perlu diperhatikan"),
+    "lesson_try": ("Things to try", "Yang bisa dicoba"),
+    "lesson_field": ("The field study", "Studi lapangan"),
+    # names of runs
+    "off": ("off", "mati"),
+    "change_off": ("no {what}", "tanpa {what}"),
+    "change_start": ("{what} from month {month}", "{what} mulai bulan {month}"),
+    "change_cut": ("{pct}% cut", "potongan {pct}%"),
+    "change_turnover": ("turnover {rate:g}/year", "pergantian {rate:g}/tahun"),
+    "change_seed": ("seed {seed}", "benih {seed}"),
+    # settings that do nothing
+    "note_no_budget": (
+        "{what}: switched on, but the programme budget is 0, so no one is reached and nothing "
+        "changes. Raise the programme budget per year (Money and institutions).",
+        "{what}: aktif, tetapi anggaran program 0, sehingga tidak ada yang terjangkau dan tidak ada "
+        "yang berubah. Naikkan anggaran program per tahun (Dana dan kelembagaan)."),
+    "note_cut_nothing": (
+        "Budget cut: there is nothing to cut (no programme it cuts is switched on, or there is no "
+        "budget), so it changes nothing.",
+        "Pemotongan anggaran: tidak ada yang bisa dipotong (tidak ada program yang dipotongnya yang "
+        "aktif, atau anggarannya nol), sehingga tidak mengubah apa pun."),
+    "note_level_zero": ("{what}: switched on at level 0, so it does nothing.",
+                        "{what}: aktif dengan tingkat 0, sehingga tidak berpengaruh apa pun."),
+    "note_after_end": (
+        "{what}: starts in month {start}, after the run's last month ({months}), so it does nothing.",
+        "{what}: mulai bulan ke-{start}, setelah bulan terakhir simulasi ({months}), sehingga tidak "
+        "berpengaruh apa pun."),
+    "note_loans_as_grants": (
+        "Capital: soft loans need an LJMP; with the LJMP off, the money is given as grants.",
+        "Permodalan: pinjaman lunak memerlukan LJMP; tanpa LJMP, dananya diberikan sebagai hibah."),
 }
 
 # Indonesian versions of the scenarios' English ``description`` texts.
 DESCRIPTION_ID: dict[str, str] = {
+    "Proppo with its social network read from a survey file (an illustration of the format).":
+        "Proppo dengan jaringan sosialnya dibaca dari berkas survei (contoh format).",
     "The full package on a budget a quarter of what it needs: fewer artisans reached.":
         "Paket lengkap dengan anggaran seperempat dari kebutuhan: lebih sedikit perajin terjangkau.",
     "The same package fully funded: the comparison arm for the underfunded Bangka Tengah run.":
@@ -177,6 +263,34 @@ CASE_STUDY_ID: dict[str, str] = {
 }
 
 
+# short names, for labels of runs and notes: intervention types, and the key parameters
+# (by their controls' labels in controls.KNOBS, which stay when a parameter is renamed)
+SHORT: dict[str, tuple[str, str]] = {
+    "training": ("training", "pelatihan"),
+    "mentoring": ("mentoring", "pendampingan"),
+    "capital": ("capital", "permodalan"),
+    "equipment": ("equipment aid", "bantuan peralatan"),
+    "facility": ("shared facility", "fasilitas bersama"),
+    "promotion": ("promotion", "promosi"),
+    "brand": ("brand registration", "pendaftaran merek"),
+    "forum": ("village forum", "forum desa"),
+    "budget_cut": ("budget cut", "pemotongan anggaran"),
+    "officer_turnover": ("officer turnover", "pergantian petugas"),
+    "access_shock": ("road or airport", "jalan atau bandara"),
+    "annual_budget": ("budget {value:g} M", "anggaran {value:g} jt"),
+    "ljmp": ("LJMP {value}", "LJMP {value}"),
+    "trust_gain": ("trust gain {value:g}", "tambahan kepercayaan {value:g}"),
+    "trust_loss": ("trust loss {value:g}", "kehilangan kepercayaan {value:g}"),
+    "norm_mean": ("reciprocity norm {value:g}", "norma timbal balik {value:g}"),
+    "partner_rate": ("partnering {value:g}", "peluang bermitra {value:g}"),
+    "bridges": ("bridges {value:g}", "jembatan antardesa {value:g}"),
+    "province_demand": ("demand {value:g}", "permintaan {value:g}"),
+    "middleman_margin": ("traders' share {value:g}", "bagian tengkulak {value:g}"),
+    "scale": ("{value:g}x villages", "{value:g}x desa"),
+    "months": ("{value:g} months", "{value:g} bulan"),
+}
+
+
 def t(key: str, lang: str = "en") -> str:
     """The text for ``key`` in ``lang`` ("en" or "id"); the key itself if unknown."""
     pair = TEXT.get(key)
@@ -201,3 +315,61 @@ def scenario_texts(meta, lang: str = "en") -> dict[str, str]:
     watch = meta.watch_id or (f"{meta.watch} {t('fallback', 'id')}" if meta.watch else "")
     return {"description": translated(DESCRIPTION_ID, meta.description),
             "case_study": translated(CASE_STUDY_ID, meta.case_study), "watch": watch}
+
+
+def short(key: str, lang: str = "en") -> str:
+    """A short name of an intervention type (or a knob's label pattern)."""
+    pair = SHORT.get(key, (key, key))
+    return pair[1] if lang == "id" else pair[0]
+
+
+def change_text(change: str, what: str, value, lang: str = "en") -> str:
+    """One change of a set-up in a few words ("50% cut", "no training", "seed 7")."""
+    name = short(what, lang)
+    if change == "off":
+        return t("change_off", lang).format(what=name)
+    if change == "on":
+        return name
+    if change == "start":
+        return t("change_start", lang).format(what=name, month=int(value))
+    if change == "knob":
+        if isinstance(value, bool):
+            value = t("on" if value else "off", lang)
+        return name.format(value=value)
+    if what == "budget_cut":
+        return t("change_cut", lang).format(pct=round(100 * float(value)))
+    if what == "officer_turnover":
+        return t("change_turnover", lang).format(rate=float(value))
+    if what == "access_shock":
+        return f"{name} +{float(value):g}"
+    return f"{name} {round(100 * float(value))}%"
+
+
+def run_label(settings: dict, seed: int, lang: str = "en") -> str:
+    """The name of a run on the plots: its scenario and what was changed in it,
+    e.g. "blitar_batik + 50% cut, seed 7"."""
+    from ..config import load_scenario
+    from .controls import changes
+
+    found = changes(settings)
+    levelled = {what for change, what, _ in found if change == "level"}
+    words = [change_text(change, what, value, lang) for change, what, value in found
+             if not (change == "on" and what in levelled)]
+    name = settings.get("scenario", "baseline")
+    if seed != load_scenario(name).scenario.seed:
+        words.append(t("change_seed", lang).format(seed=seed))
+    return name + (" + " + ", ".join(words) if words else "")
+
+
+def names(keys, lang: str = "en") -> str:
+    """Short names joined: "training, mentoring"."""
+    return ", ".join(short(k, lang) for k in keys)
+
+
+def note_text(key: str, values: dict, lang: str = "en") -> str:
+    """The sentence of a note on a setting that does nothing (:func:`controls.notes`)."""
+    values = dict(values)
+    if "what" in values:
+        values["what"] = names(values["what"], lang)
+        values["what"] = values["what"][:1].upper() + values["what"][1:]
+    return t(key, lang).format(**values)

@@ -1,61 +1,221 @@
-"""What the page draws: the network, the live plots, the monitors, the explanation.
+"""What the page shows: headline numbers, plots, network, notes and the lesson.
 
-The figures are plain matplotlib ``Figure`` objects (no pyplot, so the play
-thread can draw safely) built from the model's arrays and its monthly table;
-the Solara components at the bottom wrap them for the page. Everything reads
-the model, nothing changes it.
+The Solara components here read a :class:`~ovopsim.app.bench.Bench` and hand
+its numbers to the browser-side widgets (:mod:`ovopsim.app.widgets`); they
+change nothing. :func:`draw_network` draws the same network as a Matplotlib
+figure for notebooks and documents.
 """
 
 from __future__ import annotations
 
-import matplotlib
+from html import escape
+
 import numpy as np
-import pandas as pd
 import solara
 from matplotlib.collections import LineCollection
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
-from matplotlib.ticker import MaxNLocator
-from mesa.visualization.utils import update_counter
 
-from .i18n import scenario_texts, t
+from . import charts, controls, lessons
+from .bench import AVERAGE_MONTHS, Bench
+from .i18n import note_text, t
 from .layout import disc_radius, village_centres, village_layout
+from .widgets import Charts, Network
 
+# headline numbers: key -> (i18n label, scale, decimals, kind)
+HEADLINE_FORMAT = {
+    "income_mean": ("income_mean", 1e3, 0, "number"),
+    "jobs": ("jobs", 1, 0, "number"),
+    "active_businesses": ("artisans_active", 1, 0, "number"),
+    "partnerships_within": ("partnerships_within", 1, 1, "number"),
+    "partnerships_between": ("partnerships_between", 1, 1, "number"),
+    "mean_trust": ("mean_trust", 1, 3, "number"),
+    "outside_share": ("outside_share", 0.01, 1, "percent"),
+    "budget_spent_total": ("budget_spent_total", 1e6, 1, "number"),
+}
+
+
+def fmt(x: float | None, decimals: int = 0, lang: str = "en", sign: bool = False) -> str:
+    """A number as the page shows it: grouped thousands, the language's separators
+    (1,234.5 in English, 1.234,5 in Indonesian), a sign if asked ("+3", "−3")."""
+    if x is None or not np.isfinite(x):
+        return "–"
+    text = f"{abs(x):,.{decimals}f}"
+    if lang == "id":
+        text = text.replace(",", "_").replace(".", ",").replace("_", ".")
+    if round(abs(x), decimals) == 0:
+        return ("±" if sign else "") + text
+    if x < 0:
+        return "−" + text
+    return ("+" if sign else "") + text
+
+
+def headline_text(entry: dict, lang: str = "en") -> dict[str, str]:
+    """The strings of one headline card: value (12-month average), now, A, B - A."""
+    _, scale, decimals, kind = HEADLINE_FORMAT[entry["key"]]
+    unit = "%" if kind == "percent" else ""
+
+    def show(x, sign=False):
+        return fmt(None if x is None else x / scale, decimals, lang, sign) + (unit if x is not None else "")
+
+    return {"average": show(entry["average"]), "now": show(entry["now"]),
+            "pinned": show(entry["pinned_average"]), "difference": show(entry["difference"], sign=True)}
+
+
+def _id(name: str) -> dict:
+    # stable hooks for tests and for teachers' own CSS
+    return {"id": f"ovop-{name}"}
+
+
+def Html(tag: str, children=None, cls: str = "", name: str | None = None, style: str = "", **attrs):
+    attributes = {**(_id(name) if name else {}), **attrs}
+    return solara.v.Html(tag=tag, children=children or [], class_=cls, attributes=attributes, style_=style)
+
+
+def tag(name: str, text: str = "", cls: str = "", id: str | None = None, style: str = "",
+        raw: str = "", pre: str = "") -> str:
+    """An HTML element as text, ``text`` escaped, ``pre`` and ``raw`` markup before and
+    after it. For the parts redrawn every month: one widget holding markup costs the
+    page's renderer far less than one widget per element."""
+    attrs = "".join(f' {k}="{escape(v)}"' for k, v in (("class", cls), ("id", f"ovop-{id}" if id else ""),
+                                                        ("style", style)) if v)
+    return f"<{name}{attrs}>{pre}{escape(text)}{raw}</{name}>"
+
+
+def swatch(colour: str, cls: str = "ovop-swatch") -> str:
+    return tag("span", cls=cls, style=f"border-color: {colour}")
+
+
+def headlines_html(bench: Bench, lang: str) -> str:
+    """The headline cards: the last 12 months' average, this month below; side by
+    side, set-up A's average and the difference B - A with its sign."""
+    entries = bench.headlines(lang)
+    months = entries[0]["months_averaged"] if entries else 0
+    pinned = bench.pinned is not None
+    caption = (t("no_data", lang) if not months
+               else t("headline_caption", lang).format(n=AVERAGE_MONTHS) if months >= AVERAGE_MONTHS
+               else t("headline_caption_short", lang).format(n=months))
+    if pinned:
+        caption += " " + t("headline_caption_ab", lang)
+    cards = []
+    for entry in entries:
+        key = entry["key"]
+        text = headline_text(entry, lang)
+        inner = tag("div", t(HEADLINE_FORMAT[key][0], lang), "ovop-label")
+        inner += tag("div", text["average"], "ovop-value", f"monitor-{key}")
+        if key != "budget_spent_total":
+            inner += tag("div", f"{t('this_month', lang)}: ", "ovop-sub",
+                         raw=tag("span", text["now"], id=f"monitor-{key}-now"))
+        if pinned:
+            inner += tag("div", "A: ", "ovop-sub",
+                         raw=tag("span", text["pinned"], id=f"monitor-{key}-a") + escape(" · B − A: ")
+                         + tag("span", text["difference"], "ovop-diff", f"monitor-{key}-diff"))
+        cards.append(tag("div", cls="ovop-card", raw=inner))
+    return (tag("div", caption, "ovop-muted", "headline-caption", "font-size: 12px;")
+            + tag("div", cls="ovop-headlines", id="headlines", raw="".join(cards)))
+
+
+def legend_html(bench: Bench, lang: str) -> str:
+    """Which line is which run: the runs under way, the earlier runs (fainter), festive months."""
+    items = [tag("span", label, id=f"legend-{key}", pre=swatch(colour))
+             for _, key, label, colour in bench.legend(lang)]
+    items += [tag("span", run.label(lang), "ovop-muted", f"legend-p{i}",
+                  pre=swatch(run.colour, "ovop-swatch ovop-faint")) for i, run in enumerate(bench.past)]
+    items.append(tag("span", t("festive_legend", lang), "ovop-muted", pre=tag("span", cls="ovop-band")))
+    return "".join(items)
+
+
+def network_legend_html(lang: str) -> str:
+    return (tag("span", t("legend_tie", lang), pre=swatch("#77777f", "ovop-swatch ovop-faint"))
+            + tag("span", t("legend_partner", lang), pre=swatch("currentColor"))
+            + tag("span", t("legend_partner_between", lang), pre=swatch("#d62728"))
+            + tag("span", t("legend_closed", lang), pre="✕ "))
+
+
+@solara.component
+def PlotsPanel(bench: Bench, lang: str, dark: bool, tick: int = 0, on_clear=None):
+    """The six plots, with a legend of the runs on them and a button to clear earlier runs."""
+    past = solara.use_memo(lambda: charts.to_json(bench.past_rows(lang)), [bench.generation, lang])
+    now = charts.to_json({"gen": bench.generation, "rows": bench.current_rows(lang)})
+    with Html("div", cls="ovop-panel ovop-panel-plots", name="plots"):
+        with solara.Row(style={"align-items": "center", "flex-wrap": "wrap"}, gap="4px"):
+            solara.HTML(unsafe_innerHTML=legend_html(bench, lang), classes=["ovop-legend"],
+                        attributes=_id("legend"))
+            if bench.past:
+                solara.Button(t("clear_runs", lang), text=True, small=True, on_click=on_clear,
+                              style="min-width: 0; text-transform: none; letter-spacing: normal;")
+        Charts.element(specs=charts.plot_specs_json(lang), past=past, now=now,
+                       xmax=bench.months, dark=dark, locale=lang)
+        Html("div", [t("plots_note", lang)], cls="ovop-muted", style="font-size: 11px;")
+
+
+@solara.component
+def NetworkPanel(bench: Bench, lang: str, dark: bool, tick: int = 0):
+    """The social network of the run under way (side by side: set-up B)."""
+    model = bench.main.model
+    layout = solara.use_memo(lambda: charts.to_json(charts.network_layout(model, lang)), [id(model), lang])
+    with Html("div", cls="ovop-panel ovop-panel-network", name="network-panel"):
+        title = t("network_title", lang) + (f" ({t('setup_b', lang)})" if bench.pinned is not None else "")
+        Html("h3", [title], name="network-title")
+        with Html("div", name="network"):
+            Network.element(geometry=layout, frame=charts.to_json(charts.network_frame(model)), dark=dark,
+                            title=title)
+        solara.HTML(unsafe_innerHTML=network_legend_html(lang), classes=["ovop-legend"],
+                    style="font-size: 11px;")
+        Html("div", [t("network_note", lang)], cls="ovop-muted", style="font-size: 11px;")
+
+
+@solara.component
+def Notes(settings: dict, lang: str):
+    """Settings that do nothing as they are set, in one line each."""
+    found = solara.use_memo(lambda: controls.notes(settings), [repr(sorted(settings.items()))])
+    if found:
+        with Html("div", cls="ovop-notes", name="notes", role="status"):
+            for key, values in found:
+                Html("div", [note_text(key, values, lang)])
+
+
+@solara.component
+def Lesson(scenario: str, lang: str):
+    """A lesson's worth of text on the scenario, like a NetLogo model's Info tab: what it
+    is, how it works, things to notice, things to try, the field study."""
+    text = lessons.lesson(scenario, lang)
+    markdown = "\n\n".join(f"### {t(f'lesson_{key}', lang)}\n\n{text[key]}" for key in lessons.SECTIONS)
+    with Html("div", cls="ovop-lesson", name="lesson"):
+        Html("h2", [f"{t('about', lang)}: {scenario}"], name="about")
+        solara.Markdown(markdown)
+
+
+@solara.component
+def Slider(label: str, value, on_value, lo, hi, step, integer: bool = False):
+    """A slider with its label above it (the sidebar is too narrow for labels beside)."""
+    with solara.Column(gap="0px", style={"margin-bottom": "4px"}):
+        shown = f"{int(value)}" if integer else f"{value:g}"
+        Html("div", [f"{label}: {shown}"], cls="ovop-muted", style="font-size: 12px; line-height: 1.2;")
+        cls = solara.SliderInt if integer else solara.SliderFloat
+        cls("", value=value, on_value=on_value, min=lo, max=hi, step=step)
+
+
+# --------------------------------------------------------------------- for notebooks
 TIE_RGB = np.array([0.35, 0.35, 0.4])
 PARTNER_COLOUR = "#222222"
 BETWEEN_COLOUR = "#d62728"
-INCOME_REF = 3e6  # Rp/month at which a dot has its middle size
-PLOTTED = ("income_mean", "jobs", "partnerships_within", "partnerships_between", "mean_trust",
-           "share_province", "share_national", "share_export", "budget_spent_total")
-
-
-def village_colours(n: int) -> np.ndarray:
-    """One distinct colour per village (tab10, then tab20 for more)."""
-    cmap = matplotlib.colormaps["tab10" if n <= 10 else "tab20"]
-    return np.array([cmap(i % cmap.N) for i in range(n)])
-
-
-def income_sizes(income: np.ndarray) -> np.ndarray:
-    """Dot areas: grow with the square root of income, capped, never vanish."""
-    rel = np.sqrt(np.clip(income, 0, None) / INCOME_REF)
-    return 14 + 40 * np.minimum(rel, 2.5)
 
 
 def draw_network(model, lang: str = "en", figsize=(6.4, 6.0)) -> Figure:
-    """The social-capital network on the model's fixed layout."""
-    a, net = model.artisans, model.network
-    pos = getattr(model, "positions", None)
-    if pos is None:  # a plain OVOPModel (notebooks): the same fixed layout
-        pos = village_layout(model.artisans.village, len(model.village_names))
+    """The social-capital network on the app's fixed layout, as a Matplotlib figure
+    (for notebooks and documents; the page draws it in the browser)."""
+    a = model.artisans
+    ties = model.tie_arrays()
     nv = len(model.village_names)
-    m = net.m
-    u, v = net.u[:m], net.v[:m]
-    trust, partner, between = net.trust[:m], net.partner[:m], net.between[:m]
+    pos = getattr(model, "positions", None)
+    if pos is None:
+        pos = village_layout(a.village, nv)
+    u, v, trust, partner, between = (ties[k] for k in ("u", "v", "trust", "partner", "between"))
     fig = Figure(figsize=figsize, dpi=90)
     ax = fig.add_axes((0, 0.13, 1, 0.87))
     segs = np.stack([pos[u], pos[v]], axis=1)
     idle = ~partner
-    # ties: the more trust, the darker
     colours = np.column_stack([np.tile(TIE_RGB, (int(idle.sum()), 1)), 0.05 + 0.45 * trust[idle]])
     ax.add_collection(LineCollection(segs[idle], colors=colours, linewidths=0.5, zorder=1))
     pw = partner & ~between
@@ -64,9 +224,10 @@ def draw_network(model, lang: str = "en", figsize=(6.4, 6.0)) -> Figure:
     pb = partner & between
     ax.add_collection(LineCollection(segs[pb], colors=BETWEEN_COLOUR, linewidths=1.5 + 1.5 * trust[pb],
                                      alpha=0.9, zorder=3))
-    col = village_colours(nv)
+    col = np.array(charts.village_colours(nv))
     act = a.active
-    ax.scatter(pos[act, 0], pos[act, 1], s=income_sizes(a.income[act]), c=col[a.village[act]],
+    rel = np.sqrt(np.clip(a.income[act], 0, None) / charts.INCOME_REF)
+    ax.scatter(pos[act, 0], pos[act, 1], s=14 + 40 * np.minimum(rel, 2.5), c=col[a.village[act]],
                edgecolors="white", linewidths=0.4, zorder=4)
     if (~act).any():
         ax.scatter(pos[~act, 0], pos[~act, 1], s=12, c="#999999", marker="x", linewidths=0.8, zorder=4)
@@ -77,8 +238,8 @@ def draw_network(model, lang: str = "en", figsize=(6.4, 6.0)) -> Figure:
         norm = np.hypot(cx, cy)
         lx, ly = (cx, cy + rad + 0.08) if norm == 0 else (cx + (rad + 0.12) * cx / norm,
                                                            cy + (rad + 0.12) * cy / norm)
-        ax.text(lx, ly, name, ha="center", va="center", fontsize=8 if nv <= 8 else 6,
-                color=col[i], fontweight="bold", zorder=5)
+        ax.text(lx, ly, charts.village_label(name, lang), ha="center", va="center",
+                fontsize=8 if nv <= 8 else 6, color=col[i], fontweight="bold", zorder=5)
     lim = 1.0 + rad + 0.3 if nv > 1 else 1.1
     ax.set_xlim(-lim, lim)
     ax.set_ylim(-lim, lim)
@@ -93,144 +254,3 @@ def draw_network(model, lang: str = "en", figsize=(6.4, 6.0)) -> Figure:
     fig.text(0.5, 0.005, t("network_note", lang), ha="center", va="bottom", fontsize=7, color="#444444")
     return fig
 
-
-def draw_plots(df: pd.DataFrame, lang: str = "en", figsize=(7.6, 5.2)) -> Figure:
-    """Six small plots of the monthly indicators, against the month."""
-    fig = Figure(figsize=figsize, dpi=90)
-    # fixed margins: a layout engine would cost more than the drawing itself
-    axes = fig.subplots(2, 3, gridspec_kw=dict(left=0.07, right=0.99, top=0.93, bottom=0.09,
-                                               wspace=0.3, hspace=0.45))
-    empty = df.empty
-    x = df["month"] if not empty else []
-
-    def line(ax, col, scale=1.0, **kw):
-        if not empty:
-            ax.plot(x, df[col] / scale, **kw)
-
-    ax = axes[0, 0]
-    line(ax, "income_mean", 1e3, color="#1f77b4")
-    ax.set_title(t("plot_income", lang), fontsize=8)
-    ax = axes[0, 1]
-    line(ax, "jobs", color="#2ca02c")
-    ax.set_title(t("plot_jobs", lang), fontsize=8)
-    ax = axes[0, 2]
-    line(ax, "partnerships_within", color=PARTNER_COLOUR, label=t("within", lang))
-    line(ax, "partnerships_between", color=BETWEEN_COLOUR, label=t("between", lang))
-    ax.set_title(t("plot_partnerships", lang), fontsize=8)
-    ax.legend(fontsize=7, loc="upper left", handles=[
-        Line2D([], [], color=PARTNER_COLOUR, label=t("within", lang)),
-        Line2D([], [], color=BETWEEN_COLOUR, label=t("between", lang))])
-    ax = axes[1, 0]
-    line(ax, "mean_trust", color="#9467bd")
-    ax.set_ylim(0, 1)
-    ax.set_title(t("plot_trust", lang), fontsize=8)
-    ax = axes[1, 1]
-    tiers = ("province", "national", "export")
-    tier_colours = ("#bcbd22", "#ff7f0e", "#17becf")
-    if not empty:
-        ax.stackplot(x, *[df[f"share_{k}"] for k in tiers], colors=tier_colours)
-    ax.set_ylim(0, 1)
-    ax.set_title(t("plot_tiers", lang), fontsize=8)
-    ax.legend(handles=[Line2D([], [], color=c, lw=6, label=t(k, lang)) for k, c in zip(tiers, tier_colours,
-                                                                                          strict=True)],
-              fontsize=7, loc="lower left")
-    ax = axes[1, 2]
-    line(ax, "budget_spent_total", 1e6, color="#8c564b")
-    ax.set_title(t("plot_budget", lang), fontsize=8)
-    for ax in axes.flat:
-        ax.tick_params(labelsize=7)
-        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
-        ax.set_xlabel(t("month", lang), fontsize=7)
-        ax.grid(alpha=0.3)
-        if empty:
-            ax.set_xlim(0, 12)
-    if empty:
-        axes[0, 0].text(6, 0.5, t("no_data", lang), ha="center", va="center", fontsize=7, wrap=True)
-    return fig
-
-
-def monitor_values(model, lang: str = "en") -> list[tuple[str, str, str]]:
-    """(id, label, value) of the headline numbers, from the latest month."""
-    rec = model.records[-1] if model.records else None
-    a = model.artisans
-
-    def get(col, default=0.0):
-        return rec[col] if rec is not None else default
-
-    outside = get("share_national") + get("share_export")
-    within, between = model.network.counts()
-    return [
-        ("month", t("month", lang), f"{model.steps}"),
-        ("artisans_active", t("artisans_active", lang), f"{int(a.active.sum())} / {a.n}"),
-        ("income_mean", t("income_mean", lang), f"{get('income_mean') / 1e3:,.0f}"),
-        ("jobs", t("jobs", lang), f"{int(get('jobs', int((1 + a.workers[a.active]).sum())))}"),
-        ("partnerships_within", t("partnerships_within", lang), f"{within}"),
-        ("partnerships_between", t("partnerships_between", lang), f"{between}"),
-        ("mean_trust", t("mean_trust", lang), f"{model.network.mean_trust():.3f}"),
-        ("outside_share", t("outside_share", lang), f"{100 * outside:.0f}%"),
-        ("budget_spent_total", t("budget_spent_total", lang), f"{get('budget_spent_total') / 1e6:,.1f}"),
-    ]
-
-
-# ----------------------------------------------------------------------------------- Solara
-
-
-def _id(name: str) -> dict:
-    # stable hooks for tests and for teachers' own CSS
-    return {"id": f"ovop-{name}"}
-
-
-@solara.component
-def Monitors(model, lang: str):
-    update_counter.get()  # re-drawn after every step: Mesa bumps this counter
-    with solara.Row(gap="8px", style={"flex-wrap": "wrap"}):
-        for key, label, value in monitor_values(model, lang):
-            with solara.Card(margin=0, style={"min-width": "120px", "padding": "4px 8px"}):
-                solara.v.Html(tag="div", children=[label], style_="font-size: 11px; color: #555;")
-                solara.v.Html(tag="div", children=[value], attributes=_id(f"monitor-{key}"),
-                              style_="font-size: 20px; font-weight: 600;")
-
-
-@solara.component
-def NetworkView(model, lang: str):
-    update_counter.get()  # re-drawn after every step: Mesa bumps this counter
-    fig = draw_network(model, lang)
-    with solara.Column(gap="0px"):
-        solara.v.Html(tag="h3", children=[t("network_title", lang)], attributes=_id("network-title"),
-                      style_="margin: 0 0 4px 0; font-size: 16px;")
-        with solara.v.Html(tag="div", attributes=_id("network")):
-            solara.FigureMatplotlib(fig, format="png", dependencies=[id(model), model.steps, lang])
-
-
-@solara.component
-def Plots(model, lang: str):
-    update_counter.get()  # re-drawn after every step: Mesa bumps this counter
-    fig = draw_plots(model.monthly(), lang)
-    with solara.v.Html(tag="div", attributes=_id("plots")):
-        solara.FigureMatplotlib(fig, format="png", dependencies=[id(model), model.steps, lang])
-
-
-@solara.component
-def Explanation(model, lang: str):
-    update_counter.get()  # re-drawn after every step: Mesa bumps this counter
-    meta = model.spec.scenario
-    txt = scenario_texts(meta, lang)
-    with solara.Column(gap="4px", style={"font-size": "14px"}):
-        solara.v.Html(tag="h3", children=[f"{t('about', lang)}: {model.scenario_name}"],
-                      attributes=_id("about"), style_="margin: 0; font-size: 16px;")
-        solara.v.Html(tag="div", children=[f"{t('seed_used', lang)}: {model.seed_used}"],
-                      attributes=_id("seed-used"), style_="font-size: 12px; color: #555;")
-        solara.Markdown(txt["description"])
-        solara.Markdown(f"**{t('case_study', lang)}.** {txt['case_study']}")
-        solara.Markdown(f"**{t('watch', lang)}.** {txt['watch']}")
-
-
-@solara.component
-def Slider(label: str, value, on_value, lo, hi, step, integer: bool = False):
-    """A slider with its label above it (the sidebar is too narrow for labels beside)."""
-    with solara.Column(gap="0px", style={"margin-bottom": "4px"}):
-        shown = f"{int(value)}" if integer else f"{value:g}"
-        solara.v.Html(tag="div", children=[f"{label}: {shown}"],
-                      style_="font-size: 12px; color: #555; line-height: 1.2;")
-        cls = solara.SliderInt if integer else solara.SliderFloat
-        cls("", value=value, on_value=on_value, min=lo, max=hi, step=step)

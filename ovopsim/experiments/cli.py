@@ -23,7 +23,7 @@ from ..cli import months_argument, seconds, whole_number
 from .executors import DASK_HANDSHAKE, DASK_WAIT
 
 COMPARE_HELP = ("run scenarios with the same replicate seeds and compare them with a baseline "
-                "(paired differences, 95% CIs, cost per rupiah of income; resumable)")
+                "(paired differences, 95%% CIs, cost per rupiah of income; resumable)")
 COMMANDS = {
     "sweep": "run a parameter sweep described by a TOML spec (resumable)",
     "sensitivity": "run a global sensitivity analysis described by a TOML spec (resumable)",
