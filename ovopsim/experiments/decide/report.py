@@ -78,7 +78,10 @@ def context(root: Path, lang: str) -> dict:
     t = TEXT[lang]
     robust_meta = json.loads((where["robust"] / "robust.json").read_text())
     summary = pd.read_parquet(where["robust"] / "summary.parquet")
-    spec = tomllib.loads(robust_meta["spec_text"])
+    try:
+        spec = tomllib.loads(robust_meta["spec_text"])
+    except tomllib.TOMLDecodeError:  # a spec given as a dict (from Python) is kept as JSON
+        spec = json.loads(robust_meta["spec_text"])
     rep = spec.get("report", {})
     programmes = robust_meta["programmes"]
     directions = robust_meta["directions"]
@@ -93,7 +96,9 @@ def context(root: Path, lang: str) -> dict:
         shares = [{"key": p, "value": repr(float(r[f"share.{p}"])), "text": pct(r[f"share.{p}"]),
                    "rp": "Rp " + num(float(r[f"share.{p}"]) * budget) if budget else ""}
                   for p in programmes]
+        levers = [{"key": c[6:], "text": str(r[c])} for c in shown.columns if c.startswith("lever.")]
         mixes.append({"rank": int(r["rank"]), "label": r["label"], "shares": shares,
+                      "levers": levers,
                       "satisficing": {"value": repr(float(r["satisficing"])),
                                       "text": pct(r["satisficing"])},
                       "outcomes": [{"key": o, "value": repr(float(r[f"{o}_p50"])),
@@ -184,6 +189,8 @@ def context(root: Path, lang: str) -> dict:
             "recommended_intro": t["recommended_intro"].format(
                 budget=f"Rp {num(budget)}" if budget else "-"),
             "programmes": [{"key": p, "name": name(lang, p)} for p in programmes],
+            "levers": [{"key": c[6:], "name": name(lang, c[6:])} for c in shown.columns
+                       if c.startswith("lever.")],
             "outcomes": [{"key": o, "name": name(lang, o)} for o in outcomes],
             "mixes": mixes, "expected": expected, "expected_outcomes": expected_outcomes,
             "costs": costs, "discovery": discovery, "figures": figures,
