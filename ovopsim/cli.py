@@ -36,7 +36,7 @@ from .errors import (
 )
 
 # subcommands that live with their subpackages: module -> registers parsers
-EXTENSIONS = ("ovopsim.experiments.cli", "ovopsim.validation.cli", "ovopsim.app.cli")
+EXTENSIONS = ("ovopsim.experiments.cli", "ovopsim.experiments.decide.cli", "ovopsim.validation.cli", "ovopsim.app.cli")
 
 SUMMARY_ROWS = (
     ("income_mean", "Mean income per business (Rp/month)", 1.0),

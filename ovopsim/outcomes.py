@@ -11,8 +11,8 @@ outcomes. Parameters are
   e.g. ``trust.gain`` or ``interventions.training.intensity``.
 
 Growth is read against the warm-up year before month 1 (``*_growth``) and
-against the paired no-programme run with the same seed (``*_gain``; 0 for a
-scenario with no programme).
+against the paired no-programme run with the same seed (``*_gain``,
+``extra_income`` and ``return_per_rupiah``; 0 for a scenario with no programme).
 """
 
 from __future__ import annotations
@@ -53,6 +53,11 @@ OUTCOMES: dict[str, tuple[str, str, str]] = {
     "ljmp_fund": ("ljmp_fund", "final", "LJMP funds at the end (Rp)"),
     "budget_spent": ("budget_spent_total", "final", "programme spending over the run (Rp)"),
     "income_total": ("income_total", "sum", "income of all businesses over the run (Rp)"),
+    "extra_income": ("income_total", "extra", "income of all businesses over the run minus the "
+                     "paired no-programme run's (Rp)"),
+    "return_per_rupiah": ("income_total", "per_rupiah", "extra income per rupiah of programme "
+                          "spending (0 when nothing was spent)"),
+    "coverage": ("reached_share", "final", "share of artisans a programme has reached by the end"),
 }
 _PRE = {"income_mean": "income_pre", "jobs": "jobs_pre"}
 
@@ -75,6 +80,11 @@ def summarise(monthly: pd.DataFrame, paired: pd.DataFrame | None = None) -> dict
             else:
                 base = paired[col].iloc[-12:].mean()
                 v = last[col].mean() / base - 1 if base else 0.0
+        elif how in ("extra", "per_rupiah"):
+            v = s.sum() - paired[col].sum() if paired is not None else 0.0
+            if how == "per_rupiah":
+                spent = float(monthly["budget_spent_total"].iloc[-1])
+                v = v / spent if spent > 0 else 0.0
         elif how == "sum":
             v = s.sum()
         else:

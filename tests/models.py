@@ -136,3 +136,40 @@ register_model("ishigami_crashing", ishigami_crashing, parameters=(*_X3, "crash_
 register_model("ishigami_flaky", ishigami_flaky, parameters=(*_X3, "fail_above", "fail_flag"),
                outcomes=("y",))
 register_model("sobol_g", sobol_g, outcomes=("y",))
+
+
+# --------------------------------------------------------------------------- budget allocation
+# A separable concave budget-allocation problem with a known optimum: programme k given
+# x_k Rp returns a_k * sqrt(x_k) of income and c_k * sqrt(x_k) of jobs. Maximising
+# sum_k a_k sqrt(x_k) subject to sum_k x_k = B gives x_k = B a_k^2 / sum_j a_j^2
+# (equal marginal returns a_k / (2 sqrt(x_k))). Runs get budget.<k> = x_k (the
+# registry's default for a model without an ``allocate`` hook).
+
+BUDGET_INCOME = {"a": 1.0, "b": 2.0, "c": 3.0}
+BUDGET_JOBS = {"a": 3.0, "b": 2.0, "c": 1.0}
+
+
+def budget_optimum(weights: Mapping[str, float]) -> dict[str, float]:
+    """The optimal shares of the budget for returns weights[k] * sqrt(x_k)."""
+    total = sum(w * w for w in weights.values())
+    return {k: w * w / total for k, w in weights.items()}
+
+
+def budget_returns(params: Mapping[str, float], seed: int) -> dict:
+    """income = sum a_k sqrt(x_k), jobs = sum c_k sqrt(x_k) (x_k = params['budget.k'],
+    Rp), each plus N(0, noise^2) drawn from the seed (the same for every mix: common
+    random numbers cancel it); spent = sum x_k. ``params['cut']`` (an uncertainty)
+    removes that share of programme a's money before it is spent. ``params['delay']`` seconds of sleep
+    (default 0) make it a stand-in for a slow model."""
+    x = {k: float(params.get(f"budget.{k}", 0.0)) for k in BUDGET_INCOME}
+    x["a"] *= 1.0 - float(params.get("cut", 0.0))  # an uncertainty: a cut to programme a
+    noise = float(params.get("noise", 0.5)) * np.random.default_rng(seed).standard_normal(2)
+    if params.get("delay"):
+        time.sleep(float(params["delay"]))
+    income = sum(BUDGET_INCOME[k] * math.sqrt(v) for k, v in x.items())
+    jobs = sum(BUDGET_JOBS[k] * math.sqrt(v) for k, v in x.items())
+    return {"income": income + noise[0], "jobs": jobs + noise[1], "spent": sum(x.values()),
+            "drift": float(params.get("drift", 0.0))}
+
+
+register_model("budget_returns", budget_returns, outcomes=("income", "jobs", "spent", "drift"))

@@ -18,13 +18,29 @@ anything is written or run.
 (``t`` = month), which the runner stores under ``series/``.
 
 Hooks of the registration (see :mod:`.registry`): :func:`prepare` loads (or
-compiles, saying so) the model's kernels once before the workers start, and
+compiles, saying so) the model's kernels once before the workers start,
 :func:`scenario_files` names the scenario file each run reads, whose content is
-then part of the experiment's identity.
+then part of the experiment's identity, and :func:`allocate` turns a budget mix
+(Rp a year per programme) into the scenario's own parameters.
+
+A budget mix in the OVOP model
+------------------------------
+The agency splits its annual budget into one envelope per programme by each
+programme's planned cost (:mod:`ovopsim.mechanisms.government`), and a
+programme plans ``intensity`` x its eligible artisans (or villages) x its unit
+cost a round. So a programme given ``Rp A`` a year is set to the intensity whose
+planned cost is ``A``: ``intensity = min(1, A / C)``, where ``C`` is what the
+programme would cost a year at intensity 1 (one round's cost at the start of
+month 1, on the scenario's world built with the scenario's own seed, times
+its rounds in a year, ``12 / every``). A programme named by its type (e.g.
+``training``) stands for every programme of that type, all at the same
+intensity. ``government.annual_budget`` is set to the mix's total. Money a
+programme cannot use (``A > C``) lapses at the year's end, as in the model.
 """
 
 from __future__ import annotations
 
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -111,6 +127,61 @@ def scenario_files(params: dict) -> list[Path]:
     return [resolve_scenario_path(str(params["scenario"]))] if "scenario" in params else []
 
 
-HOOKS = {"check": check_params, "prepare": prepare, "inputs": scenario_files}
+@lru_cache(maxsize=32)
+def _scenario_seed(path: str) -> int:
+    from ovopsim.config import load_scenario
+
+    return int(load_scenario(path).scenario.seed)
+
+
+@lru_cache(maxsize=32)
+def _capacities(scenario_path: str, overrides: tuple, seed: int) -> dict[str, float]:
+    """Rp a year each programme would cost at intensity 1 (see the module docstring),
+    by programme label (and by type, summed over the programmes of the type)."""
+    from ovopsim.config import PROGRAMME_TYPES, load_scenario
+    from ovopsim.model import OVOPModel
+
+    types = {c.model_fields["type"].default for c in PROGRAMME_TYPES}
+    scenario = load_scenario(scenario_path)
+    if overrides:
+        scenario = scenario.with_overrides(dict(overrides))
+    data = scenario.model_dump(mode="python")
+    for iv in data["interventions"]:
+        if iv["type"] in types:
+            iv["intensity"] = 1.0
+    full = scenario.model_validate(data)
+    model = OVOPModel(full, rng=seed, months=1, check_accounting=False)
+    out: dict[str, float] = {}
+    for prog in model.programmes:
+        per_year = prog.planned(model) * 12.0 / prog.spec.every
+        for key in {prog.label, prog.spec.type}:
+            out[key] = out.get(key, 0.0) + per_year
+    return out
+
+
+def allocate(params: dict[str, Any], amounts: dict[str, float]) -> dict[str, Any]:
+    """The scenario overrides that give each programme ``amounts[label]`` Rp a year
+    (see the module docstring): ``interventions.<label>.intensity`` for each, and
+    ``government.annual_budget`` = the total. Raises InputError (key = the
+    programme) for a programme the scenario does not have or that nobody is
+    eligible for at month 1 (its cost cannot be planned)."""
+    check_params(params)
+    fixed = tuple(sorted((k, v) for k, v in params.items() if k not in PLAIN))
+    path = scenario_files(params)[0]
+    caps = _capacities(str(path), fixed, _scenario_seed(str(path)))
+    out = {"government.annual_budget": float(sum(amounts.values()))}
+    for label, amount in amounts.items():
+        if label not in caps:
+            raise InputError(None, label, "a programme of the scenario (its name or type: "
+                             f"{', '.join(sorted(caps))})", f'"{label}"{suggest(label, caps)}')
+        if caps[label] <= 0:
+            raise InputError(None, label, "a programme someone is eligible for at month 1 "
+                             "(its yearly cost can then be planned)", "nobody eligible")
+        out[f"interventions.{label}.intensity"] = min(1.0, float(amount) / caps[label])
+    return out
+
+
+HOOKS = {"check": check_params, "prepare": prepare, "inputs": scenario_files,
+         "allocate": allocate}
 register_model("ovop", simulate, outcomes=tuple(OUTCOMES), **HOOKS)
 register_model("ovop_series", simulate_with_series, **HOOKS)

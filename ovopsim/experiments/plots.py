@@ -182,3 +182,128 @@ def compare_figures(result, folder: Path) -> list[Path]:
     """The figures of a :class:`~.compare.CompareResult`, written to ``folder``."""
     return [compare_series(result, folder / "series.png"),
             compare_effects(result, folder / "effects.png")]
+
+
+# --------------------------------------------------------------------------- decisions
+# (ovopsim.experiments.decide: optimize, robust, discover, report). ``text`` maps the
+# English labels to another language's (the report draws them in its language).
+
+
+def _t(text: dict | None, s: str) -> str:
+    return (text or {}).get(s, s)
+
+
+def pareto_figure(evaluations: pd.DataFrame, pareto: pd.DataFrame, objectives: list[str],
+                  directed: dict[str, str], path: Path, text: dict | None = None) -> list[Path]:
+    """Every candidate evaluated (grey) and the Pareto set (labelled, 95% intervals) on the
+    first two objectives; with one objective, the objective by generation."""
+    fig, ax = plt.subplots(figsize=(6, 4.2))
+    if len(objectives) >= 2:
+        a, b = objectives[:2]
+        ax.scatter(evaluations[a], evaluations[b], s=12, color="0.75",
+                   label=_t(text, "every candidate"))
+        ax.errorbar(pareto[a], pareto[b],
+                    xerr=_err(pareto, a), yerr=_err(pareto, b), fmt="o", color="C3", capsize=3,
+                    label=_t(text, "Pareto set (95% CI)"))
+        for _, row in pareto.iterrows():
+            ax.annotate(str(row["label"]), (row[a], row[b]), textcoords="offset points",
+                        xytext=(4, 4), fontsize="small")
+        ax.set_xlabel(f"{_t(text, a)} ({_t(text, directed[a])})")
+        ax.set_ylabel(f"{_t(text, b)} ({_t(text, directed[b])})")
+    else:
+        a = objectives[0]
+        ax.scatter(evaluations["generation"], evaluations[a], s=12, color="0.6",
+                   label=_t(text, "every candidate"))
+        ax.errorbar([evaluations["generation"].max()] * len(pareto), pareto[a],
+                    yerr=_err(pareto, a), fmt="o", color="C3", capsize=3,
+                    label=_t(text, "best (95% CI)"))
+        ax.set_xlabel(_t(text, "generation"))
+        ax.set_ylabel(f"{_t(text, a)} ({_t(text, directed[a])})")
+    ax.legend(fontsize="small")
+    return [_save(fig, path)]
+
+
+def _err(table: pd.DataFrame, o: str):
+    lo, hi = table.get(f"{o}_low"), table.get(f"{o}_high")
+    if lo is None or hi is None:
+        return None
+    low = np.nan_to_num((table[o] - lo).to_numpy(float), nan=0.0)
+    high = np.nan_to_num((hi - table[o]).to_numpy(float), nan=0.0)
+    return np.vstack([np.maximum(low, 0), np.maximum(high, 0)])
+
+
+def convergence_figure(convergence: pd.DataFrame, path: Path, text: dict | None = None) -> list[Path]:
+    """Hypervolume (or the one objective's best) by generation."""
+    fig, ax = plt.subplots(figsize=(5, 3.2))
+    best = [c for c in convergence.columns if c.startswith("best_")]
+    if len(best) > 1:
+        ax.plot(convergence["generation"], convergence["hypervolume"], marker="o")
+        ax.set_ylabel(_t(text, "hypervolume (normalised)"))
+    else:
+        ax.plot(convergence["generation"], convergence[best[0]], marker="o")
+        ax.set_ylabel(_t(text, best[0][5:]))
+    ax.set_xlabel(_t(text, "generation"))
+    return [_save(fig, path)]
+
+
+def mix_figure(candidates: pd.DataFrame, programmes: list[str], path: Path,
+               text: dict | None = None) -> list[Path]:
+    """Each candidate's budget mix as a stacked horizontal bar (share of the budget)."""
+    labels = candidates["label"].astype(str).tolist()
+    fig, ax = plt.subplots(figsize=(7, 0.45 * len(labels) + 1.6))
+    left = np.zeros(len(labels))
+    cmap = plt.get_cmap("tab10")
+    for i, p in enumerate(programmes):
+        v = candidates[f"share.{p}"].to_numpy(float)
+        ax.barh(labels, v, left=left, color=cmap(i % 10), label=_t(text, p))
+        for j, (x0, w) in enumerate(zip(left, v, strict=True)):
+            if w >= 0.08:
+                ax.text(x0 + w / 2, j, f"{w:.0%}", ha="center", va="center", fontsize="x-small",
+                        color="white")
+        left += v
+    ax.set_xlim(0, 1)
+    ax.invert_yaxis()
+    ax.set_xlabel(_t(text, "share of the yearly budget"))
+    ax.legend(fontsize="x-small", ncol=min(4, len(programmes)), loc="upper center",
+              bbox_to_anchor=(0.5, -0.25 if len(labels) < 4 else -0.12))
+    return [_save(fig, path)]
+
+
+def robust_figure(summary: pd.DataFrame, outcome: str, path: Path,
+                  text: dict | None = None) -> list[Path]:
+    """Per candidate: the share of futures in which it meets every target (bars), and
+    ``outcome`` across futures (5th-95th percentile, median)."""
+    labels = summary["label"].astype(str).tolist()
+    y = np.arange(len(labels))
+    fig, (a1, a2) = plt.subplots(1, 2, figsize=(8.5, 0.5 * len(labels) + 1.8), sharey=True)
+    a1.barh(y, summary["satisficing"], color="C2")
+    for j, v in enumerate(summary["satisficing"]):
+        a1.text(min(v + 0.02, 0.9), j, f"{v:.0%}", va="center", fontsize="small")
+    a1.set_xlim(0, 1)
+    a1.set_yticks(y, labels)
+    a1.invert_yaxis()
+    a1.set_xlabel(_t(text, "futures meeting every target"))
+    lo, mid, hi = (summary[f"{outcome}_p{q}"].to_numpy(float) for q in (5, 50, 95))
+    a2.hlines(y, lo, hi, color="C0", linewidth=3)
+    a2.plot(mid, y, "o", color="C0")
+    a2.set_xlabel(f"{_t(text, outcome)}: {_t(text, '5th-95th percentile of futures, median')}",
+                  fontsize="small")
+    return [_save(fig, path)]
+
+
+def prim_figure(trajectory: pd.DataFrame, chosen: int, path: Path,
+                text: dict | None = None) -> list[Path]:
+    """PRIM's peeling trajectory: coverage against density, the chosen box circled."""
+    fig, ax = plt.subplots(figsize=(5, 3.8))
+    sc = ax.scatter(trajectory["coverage"], trajectory["density"], c=trajectory["res_dim"],
+                    cmap="viridis", s=18)
+    row = trajectory.iloc[chosen]
+    ax.scatter([row["coverage"]], [row["density"]], s=140, facecolors="none", edgecolors="C3",
+               linewidths=2, label=_t(text, "chosen box"))
+    fig.colorbar(sc, ax=ax, label=_t(text, "restricted inputs"))
+    ax.set_xlabel(_t(text, "coverage"))
+    ax.set_ylabel(_t(text, "density"))
+    ax.set_xlim(0, 1.02)
+    ax.set_ylim(0, 1.02)
+    ax.legend(fontsize="small", loc="lower left")
+    return [_save(fig, path)]

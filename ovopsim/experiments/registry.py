@@ -17,6 +17,11 @@ it, each optional:
     the files one run reads (paths as given in ``params``). The runner checks that
     each is a regular file and makes their content part of the experiment's
     identity, so a resumed experiment whose inputs changed is refused.
+``allocate(params, amounts)``
+    turns a budget mix (``{programme: Rp a year}``, the levers of a decision
+    spec's ``[budget]``) into the model's own parameters, added to ``params``
+    (e.g. a programme's intensity); it raises InputError naming an unknown
+    programme. Without it a run gets ``budget.<programme>`` = Rp a year.
 
 The runner knows models only through these hooks: it has no special case for any
 of them. The OVOP model registers itself in :mod:`.ovop`; the analytic test
@@ -45,6 +50,7 @@ class ModelInfo:
     check: Callable[[dict], None] | None = None
     prepare: Callable[[IO[str] | None], object] | None = None
     inputs: Callable[[dict], Iterable[str | Path]] | None = None
+    allocate: Callable[[dict, dict[str, float]], dict] | None = None
 
 
 #: registered model functions, by the name used in spec files (``model = "..."``)
@@ -56,13 +62,15 @@ def register_model(name: str, fn: Callable, *, parameters: Sequence[str] | None 
                    outcomes: Sequence[str] | None = None,
                    check: Callable[[dict], None] | None = None,
                    prepare: Callable[[IO[str] | None], object] | None = None,
-                   inputs: Callable[[dict], Iterable[str | Path]] | None = None) -> ModelInfo:
+                   inputs: Callable[[dict], Iterable[str | Path]] | None = None,
+                   allocate: Callable[[dict, dict[str, float]], dict] | None = None) -> ModelInfo:
     """Make ``fn`` available to spec files as ``model = name`` (see the module docstring).
 
     ``fn`` must be picklable (a module-level function or a functools.partial of one).
     """
     info = ModelInfo(name, fn, tuple(parameters) if parameters is not None else None,
-                     tuple(outcomes) if outcomes is not None else None, check, prepare, inputs)
+                     tuple(outcomes) if outcomes is not None else None, check, prepare, inputs,
+                     allocate)
     MODELS[name] = fn
     MODEL_INFO[name] = info
     return info

@@ -1,0 +1,84 @@
+"""What optimize and robust share: evaluating candidates through the runner, and
+their per-candidate statistics."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from ovopsim.errors import RunFailed
+
+from ..compare import _describe, fieller
+from ..design import from_points
+from ..executors import DASK_WAIT
+from ..registry import get_model
+from ..runner import run_design
+from .spec import DecisionSpec
+
+
+def default_root(spec: DecisionSpec) -> Path:
+    """``results/<spec name>``: optimize, robust and discovery write under it."""
+    return Path("results") / spec.key()
+
+
+def evaluate(spec: DecisionSpec, points: list[dict], out_dir: Path, fixed: dict,
+             options: dict) -> pd.DataFrame:
+    """Run every point over the spec's replicates (common seeds: replicate i has the
+    same seed at every point) into ``out_dir`` (resumes). Returns the run table;
+    raises RunFailed when a run failed (after its results are saved)."""
+    design = from_points(points, replicates=spec.experiment.replicates, seed=spec.experiment.seed,
+                         fixed=fixed)
+    runs = run_design(design, get_model(spec.experiment.model), out_dir=out_dir,
+                      model_name=spec.experiment.model, **options)
+    failed = runs[runs["status"] == "failed"]
+    if len(failed):
+        raise RunFailed(f"{len(failed)} of {len(runs)} runs in {out_dir} failed (first: "
+                        f"{failed['error'].iloc[0]}); finished runs are saved. Rerun the same "
+                        "command with --retry-failed to run them again")
+    return runs
+
+
+def point_stats(runs: pd.DataFrame, outcomes: list[str]) -> pd.DataFrame:
+    """Per point: ``n`` and, per outcome, ``<o>`` (mean over replicates), ``<o>_low``,
+    ``<o>_high`` (95% t-interval). Adds ``cost_per_income`` (programme rupiah per
+    rupiah of extra income, ratio of means, Fieller 95% interval) when the runs have
+    ``budget_spent`` and ``extra_income``."""
+    rows = []
+    for point, grp in runs.groupby("point", sort=True):
+        row = {"point": int(point), "n": len(grp)}
+        for o in outcomes:
+            d = _describe(grp[o].to_numpy(float))
+            row.update({o: d["mean"], f"{o}_low": d["ci_low"], f"{o}_high": d["ci_high"]})
+        if {"budget_spent", "extra_income"} <= set(grp.columns):
+            ratio, lo, hi = fieller(grp["budget_spent"].to_numpy(float),
+                                    grp["extra_income"].to_numpy(float))
+            row.update({"cost_per_income": ratio, "cost_per_income_low": lo,
+                        "cost_per_income_high": hi})
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def executor_options(executor: str = "process", workers: int | None = None,
+                     scheduler: str | None = None, dask_local: int | None = None,
+                     retry_failed: bool = False, dask_wait: float = DASK_WAIT,
+                     chunk_size: int | None = None) -> dict:
+    """The runner's options that optimize and robust pass through (no progress bar of
+    the runner's own: they show one of theirs)."""
+    return {"executor": executor, "workers": workers, "scheduler": scheduler,
+            "dask_local": dask_local, "retry_failed": retry_failed, "dask_wait": dask_wait,
+            "chunk_size": chunk_size, "progress": False}
+
+
+def finite(x) -> float | None:
+    """A number for JSON (None for NaN/inf)."""
+    x = float(x)
+    return x if math.isfinite(x) else None
+
+
+def oriented(table: pd.DataFrame, objectives: list[str], directed: dict[str, str]) -> np.ndarray:
+    """Objective values to minimise (maximised ones negated)."""
+    sign = np.array([-1.0 if directed[o] == "max" else 1.0 for o in objectives])
+    return table[objectives].to_numpy(float) * sign

@@ -1,0 +1,253 @@
+"""``ovopsim report RESULTS --lang id|en``: a decision brief for a district head.
+
+One self-contained HTML file (a jinja2 template; figures embedded as PNG data
+URIs, no file or network access when opened) in Bahasa Indonesia or English:
+the question, the recommended mixes with their intervals, what could break them
+(the discovery box), cost per rupiah of extra income, assumptions and limits,
+and provenance. With ``--pdf`` the same page is also printed to PDF through
+weasyprint, when it is installed (``pip install weasyprint``).
+
+RESULTS is the folder the decision commands write under (``results/<spec>``):
+``robust/`` (required: ``summary``, ``robust.json``), and when present
+``optimize/`` (the Pareto set's expected outcomes in the reference future) and
+``robust/discovery/`` (``ovopsim discover``'s box). Every number on the page is
+read from those tables; each cell carries the number it shows in ``data-value``
+(the tests compare them with the tables).
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import math
+import tempfile
+import tomllib
+from pathlib import Path
+
+import pandas as pd
+
+from ovopsim.errors import InputError
+
+from ..compare import fmt
+from .texts import LANGS, TEXT, name
+
+TEMPLATE = "report.html.j2"
+#: recommended mixes shown (the top-ranked of the robustness summary)
+SHOWN = 5
+
+
+def pct(x: float) -> str:
+    return "-" if x is None or not math.isfinite(x) else f"{100 * x:.0f}%"
+
+
+def num(x: float) -> str:
+    return fmt(x)
+
+
+def _folder(root: Path, sub: str, marker: str) -> Path | None:
+    for cand in (root / sub, root):
+        if (cand / marker).is_file():
+            return cand
+    return None
+
+
+def locate(root: Path) -> dict[str, Path | None]:
+    """The robust, optimize and discovery folders under a results folder."""
+    robust = _folder(root, "robust", "summary.parquet")
+    if robust is None:
+        raise InputError(None, "RESULTS", "a folder with the results of ovopsim robust "
+                         "(robust/summary.parquet)", f"{root}")
+    disc = None
+    for cand in (robust / "discovery", root / "discovery"):
+        if (cand / "discovery.json").is_file():
+            disc = cand
+            break
+    return {"robust": robust, "optimize": _folder(root, "optimize", "pareto.parquet"),
+            "discovery": disc}
+
+
+def _data_uri(path: Path) -> str:
+    return "data:image/png;base64," + base64.b64encode(path.read_bytes()).decode()
+
+
+def context(root: Path, lang: str) -> dict:
+    """Everything the template shows, from the result tables."""
+    from .. import plots
+
+    where = locate(root)
+    t = TEXT[lang]
+    robust_meta = json.loads((where["robust"] / "robust.json").read_text())
+    summary = pd.read_parquet(where["robust"] / "summary.parquet")
+    try:
+        spec = tomllib.loads(robust_meta["spec_text"])
+    except tomllib.TOMLDecodeError:  # a spec given as a dict (from Python) is kept as JSON
+        spec = json.loads(robust_meta["spec_text"])
+    rep = spec.get("report", {})
+    programmes = robust_meta["programmes"]
+    directions = robust_meta["directions"]
+    budget = robust_meta.get("budget_total")
+    shown = summary.head(SHOWN)
+    first = next(iter(directions))
+    targets = robust_meta["targets"]
+    outcomes = [o for o in directions if f"{o}_p50" in summary.columns]
+
+    mixes = []
+    for _, r in shown.iterrows():
+        shares = [{"key": p, "value": repr(float(r[f"share.{p}"])), "text": pct(r[f"share.{p}"]),
+                   "rp": "Rp " + num(float(r[f"share.{p}"]) * budget) if budget else ""}
+                  for p in programmes]
+        levers = [{"key": c[6:], "text": str(r[c])} for c in shown.columns if c.startswith("lever.")]
+        mixes.append({"rank": int(r["rank"]), "label": r["label"], "shares": shares,
+                      "levers": levers,
+                      "satisficing": {"value": repr(float(r["satisficing"])),
+                                      "text": pct(r["satisficing"])},
+                      "outcomes": [{"key": o, "value": repr(float(r[f"{o}_p50"])),
+                                    "text": num(r[f"{o}_p50"]), "low": num(r[f"{o}_p5"]),
+                                    "high": num(r[f"{o}_p95"])} for o in outcomes]})
+    best = summary.iloc[0]
+    nfut = int(robust_meta["futures"])
+    if float(best["satisficing"]) > 0:
+        answer = t["answer_text"].format(label=best["label"], satisficing=pct(best["satisficing"]),
+                                         futures=nfut)
+    else:
+        answer = t["answer_none"]
+    tgt = "; ".join(f"{name(lang, o)} {t['at_least'] if v['direction'] == 'max' else t['at_most']}"
+                    f" {v['target']:g}" for o, v in targets.items())
+    if tgt:
+        answer += f" ({t['target_met']}: {tgt})"
+
+    tmp = Path(tempfile.mkdtemp(prefix="ovopsim-report-"))
+    names = {**{k: name(lang, k) for k in [*programmes, *outcomes, "max", "min"]},
+             **TEXT_FIGURES(lang)}
+    figures = {"recommended": [], "pareto": [], "discovery": []}
+    if programmes:
+        f = plots.mix_figure(shown, programmes, tmp / "mixes.png", names)[0]
+        figures["recommended"].append({"src": _data_uri(f), "caption": t["figures_mixes"]})
+    f = plots.robust_figure(shown, first, tmp / "robust.png", names)[0]
+    figures["recommended"].append({"src": _data_uri(f), "caption": t["figures_robust"]})
+
+    expected, expected_outcomes, costs, opt_meta = [], [], [], None
+    if where["optimize"] is not None:
+        opt_meta = json.loads((where["optimize"] / "optimize.json").read_text())
+        pareto = pd.read_parquet(where["optimize"] / "pareto.parquet")
+        evaluations = pd.read_parquet(where["optimize"] / "evaluations.parquet")
+        expected_outcomes = [{"key": o, "name": name(lang, o)} for o in directions
+                             if o in pareto.columns]
+        keep = pareto[pareto["label"].isin(shown["label"])]
+        for _, r in keep.iterrows():
+            expected.append({"label": r["label"], "cells": [
+                {"key": o["key"], "value": repr(float(r[o["key"]])), "text": num(r[o["key"]]),
+                 "low": num(r[f"{o['key']}_low"]), "high": num(r[f"{o['key']}_high"])}
+                for o in expected_outcomes]})
+            if "cost_per_income" in r:
+                costs.append({"label": r["label"], "value": repr(float(r["cost_per_income"])),
+                              "text": num(r["cost_per_income"]),
+                              "low": num(r["cost_per_income_low"]),
+                              "high": num(r["cost_per_income_high"])})
+        f = plots.pareto_figure(evaluations, pareto, opt_meta["objectives"],
+                                opt_meta["directions"], tmp / "pareto.png", names)[0]
+        figures["pareto"].append({"src": _data_uri(f), "caption": t["figures_pareto"]})
+
+    discovery = None
+    if where["discovery"] is not None:
+        d = json.loads((where["discovery"] / "discovery.json").read_text())
+        traj = pd.read_parquet(where["discovery"] / "prim_trajectory.parquet")
+        rules = " & ".join(_rule_text(r, lang) for r in d["prim"]["rules"]) or "-"
+        label = d.get("candidate") or best["label"]
+        discovery = {"intro": t["break_intro"].format(label=label, target=d["target"]),
+                     "box": t["prim_box"].format(rules=rules),
+                     "coverage": repr(float(d["prim"]["coverage"])),
+                     "density": repr(float(d["prim"]["density"])),
+                     "stats": t["prim_stats"].format(coverage=pct(d["prim"]["coverage"]),
+                                                     density=pct(d["prim"]["density"])),
+                     "cart": d["cart"]["rules"][:3]}
+        f = plots.prim_figure(traj, int(d["prim"]["box"]), tmp / "prim.png", names)[0]
+        figures["discovery"].append({"src": _data_uri(f), "caption": "PRIM"})
+
+    exp = spec.get("experiment", {})
+    assumptions = [t["assume_model"].format(scenario=exp.get("scenario", "-"),
+                                            months=exp.get("months", "-"),
+                                            replicates=robust_meta["replicates"])]
+    if opt_meta is not None:
+        n_eval = len(pd.read_parquet(where["optimize"] / "evaluations.parquet"))
+        assumptions.append(t["assume_search"].format(
+            evaluations=n_eval, algorithm=opt_meta["algorithm"].upper(),
+            generations=opt_meta["generations"], population=opt_meta["population"],
+            candidates=robust_meta["candidates"], futures=nfut))
+    assumptions += [t["assume_budget"], t["assume_limits"]]
+    uncertainties = [{"name": name(lang, k), "range": _range(u)}
+                     for k, u in robust_meta["uncertainties"].items()]
+    versions = robust_meta.get("packages", {})
+    provenance = {"spec_file": robust_meta.get("spec_file"),
+                  "spec_sha256": robust_meta.get("spec_sha256"),
+                  "created": robust_meta.get("created"),
+                  "versions": ", ".join(f"{k} {v}" for k, v in
+                                        [("python", robust_meta.get("python"))]
+                                        + sorted(versions.items()))}
+    return {"lang": lang, "t": t, "title": rep.get(f"title_{lang}") or t["brief"],
+            "question": rep.get(f"question_{lang}", ""), "answer": answer,
+            "recommended_intro": t["recommended_intro"].format(
+                budget=f"Rp {num(budget)}" if budget else "-"),
+            "programmes": [{"key": p, "name": name(lang, p)} for p in programmes],
+            "levers": [{"key": c[6:], "name": name(lang, c[6:])} for c in shown.columns
+                       if c.startswith("lever.")],
+            "outcomes": [{"key": o, "name": name(lang, o)} for o in outcomes],
+            "mixes": mixes, "expected": expected, "expected_outcomes": expected_outcomes,
+            "costs": costs, "discovery": discovery, "figures": figures,
+            "assumptions": assumptions, "uncertainties": uncertainties,
+            "provenance": provenance}
+
+
+def TEXT_FIGURES(lang: str) -> dict:  # noqa: N802 - a table, read like a constant
+    """The figure labels in ``lang`` (English ones map to themselves)."""
+    from .texts import NAMES
+
+    return dict(NAMES[lang])
+
+
+def _rule_text(rule: str, lang: str) -> str:
+    """A PRIM rule (``a >= 0.4``) with the input's shown name."""
+    for key in sorted(TEXT_FIGURES(lang), key=len, reverse=True):
+        if key in rule and "." in key:
+            return rule.replace(key, name(lang, key))
+    return rule
+
+
+def _range(u: dict) -> str:
+    if u.get("bounds") is not None:
+        lo, hi = u["bounds"]
+        return f"{lo:g} - {hi:g}"
+    return ", ".join(str(v) for v in u.get("levels") or [])
+
+
+def render(root: str | Path, lang: str) -> str:
+    """The brief's HTML for a results folder."""
+    import jinja2
+
+    if lang not in LANGS:
+        raise InputError(None, "--lang", f"one of {', '.join(LANGS)}", f'"{lang}"')
+    env = jinja2.Environment(loader=jinja2.PackageLoader("ovopsim.experiments.decide", "templates"),
+                             autoescape=jinja2.select_autoescape(["html", "j2"]))
+    return env.get_template(TEMPLATE).render(**context(Path(root), lang))
+
+
+def report(root: str | Path, lang: str = "en", *, out: str | Path | None = None,
+           pdf: bool = False) -> list[Path]:
+    """Write the brief (``RESULTS/report_<lang>.html`` by default) and, with ``pdf``,
+    the PDF beside it. Returns the files written."""
+    root = Path(root)
+    html = render(root, lang)
+    path = Path(out) if out is not None else root / f"report_{lang}.html"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(html, encoding="utf-8")
+    files = [path]
+    if pdf:
+        try:
+            import weasyprint
+        except ImportError:
+            raise InputError(None, "--pdf", "weasyprint installed (pip install weasyprint)",
+                             "it is not") from None
+        pdf_path = path.with_suffix(".pdf")
+        weasyprint.HTML(string=html).write_pdf(pdf_path)
+        files.append(pdf_path)
+    return files

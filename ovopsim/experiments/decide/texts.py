@@ -1,0 +1,170 @@
+"""Every text of the decision brief, in English (``en``) and Bahasa Indonesia (``id``).
+
+:data:`TEXT` holds the sentences and headings; :data:`NAMES` the names of outcomes,
+programmes and uncertainties the brief and its figures show (a name not listed is
+shown as it is written in the spec).
+"""
+
+from __future__ import annotations
+
+LANGS = ("en", "id")
+
+TEXT: dict[str, dict[str, str]] = {
+    "en": {
+        "brief": "Decision brief",
+        "question": "The question",
+        "answer": "The answer in short",
+        "answer_text": "Mix {label} meets every target in {satisficing} of {futures} possible "
+                       "futures, more than any other mix tested.",
+        "answer_none": "No mix tested meets every target in any future: lower the targets or "
+                       "change the programmes.",
+        "recommended": "Recommended budget mixes",
+        "recommended_intro": "Each mix spends the same yearly budget of {budget}. Mixes are "
+                             "ranked by the share of futures in which they meet every target, "
+                             "then by their largest shortfall (regret) against the best mix of "
+                             "each future.",
+        "mix": "mix", "rank": "rank", "programme": "programme", "share": "share",
+        "per_year": "Rp a year", "satisficing": "futures meeting every target",
+        "median_range": "median [5th-95th percentile] across futures",
+        "expected": "Expected outcomes in the reference future (mean and 95% interval over "
+                    "replicates)",
+        "regret": "largest regret",
+        "figures_mixes": "What each mix buys: share of the yearly budget per programme.",
+        "figures_robust": "How each mix fares across futures.",
+        "figures_pareto": "The trade-off the search found: every candidate evaluated and the "
+                          "Pareto set.",
+        "break": "What could break them",
+        "break_intro": "Scenario discovery on the futures of mix {label}: where does \"{target}\" "
+                       "happen?",
+        "prim_box": "The programme falls short when {rules}.",
+        "prim_stats": "This box holds {coverage} of the futures where it falls short "
+                      "(coverage); {density} of the futures inside it fall short (density).",
+        "cart": "A classification tree finds the same cases with these rules:",
+        "no_break": "Scenario discovery was not run on this mix.",
+        "cost": "Cost per rupiah of extra income",
+        "cost_intro": "Programme rupiah spent per rupiah of extra income of all businesses "
+                      "over the horizon, in the reference future (ratio of means, Fieller 95% "
+                      "interval). Below 1: every rupiah spent brings more than a rupiah of income.",
+        "assumptions": "Assumptions and limits",
+        "assume_model": "Results come from the ovopsim agent-based model of the scenario "
+                        "{scenario}, over {months} months, each mix run {replicates} times with "
+                        "the same random seeds (common random numbers) and compared with the same "
+                        "villages without any programme.",
+        "assume_search": "The search tried {evaluations} mixes ({algorithm}, {generations} "
+                         "generations of {population}) in the reference future; the robustness "
+                         "test ran {candidates} mixes in {futures} futures drawn from the "
+                         "uncertainties below.",
+        "assume_budget": "A programme's share buys seats in proportion to its cost: money it "
+                         "cannot use lapses at the end of the year.",
+        "assume_limits": "The model is calibrated on five field studies; it does not predict "
+                         "a particular district's figures. Read differences between mixes, "
+                         "not the levels.",
+        "uncertainty": "uncertainty", "range": "range",
+        "provenance": "Provenance",
+        "spec": "specification", "created": "created", "versions": "software",
+        "target_met": "target", "at_least": "at least", "at_most": "at most",
+    },
+    "id": {
+        "brief": "Ringkasan keputusan",
+        "question": "Pertanyaan",
+        "answer": "Jawaban singkat",
+        "answer_text": "Campuran {label} memenuhi semua target di {satisficing} dari {futures} "
+                       "kemungkinan masa depan, lebih banyak dari campuran lain yang diuji.",
+        "answer_none": "Tidak ada campuran yang memenuhi semua target di masa depan mana pun: "
+                       "turunkan target atau ubah programnya.",
+        "recommended": "Campuran anggaran yang dianjurkan",
+        "recommended_intro": "Setiap campuran membelanjakan anggaran tahunan yang sama, {budget}. "
+                             "Campuran diurutkan menurut bagian masa depan yang memenuhi semua "
+                             "target, lalu menurut kekurangan terbesarnya (penyesalan) dibanding "
+                             "campuran terbaik di tiap masa depan.",
+        "mix": "campuran", "rank": "peringkat", "programme": "program", "share": "bagian",
+        "per_year": "Rp per tahun", "satisficing": "masa depan yang memenuhi semua target",
+        "median_range": "median [persentil ke-5 sampai ke-95] antar masa depan",
+        "expected": "Hasil yang diharapkan di masa depan acuan (rata-rata dan selang 95% antar "
+                    "ulangan)",
+        "regret": "penyesalan terbesar",
+        "figures_mixes": "Apa yang dibeli setiap campuran: bagian anggaran tahunan per program.",
+        "figures_robust": "Bagaimana setiap campuran bertahan di berbagai masa depan.",
+        "figures_pareto": "Pertukaran yang ditemukan pencarian: setiap kandidat yang dinilai dan "
+                          "himpunan Pareto.",
+        "break": "Apa yang dapat menggagalkannya",
+        "break_intro": "Penemuan skenario pada masa depan campuran {label}: kapan \"{target}\" "
+                       "terjadi?",
+        "prim_box": "Program gagal mencapai target bila {rules}.",
+        "prim_stats": "Kotak ini memuat {coverage} dari masa depan yang gagal (cakupan); {density} "
+                      "dari masa depan di dalamnya gagal (kepadatan).",
+        "cart": "Pohon klasifikasi menemukan kasus yang sama dengan aturan berikut:",
+        "no_break": "Penemuan skenario belum dijalankan untuk campuran ini.",
+        "cost": "Biaya per rupiah tambahan pendapatan",
+        "cost_intro": "Rupiah program yang dibelanjakan per rupiah tambahan pendapatan seluruh "
+                      "usaha selama periode, di masa depan acuan (rasio rata-rata, selang 95% "
+                      "Fieller). Di bawah 1: setiap rupiah yang dibelanjakan menghasilkan lebih "
+                      "dari satu rupiah pendapatan.",
+        "assumptions": "Asumsi dan batasan",
+        "assume_model": "Hasil berasal dari model berbasis agen ovopsim untuk skenario "
+                        "{scenario}, selama {months} bulan, setiap campuran dijalankan "
+                        "{replicates} kali dengan benih acak yang sama (bilangan acak bersama) dan "
+                        "dibandingkan dengan desa yang sama tanpa program.",
+        "assume_search": "Pencarian mencoba {evaluations} campuran ({algorithm}, {generations} "
+                         "generasi berisi {population}) di masa depan acuan; uji ketahanan "
+                         "menjalankan {candidates} campuran di {futures} masa depan yang diambil "
+                         "dari ketidakpastian di bawah.",
+        "assume_budget": "Bagian sebuah program membeli kursi sebanding dengan biayanya: uang yang "
+                         "tidak terpakai hangus di akhir tahun.",
+        "assume_limits": "Model dikalibrasi pada lima studi lapangan; model tidak meramalkan angka "
+                         "kabupaten tertentu. Bacalah perbedaan antar campuran, bukan tingkatnya.",
+        "uncertainty": "ketidakpastian", "range": "rentang",
+        "provenance": "Asal-usul",
+        "spec": "spesifikasi", "created": "dibuat", "versions": "perangkat lunak",
+        "target_met": "target", "at_least": "paling sedikit", "at_most": "paling banyak",
+    },
+}
+
+#: names of outcomes, programmes, uncertainties and figure labels
+NAMES: dict[str, dict[str, str]] = {
+    "en": {
+        "income_gain": "income gain", "jobs_gain": "jobs gain", "gini": "Gini",
+        "coverage": "coverage", "budget_spent": "spending (Rp)", "extra_income": "extra income (Rp)",
+        "return_per_rupiah": "extra income per rupiah", "income": "income",
+        "max": "higher is better", "min": "lower is better",
+        "training": "training", "mentoring": "mentoring", "capital": "capital grants",
+        "equipment": "equipment", "exhibitions": "exhibitions",
+        "digital_promotion": "digital promotion", "dialogue": "dialogue forum",
+        "interventions.budget_cut.share": "depth of the budget cut",
+        "interventions.budget_cut.start": "month the cut starts",
+        "interventions.officer_turnover.rate": "officer turnovers a year",
+        "market.demand_growth": "yearly demand growth",
+        "market.national_demand": "demand from other provinces",
+        "interventions.officer_turnover.medium_term_plan": "medium-term plan",
+    },
+    "id": {
+        "income_gain": "kenaikan pendapatan", "jobs_gain": "kenaikan lapangan kerja",
+        "gini": "Gini", "coverage": "jangkauan", "budget_spent": "belanja (Rp)",
+        "extra_income": "tambahan pendapatan (Rp)",
+        "return_per_rupiah": "tambahan pendapatan per rupiah", "income": "pendapatan",
+        "jobs": "lapangan kerja",
+        "max": "makin tinggi makin baik", "min": "makin rendah makin baik",
+        "training": "pelatihan", "mentoring": "pendampingan", "capital": "hibah modal",
+        "equipment": "peralatan", "exhibitions": "pameran", "digital_promotion": "promosi digital",
+        "dialogue": "forum dialog",
+        "interventions.budget_cut.share": "besarnya pemotongan anggaran",
+        "interventions.budget_cut.start": "bulan mulai pemotongan",
+        "interventions.officer_turnover.rate": "pergantian pejabat per tahun",
+        "market.demand_growth": "pertumbuhan permintaan per tahun",
+        "market.national_demand": "permintaan dari provinsi lain",
+        "interventions.officer_turnover.medium_term_plan": "rencana jangka menengah",
+        "every candidate": "setiap kandidat", "Pareto set (95% CI)": "himpunan Pareto (selang 95%)",
+        "best (95% CI)": "terbaik (selang 95%)", "generation": "generasi",
+        "hypervolume (normalised)": "hipervolume (dinormalkan)",
+        "share of the yearly budget": "bagian anggaran tahunan",
+        "futures meeting every target": "masa depan yang memenuhi semua target",
+        "5th-95th percentile of futures, median": "persentil ke-5 sampai ke-95 antar masa depan, median",
+        "chosen box": "kotak terpilih", "restricted inputs": "masukan yang dibatasi",
+        "density": "kepadatan",
+    },
+}
+
+
+def name(lang: str, key: str) -> str:
+    """The shown name of an outcome, programme, uncertainty or label."""
+    return NAMES[lang].get(key, key)

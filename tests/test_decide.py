@@ -1,0 +1,281 @@
+"""Decisions for planners (ovopsim.experiments.decide): the search recovers a known
+optimum, robustness and discovery give the numbers computed by hand, a search killed
+with kill -9 resumes with nothing lost, and bad specs get one line.
+
+The analytic budget model (tests/models.py: budget_returns) returns a_k sqrt(x_k) of
+income per programme; its optimal split of a budget is a_k^2 / sum a_j^2.
+"""
+
+import json
+import math
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import tests.models as tm
+from ovopsim.errors import InputError
+from ovopsim.experiments.decide import discover, optimize, robust
+from ovopsim.experiments.decide.methods import cart, prim
+from ovopsim.experiments.decide.spec import DiscoverSection, as_decision
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def budget_spec(**sections) -> dict:
+    spec = {"experiment": {"kind": "decision", "model": "budget_returns", "replicates": 2,
+                           "seed": 7},
+            "budget": {"total": 100.0, "programmes": ["a", "b", "c"]},
+            "outcomes": {"income": {"direction": "max"}, "jobs": {"direction": "max"}}}
+    spec.update(sections)
+    return spec
+
+
+def test_single_objective_search_recovers_the_optimal_split(tmp_path):
+    """GA, 20 x 20 candidates, noise sd 0.5 per run (common seeds cancel it): every share
+    within 0.01 of a^2 / sum a^2 = (1/14, 4/14, 9/14)."""
+    spec = budget_spec(optimize={"algorithm": "ga", "objective": "income", "population": 20,
+                                 "generations": 20})
+    res = optimize(spec, out_dir=tmp_path / "opt", executor="serial", progress=False)
+    best = res.pareto.iloc[0]
+    want = tm.budget_optimum(tm.BUDGET_INCOME)
+    for k, share in want.items():
+        assert abs(best[f"share.{k}"] - share) < 0.01, (k, best[f"share.{k}"], share)
+    assert math.isclose(sum(best[f"share.{k}"] for k in want), 1.0)
+    # the best value per generation never gets worse; 20 x 20 candidates were run
+    conv = res.convergence["best_income"].to_numpy()
+    assert (np.diff(conv) >= 0).all()
+    assert len(res.evaluations) == 400 and (res.evaluations["n"] == 2).all()
+
+
+def test_constraint_is_honoured(tmp_path):
+    """Most income with jobs >= 30: the unconstrained optimum has jobs ~ 26.1, so the
+    constraint binds; the best feasible mix meets it and its income is within 0.5% of
+    the constrained optimum (computed with scipy)."""
+    from scipy.optimize import minimize
+
+    a = np.array(list(tm.BUDGET_INCOME.values()))
+    c = np.array(list(tm.BUDGET_JOBS.values()))
+    cons = [{"type": "eq", "fun": lambda s: s.sum() - 1},
+            {"type": "ineq", "fun": lambda s: c @ np.sqrt(100 * np.clip(s, 0, None)) - 30}]
+    exact = minimize(lambda s: -(a @ np.sqrt(100 * np.clip(s, 1e-12, None))), [0.3, 0.3, 0.4],
+                     bounds=[(0, 1)] * 3, constraints=cons, method="SLSQP")
+    spec = budget_spec(fixed={"noise": 0.0},
+                       optimize={"algorithm": "ga", "objective": "income", "population": 20,
+                                 "generations": 20, "constraints": ["jobs >= 30"]})
+    res = optimize(spec, out_dir=tmp_path / "opt", executor="serial", progress=False)
+    best = res.pareto.iloc[0]
+    assert best["jobs"] >= 30
+    assert best["income"] >= 0.995 * -exact.fun
+    assert not res.evaluations["feasible"].all()  # infeasible mixes were tried and refused
+
+
+def test_many_objective_front_and_hypervolume(tmp_path):
+    """NSGA-II on income and jobs: the Pareto set reaches within 1% of each objective's
+    analytic best, no member dominates another, and the hypervolume never falls."""
+    spec = budget_spec(fixed={"noise": 0.0},
+                       optimize={"population": 16, "generations": 12})
+    res = optimize(spec, out_dir=tmp_path / "opt", executor="serial", progress=False)
+    front = res.pareto
+    assert front["income"].max() >= 0.99 * math.sqrt(100 * sum(v * v for v in tm.BUDGET_INCOME.values()))
+    assert front["jobs"].max() >= 0.99 * math.sqrt(100 * sum(v * v for v in tm.BUDGET_JOBS.values()))
+    F = front[["income", "jobs"]].to_numpy()
+    for i in range(len(F)):
+        assert not ((F >= F[i]).all(axis=1) & (F > F[i]).any(axis=1)).any()
+    hv = res.convergence["hypervolume"].to_numpy()
+    assert (np.diff(hv) >= -1e-12).all() and hv[-1] > hv[0]
+    assert {"income_low", "income_high"} <= set(front.columns)
+
+
+def test_search_results_do_not_depend_on_the_executor(tmp_path):
+    spec = budget_spec(optimize={"population": 8, "generations": 3})
+    a = optimize(spec, out_dir=tmp_path / "a", executor="serial", progress=False)
+    b = optimize(spec, out_dir=tmp_path / "b", executor="process", workers=2, progress=False)
+    pd.testing.assert_frame_equal(a.evaluations, b.evaluations)
+    pd.testing.assert_frame_equal(a.pareto, b.pareto)
+
+
+def _parts(out: Path) -> dict[str, set[int]]:
+    """Each runs part file of every generation -> its run ids."""
+    return {str(f.relative_to(out)): set(pd.read_parquet(f)["run_id"])
+            for f in sorted(out.glob("generations/*/runs/part-*.parquet"))}
+
+
+@pytest.mark.slow
+def test_search_killed_with_kill9_resumes_with_nothing_lost(tmp_path):
+    """A real `ovopsim optimize` process killed with SIGKILL in its third generation: the
+    rerun keeps every part written before (no run is done twice) and ends with the same
+    tables as an uninterrupted search."""
+    spec_file = tmp_path / "spec.toml"
+    spec_file.write_text(
+        '[experiment]\nkind = "decision"\nmodel = "budget_returns"\nreplicates = 2\nseed = 3\n'
+        '[budget]\ntotal = 100.0\nprogrammes = ["a", "b", "c"]\n'
+        '[fixed]\ndelay = 0.03\n'
+        '[outcomes.income]\ndirection = "max"\n[outcomes.jobs]\ndirection = "max"\n'
+        '[optimize]\npopulation = 8\ngenerations = 5\n')
+    out = tmp_path / "out"
+    cmd = [sys.executable, "-m", "tests.cli", "optimize", str(spec_file), "--out", str(out),
+           "--executor", "serial", "--no-progress"]
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 120
+    while not list(out.glob("generations/0002/runs/part-*.parquet")):
+        assert proc.poll() is None, "the search ended before it could be killed"
+        assert time.monotonic() < deadline
+        time.sleep(0.05)
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    before = _parts(out)
+    assert not (out / "pareto.parquet").exists()
+    assert len([p for p in before if p.startswith("generations/0002")]) < 16
+    done = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    after = _parts(out)
+    assert set(before) <= set(after) and all(after[p] == ids for p, ids in before.items())
+    for gen in range(5):
+        ids = [i for p, s in after.items() if p.startswith(f"generations/{gen:04d}") for i in s]
+        assert sorted(ids) == list(range(16)), gen  # every run once: none lost, none redone
+    ref = optimize(as_decision({**budget_spec(fixed={"delay": 0.03}),
+                                "experiment": {"kind": "decision", "model": "budget_returns",
+                                               "replicates": 2, "seed": 3},
+                                "optimize": {"population": 8, "generations": 5}}),
+                   out_dir=tmp_path / "ref", executor="serial", progress=False)
+    pd.testing.assert_frame_equal(pd.read_parquet(out / "evaluations.parquet"), ref.evaluations)
+    pd.testing.assert_frame_equal(pd.read_parquet(out / "pareto.parquet"), ref.pareto)
+
+
+def test_prim_and_cart_recover_a_planted_box():
+    """1000 uniform cases in 4 inputs; the target holds exactly in cut > 0.6 and
+    turnover < 0.3 (12% of the cases). PRIM's box: both limits within 0.02, nothing
+    else restricted, coverage and density >= 0.95; CART's rules as good."""
+    rng = np.random.default_rng(3)
+    x = pd.DataFrame(rng.uniform(size=(1000, 4)), columns=["cut", "turnover", "growth", "demand"])
+    y = ((x["cut"] > 0.6) & (x["turnover"] < 0.3)).to_numpy()
+    f = prim.analyze(x, y, 0, DiscoverSection())
+    rules = f.rules.set_index("input")
+    assert set(rules.index) == {"cut", "turnover"}
+    assert abs(rules.loc["cut", "low"] - 0.6) < 0.02 and np.isnan(rules.loc["cut", "high"])
+    assert abs(rules.loc["turnover", "high"] - 0.3) < 0.02
+    assert f.stats["coverage"] >= 0.95 and f.stats["density"] >= 0.95
+    assert len(f.trajectory) > 10 and f.trajectory["coverage"].iloc[0] == 1.0
+    c = cart.analyze(x, y, 0, DiscoverSection())
+    assert c.stats["coverage"] >= 0.95 and c.stats["density"] >= 0.95
+
+
+def _hand_mixes_spec(tmp_path) -> dict:
+    return budget_spec(
+        fixed={"noise": 0.0},
+        uncertainties={"cut": {"bounds": [0.0, 1.0], "reference": 0.0}},
+        outcomes={"income": {"direction": "max", "target": 30.0},
+                  "jobs": {"direction": "max", "target": 25.0}},
+        robust={"futures": 20, "candidates": [
+            {"label": "a_only", "shares": {"a": 1.0, "b": 0.0, "c": 0.0}},
+            {"label": "even", "shares": {"a": 1 / 3, "b": 1 / 3, "c": 1 / 3}},
+            {"label": "income_best", "shares": tm.budget_optimum(tm.BUDGET_INCOME)}]})
+
+
+def _by_hand(shares: dict, cut: float) -> tuple[float, float]:
+    x = {k: 100 * s for k, s in shares.items()}
+    x["a"] *= 1 - cut
+    return (sum(tm.BUDGET_INCOME[k] * math.sqrt(v) for k, v in x.items()),
+            sum(tm.BUDGET_JOBS[k] * math.sqrt(v) for k, v in x.items()))
+
+
+def test_robustness_numbers_equal_those_computed_by_hand(tmp_path):
+    spec = _hand_mixes_spec(tmp_path)
+    res = robust(spec, out_dir=tmp_path / "robust", executor="serial", progress=False)
+    fut = res.futures
+    assert len(fut) == 3 * 21 and fut.loc[fut["future"] == 0, "cut"].eq(0.0).all()
+    shares = {m["label"]: m["shares"] for m in spec["robust"]["candidates"]}
+    want = {lbl: [_by_hand(s, cut) for cut in fut.loc[fut["label"] == lbl, "cut"]]
+            for lbl, s in shares.items()}
+    for lbl, values in want.items():
+        got = fut[fut["label"] == lbl]
+        np.testing.assert_allclose(got["income"], [v[0] for v in values], rtol=1e-12)
+        meets = np.array([i >= 30 and j >= 25 for i, j in values])
+        row = res.summary.set_index("label").loc[lbl]
+        assert row["satisficing"] == pytest.approx(meets.mean())
+        best = np.max([[v[0] for v in want[m]] for m in want], axis=0)
+        regret = best - np.array([v[0] for v in values])
+        assert row["regret_income_max"] == pytest.approx(regret.max())
+        assert row["income_p50"] == pytest.approx(np.percentile([v[0] for v in values], 50))
+    assert res.summary["label"].iloc[0] == "even"  # meets both targets most often
+    assert (tmp_path / "robust" / "figures" / "robustness.png").stat().st_size > 1000
+
+
+def test_discovery_on_robustness_results_finds_the_cut(tmp_path):
+    """income_best falls below 36 exactly when the cut to programme a exceeds a
+    threshold computed by hand: PRIM's box is that cut, coverage and density 1."""
+    spec = _hand_mixes_spec(tmp_path)
+    spec["robust"]["futures"] = 60
+    robust(spec, out_dir=tmp_path / "robust", executor="serial", progress=False)
+    res = discover(tmp_path / "robust", "income < 36.5", candidate="income_best")
+    s = tm.budget_optimum(tm.BUDGET_INCOME)
+    # income(cut) = 1*sqrt(100 s_a (1-cut)) + rest: the cut where it crosses 36.5
+    rest = 2 * math.sqrt(100 * s["b"]) + 3 * math.sqrt(100 * s["c"])
+    threshold = 1 - ((36.5 - rest) ** 2) / (100 * s["a"])
+    rules = res.findings["prim"].rules.set_index("input")
+    assert list(rules.index) == ["cut"]
+    assert abs(rules.loc["cut", "low"] - threshold) < 0.05
+    assert res.findings["prim"].stats["density"] == 1.0
+    assert res.findings["prim"].stats["coverage"] == 1.0
+    saved = json.loads((tmp_path / "robust" / "discovery" / "discovery.json").read_text())
+    assert saved["candidate"] == "income_best" and saved["prim"]["rules"]
+
+
+def test_spec_mistakes_are_one_line_errors(tmp_path):
+    bad = budget_spec(outcomes={"incme": {"direction": "max"}})
+    with pytest.raises(InputError, match=r'outcomes.incme: .*got "incme" \(did you mean "income"\?\)'):
+        as_decision(bad)
+    bad = budget_spec(robust={"candidates": [{"label": "x", "shares": {"a": 0.5, "b": 0.2}}]})
+    with pytest.raises(InputError, match=r"robust.candidates\[0\].shares: expected shares that sum to 1"):
+        as_decision(bad)
+    bad = budget_spec(optimize={"objectives": ["income", "jbs"]})
+    with pytest.raises(InputError, match=r'optimize.objectives\[1\].*did you mean "jobs"'):
+        as_decision(bad)
+    bad = budget_spec(optimize={"algorithm": "ga", "objective": "income",
+                                "constraints": ["jobs >> 3"]})
+    with pytest.raises(InputError, match=r"optimize.constraints\[0\]: expected conditions like"):
+        as_decision(bad)
+
+
+def test_cli_errors_exit_2_with_one_line(tmp_path):
+    spec = tmp_path / "d.toml"
+    spec.write_text('[experiment]\nkind = "decision"\nmodel = "ovop"\n'
+                    'scenario = "%s"\n[budget]\ntotal = 1e8\nprogrammes = ["trainig", "dialogue"]\n'
+                    '[outcomes.income_gain]\ndirection = "max"\n'
+                    % (ROOT / "scenarios" / "blitar_budget_mix.toml"))
+    r = subprocess.run([sys.executable, "-m", "ovopsim", "optimize", str(spec)], cwd=tmp_path,
+                       capture_output=True, text=True, timeout=120)
+    assert r.returncode == 2
+    lines = r.stderr.strip().splitlines()
+    assert len(lines) == 1 and "budget.programmes[0]" in lines[0]
+    assert 'did you mean "training"' in lines[0]
+    assert not (tmp_path / "results").exists()
+    r = subprocess.run([sys.executable, "-m", "ovopsim", "discover", str(tmp_path),
+                        "--target", "income < 1"], cwd=tmp_path, capture_output=True, text=True,
+                       timeout=120)
+    assert r.returncode == 2 and len(r.stderr.strip().splitlines()) == 1
+
+
+def test_ovop_budget_mix_buys_what_its_share_pays_for():
+    """The allocation hook: a programme given A Rp a year plans A (intensity x its yearly
+    cost at intensity 1), capped at intensity 1; the budget is the mix's total."""
+    from ovopsim.experiments import ovop
+
+    params = {"scenario": str(ROOT / "scenarios" / "blitar_budget_mix.toml"), "months": 12}
+    caps = ovop._capacities(str(ovop.scenario_files(params)[0]), (), 1)
+    amounts = {"training": 300e6, "dialogue": 200e6, "mentoring": 100e6}
+    out = ovop.allocate(params, amounts)
+    assert out["government.annual_budget"] == 600e6
+    assert out["interventions.training.intensity"] * caps["training"] == pytest.approx(300e6)
+    assert out["interventions.dialogue.intensity"] == 1.0  # 200M > the forum's 80M a year
+    with pytest.raises(InputError, match='did you mean "mentoring"'):
+        ovop.allocate(params, {"mentorin": 1e8})
