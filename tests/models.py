@@ -120,6 +120,28 @@ def ishigami_flaky(params: Mapping[str, float], seed: int) -> dict:
     return ishigami(params, seed)
 
 
+def normal_sample(params: Mapping[str, float], seed: int, n: int = 40) -> dict:
+    """Mean and standard deviation of ``n`` draws from N(mu, sigma): a stochastic model
+    whose parameters calibration must recover. ``draw`` (ABC's simulation number) is
+    mixed into the seed, as the calibration's model functions do."""
+    from ovopsim.experiments.abc import draw_seed
+
+    rng = np.random.default_rng(draw_seed(seed, int(params.get("draw", 0))))
+    x = float(params["mu"]) + float(params["sigma"]) * rng.standard_normal(n)
+    return {"mean": float(x.mean()), "sd": float(x.std(ddof=1))}
+
+
+def normal_sample_stopping(params: Mapping[str, float], seed: int) -> dict:
+    """:func:`normal_sample` that fails from ABC generation ``stop_generation`` on while
+    the file ``stop_flag`` exists (an interrupted calibration, to resume)."""
+    from ovopsim.experiments.abc import generation_of
+
+    if os.path.exists(str(params["stop_flag"])) and \
+            generation_of(int(params["draw"])) >= int(params["stop_generation"]):
+        raise RuntimeError("interrupted")
+    return normal_sample(params, seed)
+
+
 # --------------------------------------------------------------------------- registration
 
 
@@ -136,6 +158,8 @@ register_model("ishigami_crashing", ishigami_crashing, parameters=(*_X3, "crash_
 register_model("ishigami_flaky", ishigami_flaky, parameters=(*_X3, "fail_above", "fail_flag"),
                outcomes=("y",))
 register_model("sobol_g", sobol_g, outcomes=("y",))
+register_model("normal_sample", normal_sample, outcomes=("mean", "sd"))
+register_model("normal_sample_stopping", normal_sample_stopping, outcomes=("mean", "sd"))
 
 
 # --------------------------------------------------------------------------- budget allocation
