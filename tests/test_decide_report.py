@@ -10,14 +10,14 @@ import tempfile
 import pandas as pd
 import pytest
 
+from benchmarks import appdriver as drv
 from ovopsim.experiments.compare import fmt
 from ovopsim.experiments.decide import discover, optimize, report, robust
 from ovopsim.experiments.decide.texts import TEXT
-from tests.test_app_browser import CHROMIUM, CHROMIUM_ARGS
 from tests.test_decide import budget_spec
 
 pytestmark = [pytest.mark.browser,
-              pytest.mark.skipif(CHROMIUM is None and not __import__("os").environ.get("CI"),
+              pytest.mark.skipif(drv.chromium() is None and not __import__("os").environ.get("CI"),
                                  reason="no Chromium here (install it: apt-get install chromium)")]
 
 
@@ -41,8 +41,7 @@ def _page_cells(html_path):
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p, tempfile.TemporaryDirectory() as profile:
-        ctx = p.chromium.launch_persistent_context(profile, executable_path=CHROMIUM,
-                                                   headless=True, args=CHROMIUM_ARGS)
+        ctx = drv.launch(p, profile)
         try:
             pg = ctx.new_page()
             requests = []
