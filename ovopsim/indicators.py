@@ -17,7 +17,7 @@ import numba as nb
 import numpy as np
 import pandas as pd
 
-from .state import GMP, NEVER, TIER_NAMES
+from .state import BOOKS_FULL, BOOKS_SIMPLE, GMP, NEVER, TIER_NAMES
 
 # The columns of the monthly table in the order :func:`month_row` writes them, each
 # with its kind: "i" integer, "b" boolean, "f" float. The last three are not
@@ -516,7 +516,7 @@ def scorecard(model) -> pd.DataFrame:
         "packaging_label": np.clip(0.5 * brand + 0.5 * design, 0, 1),
         "equipment": tier / 2,
         "product_standard": mean(standard),
-        "quality_management": mean(standard & (a.books >= 0.3)),
+        "quality_management": mean(standard & (a.books >= BOOKS_SIMPLE)),
     }
     assert tuple(scores) == SCORECARD
     score = np.round(100 * np.array([np.broadcast_to(np.asarray(x, float), (nv,)) for x in scores.values()]), 1)
@@ -527,3 +527,48 @@ def scorecard(model) -> pd.DataFrame:
 
 
 _SCORECARD_INDEX = pd.Index(("village", "artisans", "active", *SCORECARD, "overall"))
+
+
+# ------------------------------------------------------------------ producer bands
+
+#: per-producer bands of four assessment dimensions (brief 1), in the categories of the
+#: Rasau Jaya producer survey (brief 2): a population is read as the share in each band
+PRODUCER_BANDS: dict[str, tuple[str, ...]] = {
+    "equipment": ("manual", "semi_automatic", "modern"),
+    "bookkeeping": ("none", "simple", "full"),
+    "group": ("outside", "member", "board"),
+    "market_area": ("province", "other_provinces", "export"),
+}
+#: per-producer income change from the pre-programme year to the last 12 months:
+#: closed since month 1, fell (< -10%), flat (-10% to +10%), rose (+10% to +50%),
+#: rose by half or more (>= +50%)
+INCOME_BANDS = ("closed", "fell", "flat", "rose", "rose_half")
+INCOME_BAND_EDGES = (-0.10, 0.10, 0.50)
+
+
+def producer_bands(a) -> dict[str, float]:
+    """Shares of the active producers in each band of :data:`PRODUCER_BANDS`
+    (keys ``"<dimension>_<band>"``)."""
+    act = a.active
+    n = max(int(act.sum()), 1)
+    level = {"equipment": a.tier, "bookkeeping": np.digitize(a.books, (BOOKS_SIMPLE, BOOKS_FULL)),
+             "group": np.where(a.board, 2, a.member.astype(np.int64)), "market_area": a.reach}
+    out = {}
+    for dim, bands in PRODUCER_BANDS.items():
+        counts = np.bincount(np.clip(level[dim][act], 0, len(bands) - 1), minlength=len(bands))
+        out.update({f"{dim}_{b}": float(c) / n for b, c in zip(bands, counts, strict=True)})
+    return out
+
+
+def income_bands(at_start: np.ndarray, active: np.ndarray, pre: np.ndarray, last: np.ndarray,
+                 floor: float) -> dict[str, float]:
+    """Shares of the producers active at month 1 (``at_start``) in each band of
+    :data:`INCOME_BANDS` (keys ``"income_<band>"``): change of the mean monthly income
+    from the pre-programme year (``pre``) to the last 12 months (``last``), relative to
+    the pre-programme income (at least ``floor``, so that a near-zero start is not an
+    infinite rise)."""
+    n = max(int(at_start.sum()), 1)
+    change = (last - pre) / np.maximum(np.abs(pre), floor)
+    band = np.where(active, 1 + np.digitize(change, INCOME_BAND_EDGES), 0)[at_start]
+    counts = np.bincount(band, minlength=len(INCOME_BANDS))
+    return {f"income_{b}": float(c) / n for b, c in zip(INCOME_BANDS, counts, strict=True)}

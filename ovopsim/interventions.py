@@ -32,6 +32,7 @@ from . import config as C
 from .mechanisms import government, learning
 from .mechanisms.random import FAIR, FORUM_REPS, TARGET_ORDER, TURNOVER, UPTAKE, uniform_np
 from .state import DIGITAL, PRACTICES
+from .world import board_among_members
 
 EXPOSURE_PER_FAIR = 0.5       # promotion exposure an exhibitor gains (x effectiveness)
 REPUTATION_PER_FAIR = 0.1     # share of the reputation gap a fair closes (x effectiveness)
@@ -360,7 +361,7 @@ class OfficerTurnover(Shock):
                 a = model.artisans
                 inv = hit[a.village] & a.member
                 draw = uniform_np(model.key, TURNOVER, month, inv.nonzero()[0], nv + 2 + self.number)
-                a.board[inv] = draw < model.spec.world.board_share
+                a.board[inv] = draw < board_among_members(model.spec.world)
                 model.turnovers += int(hit.sum())
 
 

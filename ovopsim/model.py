@@ -122,10 +122,12 @@ class OVOPModel(mesa.Model):
         years = []
         while True:
             income, jobs, active = [], [], []
+            own = np.zeros(self.artisans.n)
             for _ in range(12):
                 self._month(m)
                 a = self.artisans
                 act = a.active
+                own += np.where(act, a.income, 0.0)
                 income.append(float(a.income[act].mean()) if act.any() else 0.0)
                 jobs.append(float((1 + a.workers[act]).sum()))
                 active.append(float(act.sum()))
@@ -140,6 +142,8 @@ class OVOPModel(mesa.Model):
         self._shift_clock(-(m - 1))
         self.warmup = {"months": ran, "settled": bool(settled)}
         self.records.pre = (float(years[-1][0]), float(years[-1][1]))
+        #: each producer's mean monthly income in the pre-programme year (per-producer bands)
+        self.income_pre = own / 12
 
     def _restore_ties(self, ties: np.ndarray) -> None:
         """An observed network is the network of month 1: after the warm-up the ties are

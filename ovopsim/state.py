@@ -36,6 +36,10 @@ SKILL, GMP, DESIGN, DIGITAL, BOOKS = range(5)
 # market tiers
 PROVINCE, NATIONAL, EXPORT = 0, 1, 2
 TIER_NAMES = ("province", "national", "export")
+#: bookkeeping practice from which a producer keeps simple books, and full books
+#: (the bands of the assessment's bookkeeping dimension; the quality-management score
+#: asks for simple books at least)
+BOOKS_SIMPLE, BOOKS_FULL = 0.3, 0.7
 NEVER = -(1 << 40)  # ``opened`` of a household that has not opened a business
 # equipment tiers (Rasau Jaya: 75% manual, 23% semi-automatic, 2% modern)
 MANUAL, SEMI, MODERN = 0, 1, 2

@@ -32,7 +32,7 @@ from .config import Scenario
 from .state import BOOKS, DESIGN, DIGITAL, GMP, SKILL
 
 GMP_TRAINED, GMP_UNTRAINED = 0.3, 0.05     # GMP practice of those who attended GMP training, others
-BOOKS_KEPT, BOOKS_NONE = 0.3, 0.02          # bookkeeping practice of those who keep simple books, others
+BOOKS_KEPT, BOOKS_NONE = state.BOOKS_SIMPLE, 0.02  # bookkeeping practice of those who keep simple books, others
 DESIGN_MEAN, DESIGN_SD = 0.1, 0.05
 DIGITAL_MEAN, DIGITAL_SD = 0.05, 0.03
 GOV_TRUST_SD = 0.1
@@ -62,6 +62,16 @@ class World:
     cluster_names: list[str]
     product_names: list[str]
     surveyed: np.ndarray
+
+
+def in_group(w) -> float:
+    """The share of producers in the entrepreneurs' group: its plain members and its board."""
+    return min(w.group_member_share + w.board_share, 1.0)
+
+
+def board_among_members(w) -> float:
+    """The chance that a group member sits on its board (a new board is drawn so too)."""
+    return w.board_share / max(in_group(w), 1e-9)
 
 
 def build(scenario: Scenario, rng: np.random.Generator, par: np.ndarray) -> World:
@@ -140,10 +150,9 @@ def build(scenario: Scenario, rng: np.random.Generator, par: np.ndarray) -> Worl
     a.knowledge = know
     a.practice = know
     a.tier = np.where(active, rng.choice(3, size=n, p=shares), 0)
-    member = rng.random(n) < w.group_member_share
+    member = rng.random(n) < in_group(w)
     a.member = member & active
-    board_p = w.board_share / max(w.group_member_share, 1e-9)
-    a.board = member & active & (rng.random(n) < board_p)
+    a.board = member & active & (rng.random(n) < board_among_members(w))
     workers = np.minimum(rng.poisson(w.workers_mean, n), s.production.max_workers)
     a.workers = np.where(active, workers, 0)
     a.gov_trust = clipped(s.learning.gov_trust_initial, GOV_TRUST_SD)

@@ -91,8 +91,8 @@ GROUPS = ("group_programmes", "group_shocks", "group_money", "group_trust", "gro
 
 
 def scenario_names() -> list[str]:
-    """The shipped scenarios, by file name."""
-    return [p.stem for p in shipped_scenarios()]
+    """The shipped scenarios meant for teaching (``scenario.teaching``), by file name."""
+    return [p.stem for p in shipped_scenarios() if load_scenario(p.stem).scenario.teaching]
 
 
 def parse_seed(text: Any, default: int = 1) -> int:
