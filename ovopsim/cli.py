@@ -87,6 +87,22 @@ def months_argument(p: argparse.ArgumentParser, help_text: str) -> None:
                    help=f"{help_text}; at most {MAX_MONTHS}")
 
 
+def posterior_argument(p: argparse.ArgumentParser, what: str) -> None:
+    """``--posterior FILE|none``: the posterior each replicate draws its calibrated
+    parameters from (default: the shipped one, :data:`ovopsim.posterior.SHIPPED`);
+    ``none``: every replicate runs the defaults (chance alone)."""
+    from .posterior import SHIPPED
+
+    def value(text: str):
+        return None if text.strip().lower() == "none" else Path(text)
+
+    p.add_argument("--posterior", type=value, metavar="FILE", default=SHIPPED,
+                   help=f"posterior of the calibrated parameters: replicate i draws its parameter set "
+                        f"from it (the same draw in every {what}), so intervals include what is not "
+                        "known about the parameters; 'none': defaults only, intervals from seeds "
+                        "alone (default: the shipped posterior, ovopsim/data/posterior.csv)")
+
+
 class OneLineParser(argparse.ArgumentParser):
     """A parser whose mistakes are one line (``PROG: error: ...``) and exit status 2,
     like every other input error; ``--help`` shows the usage."""

@@ -98,12 +98,23 @@ def _scenario(name: str) -> Scenario:
     return load_scenario(name)
 
 
-def scenario_for(params: dict) -> Scenario:
-    """The scenario named in ``params`` with its dotted overrides applied."""
+def scenario_for(params: dict, seed: int | None = None) -> Scenario:
+    """The scenario named in ``params`` with its dotted overrides applied.
+
+    With ``params["posterior"]`` (a posterior file) the run's ``seed`` first draws the
+    calibrated parameters from it (:meth:`ovopsim.posterior.Posterior.draw_for`: the
+    same draw for every scenario run with that seed); explicit overrides win."""
     if "scenario" not in params:
         raise KeyError("params must name a 'scenario'")
     s = _scenario(str(params["scenario"]))
-    overrides = {k: v for k, v in params.items() if "." in k}
+    overrides = {}
+    if params.get("posterior"):
+        if seed is None:
+            raise ValueError("a posterior draw needs the run's seed")
+        from .posterior import load_posterior_cached
+
+        overrides.update(load_posterior_cached(str(params["posterior"])).draw_for(s, int(seed)))
+    overrides.update({k: v for k, v in params.items() if "." in k})
     return s.with_overrides(overrides) if overrides else s
 
 
@@ -111,7 +122,7 @@ def simulate_tables(params: dict, seed: int) -> tuple[pd.DataFrame, pd.DataFrame
     """The monthly tables of a run and of its paired no-programme run (None without a programme)."""
     months = params.get("months")
     months = int(months) if months else None
-    sc = scenario_for(params)
+    sc = scenario_for(params, seed)
     res = run(sc, seed=int(seed), months=months)
     paired = run(no_programme(sc), seed=int(seed), months=months).monthly if has_programme(sc) else None
     return res.monthly, paired
@@ -125,5 +136,5 @@ def simulate(params: dict, seed: int) -> dict[str, float]:
 def simulate_series(params: dict, seed: int) -> pd.DataFrame:
     """The monthly indicator table of one run (for outcomes over time)."""
     months = params.get("months")
-    res = run(scenario_for(params), seed=int(seed), months=int(months) if months else None)
+    res = run(scenario_for(params, seed), seed=int(seed), months=int(months) if months else None)
     return res.monthly.select_dtypes("number").drop(columns=["year", "calendar_month"])

@@ -7,7 +7,8 @@ generation (:mod:`ovopsim.validation.calibrate`). The shipped one,
 :data:`SHIPPED`, is what ``ovopsim compare``, ``sweep`` and ``validate`` draw
 from by default, so that every interval they report carries what we do not know
 about the parameters as well as chance. The shipped scenario defaults are its
-central point (the weighted median of each parameter).
+central point (:meth:`Posterior.central`, the weighted medoid: a parameter set the
+calibration accepted, unlike the parameters' medians, which need not be one).
 
 Draws are reproducible: draw ``i`` of a replicate seed is the same particle
 whatever else is drawn, so common random numbers still pair the arms of an
@@ -16,6 +17,7 @@ experiment (replicate ``i`` of every arm gets the same parameter set).
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -51,7 +53,7 @@ class Posterior:
         """Kish's effective sample size of the weights."""
         return float(1.0 / np.sum(self.weights ** 2))
 
-    def central(self) -> dict[str, float]:
+    def medians(self) -> dict[str, float]:
         """The weighted median of each parameter."""
         out = {}
         for k, name in enumerate(self.names):
@@ -60,6 +62,22 @@ class Posterior:
             out[name] = float(self.values[order[np.searchsorted(cum, 0.5)], k])
         return out
 
+    def central(self) -> dict[str, float]:
+        """The central point: the weighted medoid, the particle whose weighted mean
+        distance to all the others is least (each parameter standardised by its
+        weighted standard deviation, positive ones on a logarithmic scale).
+
+        Not the parameters' medians: where the data rule out a middle region, the
+        medians can combine into a point the calibration never accepted; the medoid
+        is a parameter set it did accept."""
+        x = np.where(self.values > 0, np.log(np.where(self.values > 0, self.values, 1.0)), self.values)
+        mean = self.weights @ x
+        sd = np.sqrt(self.weights @ (x - mean) ** 2)
+        z = (x - mean) / np.where(sd > 0, sd, 1.0)
+        spread = np.sqrt(((z[:, None, :] - z[None, :, :]) ** 2).sum(axis=-1)) @ self.weights
+        k = int(np.argmin(spread))
+        return {name: float(self.values[k, j]) for j, name in enumerate(self.names)}
+
     def draw(self, seed: int) -> dict[str, float]:
         """The parameter set of replicate seed ``seed`` (a weighted draw, the same for
         every arm that shares the seed)."""
@@ -67,14 +85,50 @@ class Posterior:
         k = int(rng.choice(len(self.weights), p=self.weights))
         return {name: float(self.values[k, j]) for j, name in enumerate(self.names)}
 
+    def draw_for(self, scenario, seed: int) -> dict[str, float]:
+        """:meth:`draw` as overrides of ``scenario``: a parameter the scenario sets to a
+        value of its own (a case fact, a design choice) keeps that value; the others
+        take the draw."""
+        return {k: v for k, v in self.draw(seed).items() if _value(scenario, k) == _default(k)}
+
     def frame(self) -> pd.DataFrame:
         return pd.DataFrame(self.values, columns=list(self.names)).assign(weight=self.weights)
+
+
+def _value(scenario, key: str):
+    section, name = key.split(".", 1)
+    return getattr(getattr(scenario, section), name)
+
+
+@functools.cache
+def _default(key: str):
+    return _value(_blank(), key)
+
+
+@functools.lru_cache(maxsize=1)
+def _blank():
+    from .config import Scenario
+
+    return Scenario()
+
+
+def _known(key: str) -> bool:
+    section, _, name = key.partition(".")
+    model = getattr(_blank(), section, None)
+    fields = getattr(type(model), "model_fields", {})
+    return bool(name) and name in fields and isinstance(getattr(model, name), float)
 
 
 def from_frame(df: pd.DataFrame, source: str | None = None) -> Posterior:
     names = tuple(c for c in df.columns if c != "weight")
     w = df["weight"].to_numpy(float)
     return Posterior(names, df[list(names)].to_numpy(float), w / w.sum(), source)
+
+
+@functools.lru_cache(maxsize=8)
+def load_posterior_cached(path: str) -> Posterior:
+    """:func:`load_posterior`, read once per process (model functions call it per run)."""
+    return load_posterior(path)
 
 
 def load_posterior(path: str | Path | None = None) -> Posterior:
@@ -92,10 +146,10 @@ def load_posterior(path: str | Path | None = None) -> Posterior:
     if "weight" not in df.columns:
         raise InputError(p, "weight", "a column of particle weights", "none")
     names = [c for c in df.columns if c != "weight"]
-    bad = [c for c in names if "." not in c]
+    bad = [c for c in names if not _known(c)]
     if not names or bad:
-        raise InputError(p, "columns", "dotted scenario keys such as trust.gain",
-                         ", ".join(bad) if bad else "no parameter column")
+        raise InputError(p, "columns", "a weight column and parameters of the model such as "
+                         "trust.gain (<section>.<name>)", ", ".join(bad) if bad else "no parameter column")
     values = df.to_numpy(float)
     if not np.isfinite(values).all():
         raise InputError(p, "", "finite numbers", "a missing or non-finite value")

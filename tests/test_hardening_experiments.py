@@ -22,6 +22,7 @@ import pandas as pd
 import pytest
 
 from ovopsim.cli import main
+from ovopsim.posterior import SHIPPED
 from tests import models as tf
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -116,7 +117,8 @@ def test_a_resumed_sweep_whose_scenario_changed_is_refused_naming_the_file(tmp_p
     pd.testing.assert_frame_equal(pd.read_parquet(out / "results.parquet"), full,
                                   check_exact=True)
     manifest = json.loads((out / "manifest.json").read_text())
-    assert list(manifest["inputs"]) == [str(scen.resolve())]
+    # the scenario and the posterior the runs draw their parameters from
+    assert set(manifest["inputs"]) == {str(scen.resolve()), str(SHIPPED)}
     # runs name the scenario by its absolute path: workers anywhere read the same file
     assert manifest["design"]["fixed"]["scenario"] == str(scen.resolve())
 

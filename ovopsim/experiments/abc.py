@@ -33,7 +33,7 @@ import hashlib
 import json
 import logging
 import sys
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -86,6 +86,10 @@ class AbcSettings:
             the number of workers).
         seed: seed of the proposals and root of the simulations' seeds.
         max_evaluations: stop a generation that needs more simulations than this.
+        minimum_epsilon: stop once a generation's tolerance is at or below this
+            (negative: go on to ``generations``; further generations at a tolerance
+            of 0 sample the same target from a better proposal, raising the
+            effective sample size).
     """
 
     population: int = 200
@@ -95,6 +99,7 @@ class AbcSettings:
     batch: int = 100
     seed: int = 1
     max_evaluations: int = 20_000
+    minimum_epsilon: float = 0.0
 
     def __post_init__(self):
         if self.population < 2 or self.generations < 1 or self.batch < 1:
@@ -210,8 +215,9 @@ def _sampler_class():
 # ------------------------------------------------------------------ the calibration
 
 def _identity(model_name: str, prior: Mapping[str, tuple[float, float]], fixed: Mapping[str, Any],
-              settings: AbcSettings) -> dict:
+              settings: AbcSettings, log: frozenset) -> dict:
     return {"model": model_name, "prior": {k: list(map(float, v)) for k, v in prior.items()},
+            "log": sorted(log),
             "fixed": {k: fixed[k] for k in sorted(fixed)}, "settings": asdict(settings)}
 
 
@@ -224,9 +230,10 @@ def abc_smc(model_fn: Callable, prior: Mapping[str, tuple[float, float]],
             settings: AbcSettings = AbcSettings(), fixed: Mapping[str, Any] | None = None,
             executor: str = "process", workers: int | None = None, scheduler: str | None = None,
             model_name: str | None = None, progress: bool = True,
-            dask_wait: float = DASK_WAIT) -> AbcResult:
+            dask_wait: float = DASK_WAIT, log: Collection[str] = ()) -> AbcResult:
     """ABC-SMC of ``model_fn``'s parameters under uniform priors ``prior`` (name ->
-    (low, high)); see the module docstring.
+    (low, high)), uniform in the logarithm for the names in ``log``; see the module
+    docstring.
 
     ``fixed`` parameters go to every run unchanged. Results go to ``out_dir``
     (``abc.db``, ``abc.json``, ``runs/``); rerunning with the same arguments resumes,
@@ -241,7 +248,11 @@ def abc_smc(model_fn: Callable, prior: Mapping[str, tuple[float, float]],
             raise InputError(None, f"prior.{k}", "[low, high] with low < high", [lo, hi])
     name = model_name or describe_model(model_fn)
     out = Path(out_dir)
-    ident = _identity(name, prior, fixed, settings)
+    log = frozenset(log)
+    for k in log:
+        if k not in prior or prior[k][0] <= 0:
+            raise InputError(None, f"prior.{k}", "a positive range for a log-uniform prior", prior.get(k))
+    ident = _identity(name, prior, fixed, settings, log)
     meta = out / SETTINGS
     resumed = meta.is_file()
     if resumed:
@@ -265,7 +276,7 @@ def abc_smc(model_fn: Callable, prior: Mapping[str, tuple[float, float]],
     def simulate(thetas: list[dict], t: int, b: int) -> list[dict]:
         if b >= _BATCHES:
             raise RunFailed(f"generation {t + 1} needed more than {_BATCHES} batches")
-        rows = [{**{decode(k): unit_to_value(prior, decode(k), v) for k, v in th.items()},
+        rows = [{**{decode(k): unit_to_value(prior, decode(k), v, log) for k, v in th.items()},
                  "draw": (t + 1) * _BATCHES ** 2 + b * _BATCHES + i} for i, th in enumerate(thetas)]
         design = from_points(rows, replicates=1, seed=settings.seed, fixed=fixed)
         runs = run_design(design, model_fn, out_dir=out / "runs" / f"g{t + 1:02d}-b{b:04d}-{_digest(rows)}",
@@ -301,29 +312,34 @@ def abc_smc(model_fn: Callable, prior: Mapping[str, tuple[float, float]],
         done = 0
     left = settings.generations - done
     if left > 0 and not state.get("finished"):
-        history = smc.run(minimum_epsilon=0.0, max_nr_populations=left,
+        history = smc.run(minimum_epsilon=settings.minimum_epsilon, max_nr_populations=left,
                           min_acceptance_rate=settings.min_acceptance,
                           max_total_nr_simulations=np.inf)
         state["finished"] = True
         meta.write_text(json.dumps(state, indent=1, default=repr))
     history = pyabc.History(db)
     history.id = 1
-    return AbcResult(posterior_frame(history, prior), generations(history), out, resumed)
+    return AbcResult(posterior_frame(history, prior, log), generations(history), out, resumed)
 
 
-def unit_to_value(prior: Mapping[str, tuple[float, float]], name: str, u: float) -> float:
-    """A parameter's value from its position in its prior range (0: low, 1: high)."""
-    lo, hi = prior[name]
-    return float(lo) + float(u) * (float(hi) - float(lo))
+def unit_to_value(prior: Mapping[str, tuple[float, float]], name: str, u: float,
+                  log: Collection[str] = ()) -> float:
+    """A parameter's value from its position in its prior range (0: low, 1: high),
+    linear or, for the names in ``log``, geometric."""
+    lo, hi = float(prior[name][0]), float(prior[name][1])
+    if name in log:
+        return float(lo * (hi / lo) ** float(u))
+    return lo + float(u) * (hi - lo)
 
 
-def posterior_frame(history, prior: Mapping[str, tuple[float, float]]) -> pd.DataFrame:
+def posterior_frame(history, prior: Mapping[str, tuple[float, float]], log: Collection[str] = ()
+                    ) -> pd.DataFrame:
     """The last generation as a table (dotted names, values, normalised ``weight``)."""
     df, w = history.get_distribution(m=0, t=history.max_t)
     df = df.rename(columns=decode).reset_index(drop=True)
     df = df[sorted(df.columns)]
     for k in df.columns:
-        df[k] = [unit_to_value(prior, k, u) for u in df[k]]
+        df[k] = [unit_to_value(prior, k, u, log) for u in df[k]]
     df["weight"] = np.asarray(w, float) / np.sum(w)
     return df
 

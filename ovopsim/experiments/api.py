@@ -18,6 +18,9 @@ from .sensitivity import SensitivityResult, run_sensitivity
 from .spec import ExperimentSpec, as_spec
 from .store import read_series
 
+#: the models whose runs can draw their calibrated parameters from a posterior
+POSTERIOR_MODELS = ("ovop", "ovop_series")
+
 
 @dataclass
 class SweepResult:
@@ -78,8 +81,11 @@ def sweep(spec_or_path, *, out_dir: str | Path | None = None, executor: str = "p
           workers: int | None = None, scheduler: str | None = None,
           dask_local: int | None = None, progress: bool = True,
           chunk_size: int | None = None, retry_failed: bool = False,
-          dask_wait: float = DASK_WAIT) -> SweepResult:
+          dask_wait: float = DASK_WAIT, posterior: str | Path | None = None) -> SweepResult:
     """Run the sweep a spec (path, dict or ExperimentSpec) describes; resumes in ``out_dir``.
+
+    ``posterior`` (OVOP models only): a posterior file each run's seed draws the
+    calibrated parameters from (the spec's own parameters win).
 
     Writes (besides the runner's files) ``results.csv/.parquet`` (all runs),
     ``summary.csv/.parquet`` (per point) and, with ``at = "all"``,
@@ -89,6 +95,12 @@ def sweep(spec_or_path, *, out_dir: str | Path | None = None, executor: str = "p
     if spec.experiment.kind != "sweep":
         raise InputError(spec.file, "experiment.kind", '"sweep" for sweep', '"sensitivity"')
     design = design_from_spec(spec)
+    if posterior is not None and spec.experiment.model in POSTERIOR_MODELS:
+        from ovopsim.posterior import load_posterior
+
+        load_posterior(posterior)
+        design = Design(design.points, design.replicates, design.root_seed,
+                        {**design.fixed, "posterior": str(posterior)})
     out = Path(out_dir) if out_dir is not None else default_out_dir(spec)
     runs = run_design(design, get_model(spec.experiment.model), out_dir=out, executor=executor,
                       workers=workers, scheduler=scheduler, dask_local=dask_local,

@@ -19,7 +19,7 @@ import pandas as pd
 
 from ovopsim.errors import RunFailed
 
-from ..cli import months_argument, seconds, whole_number
+from ..cli import months_argument, posterior_argument, seconds, whole_number
 from .executors import DASK_HANDSHAKE, DASK_WAIT
 
 COMPARE_HELP = ("run scenarios with the same replicate seeds and compare them with a baseline "
@@ -51,11 +51,14 @@ def add_parsers(subparsers) -> None:
     p.add_argument("--set", action="append", metavar="KEY=VALUE", dest="overrides",
                    help="override a parameter in every scenario, e.g. trust.gain=0.1 "
                         "(repeatable)")
+    posterior_argument(p, "scenario")
     _common_options(p, "results/compare_<a>_vs_<b>")
     p.set_defaults(experiment_command="compare")
     for name, help_text in COMMANDS.items():
         p = subparsers.add_parser(name, help=help_text, description=help_text)
         p.add_argument("spec", help="the experiment spec (TOML)")
+        if name == "sweep":
+            posterior_argument(p, "point (OVOP models)")
         _common_options(p, "results/<spec name>")
         p.set_defaults(experiment_command=name)
 
@@ -122,10 +125,10 @@ def handle(args: argparse.Namespace) -> int:
 
         result = compare(args.scenarios, replicates=args.replicates,
                          baseline=args.baseline, months=args.months, seed=args.seed,
-                         overrides=parse_sets(args.overrides), **options)
+                         overrides=parse_sets(args.overrides), posterior=args.posterior, **options)
         print(result.table())
     elif args.experiment_command == "sweep":
-        result = sweep(args.spec, **options)
+        result = sweep(args.spec, posterior=args.posterior, **options)
         _print_table(result.summary)
         n_failed = int((result.runs["status"] == "failed").sum())
         print(f"{len(result.runs)} runs, {n_failed} failed")

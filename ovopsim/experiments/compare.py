@@ -111,6 +111,7 @@ class CompareResult:
     months: int | None = None
     figures: list[Path] = field(default_factory=list)
     files: list[Path] = field(default_factory=list)
+    posterior: str | None = None
 
     def table(self) -> str:
         """The readable terminal report."""
@@ -371,7 +372,7 @@ def compare(scenarios, *, replicates: int | None = None, baseline: str | None = 
             scheduler: str | None = None, dask_local: int | None = None,
             progress: bool = True, chunk_size: int | None = None,
             plots: bool = True, retry_failed: bool = False,
-            dask_wait: float = DASK_WAIT) -> CompareResult:
+            dask_wait: float = DASK_WAIT, posterior: str | Path | None = None) -> CompareResult:
     """Run scenarios with common seeds and compare them against a baseline.
 
     Args:
@@ -392,6 +393,10 @@ def compare(scenarios, *, replicates: int | None = None, baseline: str | None = 
         executor, workers, scheduler, dask_local, progress, chunk_size,
             retry_failed, dask_wait: as :func:`~ovopsim.experiments.runner.run_design`.
         plots: write the figures.
+        posterior: a posterior file (:mod:`ovopsim.posterior`): replicate i draws
+            its calibrated parameters from it with its seed, the same draw in every
+            scenario, so the intervals carry parameter uncertainty as well as chance
+            (None: every replicate runs the defaults).
 
     Raises:
         InputError: a missing scenario, a bad key or value, a bad baseline, an
@@ -426,8 +431,14 @@ def compare(scenarios, *, replicates: int | None = None, baseline: str | None = 
     if missing:
         raise InputError(None, "scenarios", "the same override keys for every scenario",
                          f'"{missing[0][1]}" missing from "{missing[0][0]}"')
+    fixed = {"months": int(months)} if months is not None else {}
+    if posterior is not None:
+        from ovopsim.posterior import load_posterior
+
+        load_posterior(posterior)
+        fixed["posterior"] = str(posterior)
     design = from_points([{k: a.params[k] for k in keys} for a in arms], replicates=replicates, seed=seed,
-                         fixed={"months": int(months)} if months is not None else None)
+                         fixed=fixed or None)
     # recorded in compare.json; the runner makes each file's content part of the
     # experiment's identity (an edited scenario is refused on resume)
     hashes = {a.label: load_scenario(a.params["scenario"]).content_hash()[:12] for a in arms}
@@ -437,10 +448,10 @@ def compare(scenarios, *, replicates: int | None = None, baseline: str | None = 
                       scheduler=scheduler, dask_local=dask_local, progress=progress,
                       chunk_size=chunk_size, model_name="ovop_series",
                       retry_failed=retry_failed, dask_wait=dask_wait)
-    return _analyse(arms, base, runs, out, months, hashes, plots)
+    return _analyse(arms, base, runs, out, months, hashes, plots, posterior)
 
 
-def _analyse(arms, base, runs_all, out: Path, months, hashes, plots) -> CompareResult:
+def _analyse(arms, base, runs_all, out: Path, months, hashes, plots, posterior=None) -> CompareResult:
     labels = [a.label for a in arms]
     runs = runs_all.rename(columns={"scenario": "scenario_file"})
     runs.insert(1, "scenario", runs["point"].map(dict(enumerate(labels))))
@@ -455,13 +466,15 @@ def _analyse(arms, base, runs_all, out: Path, months, hashes, plots) -> CompareR
         arms=arms, baseline=base, runs=runs, summary=summarize(runs, labels),
         differences=differences(runs, labels, base),
         cost_effectiveness=cost_effectiveness(runs, labels, base), series=series,
-        series_summary=summarize_series(series, labels), out_dir=out, months=months)
+        series_summary=summarize_series(series, labels), out_dir=out, months=months,
+        posterior=str(posterior) if posterior is not None else None)
     files = []
     for name in ("runs", "summary", "differences", "cost_effectiveness", "series_summary"):
         files += output.write_table(getattr(result, name), out / name)
     files.append(output.write_json(output.provenance(
         arms=[{"label": a.label, **a.params} for a in arms], baseline=base,
         scenario_hashes=hashes, replicates=int(runs["replicate"].max()) + 1,
+        posterior=str(posterior) if posterior is not None else None,
         seeds=sorted(set(int(s) for s in runs["seed"])), months=months,
         statistics=STATISTICS),
         out / "compare.json"))
@@ -526,7 +539,9 @@ def report(result: CompareResult) -> str:
         t = s[s["scenario"] == label].set_index("outcome")
         cols[label] = [f"{fmt(t.at[o, 'mean'])} [{fmt(t.at[o, 'ci_low'])}, "
                        f"{fmt(t.at[o, 'ci_high'])}]" for o in rows]
-    out.append(_grid(f"Mean [95% CI] over {n} replicates (common seeds), {horizon}",
+    drawn = (f"; each replicate's parameters drawn from {Path(result.posterior).name}"
+             if result.posterior else "; default parameters (intervals from seeds alone)")
+    out.append(_grid(f"Mean [95% CI] over {n} replicates (common seeds), {horizon}{drawn}",
                      names, cols))
     if len(d):
         cols = {}

@@ -5,6 +5,8 @@ Parameters of a run (see :mod:`ovopsim.outcomes`):
 * ``scenario``: a scenario file (or a shipped scenario's name), required;
 * ``months``: the horizon (default: the scenario's);
 * ``label``: a name for the parameter set (shown in tables; the model ignores it);
+* ``posterior``: a posterior file (:mod:`ovopsim.posterior`): each run's seed draws
+  the calibrated parameters from it (explicit overrides win);
 * any dotted override :meth:`ovopsim.config.Scenario.with_overrides` accepts:
   ``trust.gain``, ``government.annual_budget``,
   ``interventions.<name or type>.<field>``, ``world.x``, ``network.x``, ``ljmp.x``.
@@ -52,7 +54,7 @@ from ovopsim.outcomes import OUTCOMES, simulate, simulate_tables, summarise
 from .registry import register_model
 
 #: parameters that are not scenario overrides
-PLAIN = ("scenario", "months", "label")
+PLAIN = ("scenario", "months", "label", "posterior")
 OVERRIDE_SECTIONS = ("world", "network", "market", "production", "money", "trust", "learning",
                      "government", "ljmp", "generate")
 
@@ -93,6 +95,10 @@ def check_params(params: dict[str, Any]) -> None:
                                or not 1 <= months <= MAX_MONTHS):
         raise InputError(None, "months", f"a whole number of months from 1 to {MAX_MONTHS}",
                          repr(months))
+    if params.get("posterior"):
+        from ovopsim.posterior import load_posterior
+
+        load_posterior(params["posterior"])
     overrides = {}
     for key, value in params.items():
         if key in PLAIN:
@@ -121,10 +127,12 @@ def prepare(stream=None) -> None:
 
 
 def scenario_files(params: dict) -> list[Path]:
-    """The scenario file a run with ``params`` reads (a path, or a shipped one's name)."""
+    """The files a run with ``params`` reads: its scenario (a path, or a shipped one's
+    name) and the posterior it draws from."""
     from ovopsim.config import resolve_scenario_path
 
-    return [resolve_scenario_path(str(params["scenario"]))] if "scenario" in params else []
+    files = [resolve_scenario_path(str(params["scenario"]))] if "scenario" in params else []
+    return files + ([Path(str(params["posterior"]))] if params.get("posterior") else [])
 
 
 @lru_cache(maxsize=32)

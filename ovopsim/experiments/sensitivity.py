@@ -192,9 +192,15 @@ def run_sensitivity(problem: Mapping[str, Any], model_fn: Callable, *, out_dir: 
                     workers: int | None = None, scheduler: str | None = None,
                     dask_local: int | None = None, progress: bool = True,
                     chunk_size: int | None = None, model_name: str | None = None,
-                    retry_failed: bool = False, dask_wait: float = DASK_WAIT
+                    retry_failed: bool = False, dask_wait: float = DASK_WAIT,
+                    marginals: Callable[[np.ndarray], np.ndarray] | None = None
                     ) -> SensitivityResult:
     """Sample, run (resumable, any executor), analyse and write tables and figures.
+
+    ``marginals`` (optional) maps the sample, drawn on the problem's bounds, to the
+    values the runs get column by column (e.g. the inverse distribution functions of
+    a posterior's marginals on bounds [0, 1]): the indices then describe the
+    parameters under those distributions, taken as independent.
 
     ``outcomes`` default to every scalar outcome of the model; ``at="final"`` uses
     the final-time values, ``at="all"`` computes indices at every time step of a
@@ -208,8 +214,8 @@ def run_sensitivity(problem: Mapping[str, Any], model_fn: Callable, *, out_dir: 
     if at not in ("final", "all"):
         raise InputError(None, "at", 'one of "final", "all"', repr(at))
     X = sample(problem, method, n, seed, settings)
-    design: Design = from_samples(problem["names"], X, replicates=replicates, seed=seed,
-                                  fixed=fixed)
+    design: Design = from_samples(problem["names"], X if marginals is None else marginals(X),
+                                  replicates=replicates, seed=seed, fixed=fixed)
     runs = run_design(design, model_fn, out_dir=out_dir, executor=executor, workers=workers,
                       scheduler=scheduler, dask_local=dask_local, progress=progress,
                       chunk_size=chunk_size, model_name=model_name,
