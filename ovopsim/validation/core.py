@@ -9,11 +9,13 @@ module only says what to run and reads the results back.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import tempfile
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -24,8 +26,10 @@ from ..errors import RunFailed
 from ..experiments import from_points, read_series, run_design
 from ..experiments.ovop import prepare
 from ..experiments.registry import register_model
-from ..simulation import run
-from .patterns import PATTERNS, Arm, Pattern, arms_of, summarise
+from ..indicators import income_bands, producer_bands
+from ..model import OVOPModel
+from ..posterior import load_posterior_cached
+from .patterns import CALIBRATION, PATTERNS, VALIDATION, Arm, Pattern, arms_of, summarise
 
 #: monthly columns kept for the report's figures
 SERIES = ("income_mean", "jobs", "reached_share", "partnerships_between", "share_national",
@@ -38,19 +42,26 @@ def arm_key(arm: Arm) -> str:
                       default=str)
 
 
-@lru_cache(maxsize=256)
-def _scenario(key: str) -> Scenario:
+@lru_cache(maxsize=64)
+def _base(name: str) -> Scenario:
+    return load_scenario(name)
+
+
+def arm_scenario(key: str, seed: int, posterior: str | None = None,
+                 extra: Mapping[str, object] | None = None) -> Scenario:
+    """The scenario an arm (an :func:`arm_key`) runs under replicate seed ``seed``:
+    its shipped scenario with, in this order (later wins), the posterior's draw for
+    the seed (:meth:`ovopsim.posterior.Posterior.draw_for`), the arm's overrides
+    (an alternative world, a budget) and ``extra`` (a calibration candidate)."""
     spec = json.loads(key)
-    sc = load_scenario(spec["scenario"])
-    if spec["overrides"]:
-        sc = sc.with_overrides(spec["overrides"])
-    return sc
-
-
-def arm_scenario(arm: Arm, extra: Mapping[str, object] | None = None) -> Scenario:
-    """The validated scenario of an arm, with ``extra`` overrides (calibration) on top."""
-    sc = _scenario(arm_key(arm))
-    return sc.with_overrides(dict(extra)) if extra else sc
+    base = _base(spec["scenario"])
+    over: dict = {}
+    if posterior:
+        over.update(load_posterior_cached(str(posterior)).draw_for(base, int(seed)))
+    over.update(spec["overrides"])
+    over.update(extra or {})
+    over = applicable(base, over)
+    return base.with_overrides(over) if over else base
 
 
 def applicable(sc: Scenario, overrides: Mapping[str, object]) -> dict:
@@ -62,27 +73,49 @@ def applicable(sc: Scenario, overrides: Mapping[str, object]) -> dict:
             if not k.startswith("interventions.") or k.split(".")[1] in have}
 
 
+def observe(sc: Scenario, seed: int, months: int) -> tuple[dict[str, float], pd.DataFrame]:
+    """One run's summary (:func:`~.patterns.summarise`) with the producer population
+    in bands at month 1 (``<band>_first``) and at the end (``<band>_last``), and each
+    producer's income change (``income_<band>``, :func:`ovopsim.indicators.income_bands`);
+    and its monthly table."""
+    model = OVOPModel(sc, rng=int(seed), months=months, check_accounting=False)
+    a = model.artisans
+    n = a.n
+    start, pre = a.active.copy(), model.income_pre[:n].copy()
+    first = producer_bands(a)
+    last = np.zeros(n)
+    for m in range(months):
+        model.step()
+        if m >= months - 12:
+            last += model.artisans.income[:n]
+    a = model.artisans
+    out = summarise(model.monthly())
+    out.update({f"{k}_first": v for k, v in first.items()})
+    out.update({f"{k}_last": v for k, v in producer_bands(a).items()})
+    out.update(income_bands(start, a.active[:n], pre, last / min(months, 12), sc.money.subsistence))
+    return out, model.monthly()
+
+
 def run_arm(params: Mapping[str, object], seed: int):
     """The experiment runner's model function: one run of one arm.
 
-    ``params``: ``arm`` (an :func:`arm_key`), ``months``, and any dotted scenario
-    overrides (calibration candidates). Returns the run summary and, as time
-    series, the monthly columns the report draws."""
+    ``params``: ``arm`` (an :func:`arm_key`), ``months``, optionally ``posterior`` (a
+    posterior file: the replicate's seed draws a parameter set from it, the same for
+    every arm), and any dotted scenario overrides (calibration candidates; they win
+    over the posterior's and the arm's). Returns the run summary (:func:`observe`) and,
+    as time series, the monthly columns the report draws."""
     params = {decode(k): v for k, v in params.items()}
     key = params.pop("arm")
     months = int(params.pop("months"))
-    sc = _scenario(key)
-    params = applicable(sc, params)
-    if params:
-        sc = sc.with_overrides(params)
-    m = run(sc, seed=int(seed), months=months, check_accounting=False).monthly
-    series = m[["month", *SERIES]].rename(columns={"month": "t"})
-    return summarise(m), series
+    sc = arm_scenario(key, seed, params.pop("posterior", None), params)
+    summary, m = observe(sc, seed, months)
+    return summary, m[["month", *SERIES]].rename(columns={"month": "t"})
 
 
 # the pattern arms as a registered model: the runner loads the model's kernels once
 # before its workers start (the OVOP model's prepare hook)
-register_model("ovop_pattern_arm", run_arm, prepare=prepare)
+register_model("ovop_pattern_arm", run_arm, prepare=prepare,
+               inputs=lambda params: [params["posterior"]] if params.get("posterior") else [])
 
 
 # ------------------------------------------------------------------ execution
@@ -128,6 +161,8 @@ class Validation:
         series: monthly series per (arm, replicate) for the figures.
         replicates, months: what was run.
         arm_point: design point of each ``"<pattern>.<arm>"``.
+        posterior: the posterior file replicates drew their parameters from (None:
+            the defaults).
     """
 
     table: pd.DataFrame
@@ -136,10 +171,14 @@ class Validation:
     replicates: int
     months: int
     arm_point: dict
+    posterior: str | None = None
 
     @property
     def passed(self) -> bool:
         return bool(self.table["passed"].all())
+
+    def of_kind(self, kind: str) -> pd.DataFrame:
+        return self.table[self.table["kind"] == kind]
 
 
 def mean_ci(x: np.ndarray, level: float = 0.95) -> tuple[float, float, float]:
@@ -184,13 +223,85 @@ def plan(patterns: Sequence[Pattern], months: int, extra: Mapping[str, object] |
     return points, arm_point
 
 
+def alternatives(patterns: Sequence[Pattern]) -> list[tuple[str, str, Pattern]]:
+    """For each validation check, its pattern in the alternative world: (pattern id,
+    check label, a pattern with that one check whose arms carry the alternative's
+    overrides). Its id is ``"<id>~<k>"``."""
+    out = []
+    for p in patterns:
+        for k, c in enumerate(p.checks):
+            alt = c.alternative
+            if alt is None:
+                continue
+            arms = tuple(replace(a, overrides={**a.overrides, **alt.overrides})
+                         if not alt.arms or a.name in alt.arms else a for a in p.arms)
+            out.append((p.id, c.label, replace(p, id=f"{p.id}~{k}", arms=arms, checks=(c,))))
+    return out
+
+
+def digest(points, replicates: int, root_seed: int, posterior: str | None) -> str:
+    """What a validation runs, as a short name: its points, replicates, seeds and the
+    posterior file's content."""
+    from ..experiments.store import file_digest
+
+    text = json.dumps([points, replicates, root_seed, file_digest(posterior) if posterior else None,
+                       _code_digest()], sort_keys=True, default=str)
+    return hashlib.sha256(text.encode()).hexdigest()[:12]
+
+
+@lru_cache(maxsize=1)
+def _code_digest() -> str:
+    """The model's code and the shipped scenarios: results kept for reuse belong to them
+    (any edit runs the validation afresh)."""
+    root = Path(__file__).resolve().parent.parent
+    files = sorted(p for p in root.rglob("*.py") if "app" not in p.relative_to(root).parts[:1])
+    files += sorted((root.parent / "scenarios").rglob("*.*"))
+    h = hashlib.sha256()
+    for f in files:
+        h.update(str(f.relative_to(root.parent)).encode())
+        h.update(f.read_bytes())
+    return h.hexdigest()
+
+
 def validate(patterns: Sequence[Pattern] = PATTERNS, *, replicates: int = 20, months: int = 60,
              workers: int = 1, root_seed: int = 20250101, extra: Mapping[str, object] | None = None,
-             out_dir=None) -> Validation:
-    """Run all arms of ``patterns`` and judge every check."""
-    points, arm_point = plan(patterns, months, extra)
+             posterior: str | None = None, with_alternatives: bool = True, out_dir=None,
+             work=None) -> Validation:
+    """Run all arms of ``patterns`` (and, for every validation check, of its alternative
+    world) and judge every check. With ``posterior``, each replicate draws its parameter
+    set from that file (the same draw for every arm of the replicate). The runs go to
+    ``out_dir``, or to a folder of ``work`` named by what is run (the same validation
+    rerun reads them back, an interrupted one resumes), or to a temporary folder.
+
+    The table says of each check its kind, whether it is a calibration target, and,
+    for validation checks, the alternative and whether the check fails there."""
+    alts = alternatives(patterns) if with_alternatives else []
+    every = list(patterns) + [a for _, _, a in alts]
+    extra = dict(extra or {})
+    if posterior:
+        extra["posterior"] = str(posterior)
+    points, arm_point = plan(every, months, extra)
+    if out_dir is None and work is not None:
+        out_dir = Path(work) / f"runs-{digest(points, replicates, root_seed, posterior)}"
     with tempfile.TemporaryDirectory(prefix="ovopsim-validate-") as tmp:
         runs, series = execute(points, replicates=replicates, root_seed=root_seed, workers=workers,
                                out_dir=out_dir or tmp)
     table = judge(patterns, runs, arm_point)
-    return Validation(table, runs, series, replicates, months, arm_point)
+    kinds = {(p.id, c.label): c for p in patterns for c in p.checks}
+    table["kind"] = [kinds[(p, c)].kind for p, c in zip(table["pattern"], table["check"], strict=True)]
+    table["why"] = [kinds[(p, c)].why for p, c in zip(table["pattern"], table["check"], strict=True)]
+    table["calibration"] = [(p, c) in CALIBRATION for p, c in zip(table["pattern"], table["check"], strict=True)]
+    for col in ("alternative", "alt_mean", "alt_ci_lo", "alt_ci_hi", "fails_there"):
+        table[col] = None
+    if alts:
+        alt_table = judge([a for _, _, a in alts], runs, arm_point)
+        for (pid, label, _), (_, row) in zip(alts, alt_table.iterrows(), strict=True):
+            i = table.index[(table["pattern"] == pid) & (table["check"] == label)][0]
+            table.at[i, "alternative"] = kinds[(pid, label)].alternative.label
+            table.at[i, "alt_mean"] = row["mean"]
+            table.at[i, "alt_ci_lo"] = row["ci_lo"]
+            table.at[i, "alt_ci_hi"] = row["ci_hi"]
+            table.at[i, "fails_there"] = not bool(row["passed"])
+    table.loc[table["kind"] != VALIDATION, "calibration"] = False
+    return Validation(table, runs, series, replicates, months, arm_point,
+                      str(posterior) if posterior else None)

@@ -11,6 +11,15 @@ runs a model; :mod:`ovopsim.validation.core` does.
 Run summaries (:func:`summarise`) are computed from the monthly indicator table
 only: analysis never reaches into the model.
 
+Checks are of two kinds (brief, section 4). **Verification** checks restate what the
+model is built to do (a parameter set to a field value shows up in the output, a
+world built so shows it): they test the code, not the model. **Validation** checks
+are outcomes the mechanisms produce that no parameter sets directly; each names a
+plausible **alternative** (a mechanism switched off, a parameter at the other end
+of its range) under which it should fail, and ``ovopsim validate`` shows that it
+does. Some validation checks are **calibration targets** (:data:`CALIBRATION`): the
+posterior is fitted to them, so they are in-sample; the others are predictions.
+
 Horizon conventions (documented in docs/ODD.md, "Patterns"): *income growth* is
 the mean income of the last 12 months over the mean of the warm-up year before
 month 1 (the settled economy before any programme), minus one; seasons cancel. A
@@ -47,6 +56,24 @@ Stat = Callable[[Mapping[str, pd.DataFrame]], np.ndarray]
 
 
 @dataclass(frozen=True)
+class Alternative:
+    """A plausible world in which a validation check should fail.
+
+    Attributes:
+        label: what it changes, in words.
+        overrides: dotted scenario overrides.
+        arms: the arms they apply to (empty: every arm of the pattern).
+    """
+
+    label: str
+    overrides: Mapping[str, object]
+    arms: tuple[str, ...] = ()
+
+
+VERIFICATION, VALIDATION = "verification", "validation"
+
+
+@dataclass(frozen=True)
 class Check:
     """One line of the validation table.
 
@@ -59,6 +86,11 @@ class Check:
         direction: ``+1``: the whole 95% CI must lie above 0 (``-1``: below); used
             instead of a band for directional claims.
         tolerance: the tolerance in words (for the table).
+        kind: :data:`VALIDATION` or :data:`VERIFICATION`.
+        why: for a verification check, what it restates.
+        alternative: for a validation check, where it should fail.
+        scale: how far from its tolerance a miss counts as a unit (calibration distance).
+        note: why the model misses it, when it does (shown in docs/VALIDATION.md).
     """
 
     label: str
@@ -68,6 +100,22 @@ class Check:
     hi: float | None = None
     direction: int = 0
     tolerance: str = ""
+    kind: str = VALIDATION
+    why: str = ""
+    alternative: Alternative | None = None
+    scale: float = 1.0
+    note: str = ""
+
+    def miss(self, mean: float) -> float:
+        """How far the replicate mean lies outside the tolerance, in units of ``scale``
+        (0 inside; a direction is judged on the mean)."""
+        if not np.isfinite(mean):
+            return np.inf
+        if self.direction:
+            return max(0.0, -self.direction * mean) / self.scale
+        below = max(0.0, self.lo - mean) if self.lo is not None else 0.0
+        above = max(0.0, mean - self.hi) if self.hi is not None else 0.0
+        return (below + above) / self.scale
 
     def passes(self, mean: float, ci_lo: float, ci_hi: float, strict: bool = True) -> bool:
         """Whether the check passes; ``strict=False`` (calibration screening with few
@@ -124,6 +172,7 @@ def summarise(m: pd.DataFrame) -> dict[str, float]:
         "skill_gain": float(m["skill_mean"].iloc[last].mean() - m["skill_mean"].iloc[0]),
         "reached_share": float(m["reached_share"].iloc[-1]),
         "between_first": float(m["partnerships_between"].iloc[0]),
+        "ties_between_share_first": float(m["ties_between"].iloc[0] / max(m["ties"].iloc[0], 1)),
         "between_last": float(m["partnerships_between"].iloc[last].mean()),
         "dissolved_one_sided": dissolved,
         "reciprocity_partners": float(m["reciprocity_partners"].iloc[-1]),
@@ -145,7 +194,8 @@ def summarise(m: pd.DataFrame) -> dict[str, float]:
     outp = m["output_units"].to_numpy()
     ratios = [outp[i] / (0.5 * (outp[i - 1] + outp[i + 1]))
               for i in np.flatnonzero(m["festive"].to_numpy()) if 0 < i < n - 1
-              and not m["festive"].iloc[i - 1] and not m["festive"].iloc[i + 1]]
+              and not m["festive"].iloc[i - 1] and not m["festive"].iloc[i + 1]
+              and outp[i - 1] + outp[i + 1] > 0]
     out["festive_ratio"] = float(np.mean(ratios)) - 1 if ratios else np.nan
     return out
 
@@ -179,10 +229,35 @@ def gap_share(lo_arm: str, mid_arm: str, hi_arm: str, name: str) -> Stat:
     return ratio(diff(col(mid_arm, name), col(lo_arm, name)), diff(col(hi_arm, name), col(lo_arm, name)))
 
 
+def survey_gap(arm: str) -> Stat:
+    """The largest gap, over the equipment, bookkeeping and group bands at month 1,
+    between the arm's producers and the Rasau Jaya survey (brief 2)."""
+    survey = {"equipment_manual": 0.75, "equipment_semi_automatic": 0.23, "equipment_modern": 0.02,
+              "bookkeeping_none": 0.99, "group_member": 0.70, "group_board": 0.05, "group_outside": 0.25}
+    return lambda S: np.max([np.abs(S[arm][f"{k}_first"].to_numpy(float) - v) for k, v in survey.items()],
+                            axis=0)
+
+
 # ------------------------------------------------------------------ the patterns
 
 G = "income_growth"
 BLITAR_PROGRAMMES = ["design_training", "technical_training", "digital_training", "exhibitions"]
+
+# the alternatives (where validation checks should fail), named once
+NO_HIRING = Alternative("no business can hire (production.max_workers = 0)", {"production.max_workers": 0})
+NO_LEARNING = Alternative("training and mentoring teach nothing (learning.learning_rate = 0)",
+                          {"learning.learning_rate": 0.0})
+AMPLE_BUDGET = Alternative("a budget so large that no cut bites (government.annual_budget = Rp 20 bn)",
+                           {"government.annual_budget": 20e9})
+TURNOVER_LOSES_NOTHING = Alternative(
+    "a new officer knows everything and no schedule pauses (government.newcomer_knowledge = 1, "
+    "replan_months = 0)", {"government.newcomer_knowledge": 1.0, "government.replan_months": 0})
+PLAN_WRITES_NOTHING = Alternative(
+    "a plan that writes nothing down and no schedule to lose (government.plan_documented = 0, "
+    "replan_months = 0)", {"government.plan_documented": 0.0, "government.replan_months": 0})
+FROZEN_TRUST = Alternative("trust cannot grow (trust.gain = 0)", {"trust.gain": 0.0})
+FRAGILE_TRUST = Alternative("one bad experience ends a partnership (trust.loss = 1, trust.end_below = 0.5)",
+                            {"trust.loss": 1.0, "trust.end_below": 0.5})
 
 P1 = Pattern(
     "P1", "A sustained collaborative programme raises income 50-70% and jobs with it",
@@ -191,12 +266,15 @@ P1 = Pattern(
     checks=(
         Check("income growth, programme (last 12 months vs the year before month 1)",
               "batik income +50-70%", col("blitar", G), lo=0.45, hi=0.75,
-              tolerance="mean in [0.45, 0.75] (field range +/- 0.05)"),
+              tolerance="mean in [0.45, 0.75] (field range +/- 0.05)", scale=0.1, alternative=NO_LEARNING),
         Check("income growth, no programme (drift of the world)", "(no programme: flat)",
-              col("baseline", G), lo=-0.10, hi=0.10),
-        Check("jobs growth, programme", "new jobs", col("blitar", "jobs_growth"), direction=+1),
+              col("baseline", G), lo=-0.10, hi=0.10, kind=VERIFICATION,
+              why="the warm-up settles the world before month 1: a check of the model, not a field pattern"),
+        Check("jobs growth, programme", "new jobs", col("blitar", "jobs_growth"), direction=+1, scale=0.05,
+              alternative=NO_HIRING),
         Check("jobs growth, programme minus no programme", "new jobs from the programme",
-              diff(col("blitar", "jobs_growth"), col("baseline", "jobs_growth")), direction=+1),
+              diff(col("blitar", "jobs_growth"), col("baseline", "jobs_growth")), direction=+1, scale=0.05,
+              alternative=NO_HIRING),
     ),
     figure=(("baseline", "blitar"), "income_mean"),
 )
@@ -216,20 +294,24 @@ P2 = Pattern(
     ),
     checks=(
         Check("growth: no cut minus 50% cut", "cuts shrink the gain",
-              diff(col("blitar", G), col("cut50", G)), direction=+1),
+              diff(col("blitar", G), col("cut50", G)), direction=+1, scale=0.05, alternative=AMPLE_BUDGET),
         Check("growth: 25% cut minus 50% cut", "deeper cut, smaller gain",
-              diff(col("cut25", G), col("cut50", G)), direction=+1),
+              diff(col("cut25", G), col("cut50", G)), direction=+1, scale=0.05, alternative=AMPLE_BUDGET),
         Check("growth: 50% cut minus 75% cut", "deeper cut, smaller gain",
-              diff(col("cut50", G), col("cut75", G)), direction=+1),
+              diff(col("cut50", G), col("cut75", G)), direction=+1, scale=0.05, alternative=AMPLE_BUDGET),
         Check("growth: no turnover minus turnover 2/yr", "turnover shrinks the gain",
-              diff(col("blitar", G), col("turnover2", G)), direction=+1),
+              diff(col("blitar", G), col("turnover2", G)), direction=+1, scale=0.05,
+              alternative=TURNOVER_LOSES_NOTHING),
         Check("growth: turnover 1/yr minus 2/yr", "more frequent, smaller gain",
-              diff(col("turnover1", G), col("turnover2", G)), direction=+1),
+              diff(col("turnover1", G), col("turnover2", G)), direction=+1, scale=0.05,
+              alternative=TURNOVER_LOSES_NOTHING),
         Check("growth: turnover 2/yr minus 4/yr", "more frequent, smaller gain",
-              diff(col("turnover2", G), col("turnover4", G)), direction=+1),
+              diff(col("turnover2", G), col("turnover4", G)), direction=+1, scale=0.05,
+              alternative=TURNOVER_LOSES_NOTHING),
         Check("plan: share of the turnover loss recovered", "a plan recovers part",
               gap_share("turnover2", "plan", "blitar", G), lo=0.1, hi=0.9,
-              tolerance="mean in [0.1, 0.9] (part, not none or all)"),
+              tolerance="mean in [0.1, 0.9] (part, not none or all)", scale=0.2,
+              alternative=PLAN_WRITES_NOTHING),
     ),
     figure=(("blitar", "cut25", "cut50", "cut75", "turnover2", "plan"), "income_mean"),
 )
@@ -245,13 +327,23 @@ P3 = Pattern(
     checks=(
         Check("income (last 12 months): underfunded / no programme - 1", "incomes rose for real",
               lambda S: col("under", "income")(S) / col("none", "income")(S) - 1,
-              direction=+1),
+              direction=+1, scale=0.05, alternative=Alternative(
+                  "the underfunded package teaches nothing and its equipment aid pays nothing "
+                  "(learning.learning_rate = 0, interventions.equipment.share = 0)",
+                  {"learning.learning_rate": 0.0, "interventions.equipment.share": 0.0}, ("under",))),
         Check("skill gain: underfunded minus no programme", "competence rose markedly",
-              diff(col("under", "skill_gain"), col("none", "skill_gain")), direction=+1),
+              diff(col("under", "skill_gain"), col("none", "skill_gain")), direction=+1, scale=0.02,
+              alternative=NO_LEARNING),
         Check("income gain over no programme: underfunded / funded", "far less per artisan",
-              gain_ratio("under", "funded", "none", "income"), lo=0.0, hi=0.6),
+              gain_ratio("under", "funded", "none", "income"), lo=0.0, hi=0.6, scale=0.2,
+              alternative=Alternative("the small budget covers the package (government.annual_budget = "
+                                      "Rp 2 bn in the underfunded arm)", {"government.annual_budget": 2e9},
+                                      ("under",))),
         Check("coverage (share ever reached): underfunded / funded", "lower coverage",
-              ratio(col("under", "reached_share"), col("funded", "reached_share")), lo=0.0, hi=0.7),
+              ratio(col("under", "reached_share"), col("funded", "reached_share")), lo=0.0, hi=0.7, scale=0.2,
+              alternative=Alternative("the small budget covers the package (government.annual_budget = "
+                                      "Rp 2 bn in the underfunded arm)", {"government.annual_budget": 2e9},
+                                      ("under",))),
     ),
     figure=(("none", "under", "funded"), "reached_share"),
 )
@@ -261,20 +353,26 @@ P4 = Pattern(
     "trusted ties persist", "Proppo",
     arms=(Arm("proppo", "proppo_batik"),),
     checks=(
-        Check("partnerships between villages, month 1", "the network starts within villages",
-              col("proppo", "between_first"), lo=0, hi=3),
+        Check("ties between villages at month 1, share of all ties", "the network starts within villages",
+              col("proppo", "ties_between_share_first"), lo=0.0, hi=0.2, kind=VERIFICATION,
+              why="restates how the world is built: few bridges between villages "
+                  "(network.bridges_per_artisan)"),
         Check("between-village partnerships: last year minus month 1", "cross-village partnerships grow",
               diff(col("proppo", "between_last"), col("proppo", "between_first")), lo=10,
-              tolerance="mean >= 10 partnerships"),
-        Check("one-sided partnerships dissolved", "unreciprocated ties are not continued",
-              col("proppo", "dissolved_one_sided"), direction=+1),
+              tolerance="mean >= 10 partnerships", scale=10, alternative=FROZEN_TRUST),
+        Check("partnerships ended for distrust", "unreciprocated ties are not continued",
+              col("proppo", "dissolved_one_sided"), direction=+1, scale=5,
+              alternative=Alternative("no one ever defects and trust never breaks (trust.temptation = 0, "
+                                      "trust.end_below = 0)", {"trust.temptation": 0.0, "trust.end_below": 0.0})),
         Check("reciprocity: persisting minus dissolved partnerships (weaker side)",
               "ties without mutual benefit end",
               diff(col("proppo", "reciprocity_partners"), col("proppo", "reciprocity_dissolved")),
-              direction=+1),
+              direction=+1, scale=0.02,
+              alternative=Alternative("distrust never ends a partnership (trust.end_below = 0)",
+                                      {"trust.end_below": 0.0})),
         Check("monthly dissolution hazard of a partnership", "trusted ties persist (little switching)",
               col("proppo", "dissolution_rate"), lo=0.0, hi=0.02,
-              tolerance="mean <= 0.02 (expected life > 4 years)"),
+              tolerance="mean <= 0.02 (expected life > 4 years)", scale=0.01, alternative=FRAGILE_TRUST),
     ),
     figure=(("proppo",), "partnerships_between"),
 )
@@ -292,13 +390,21 @@ P5 = Pattern(
     ),
     checks=(
         Check("price received: LJMP / none - 1", "bargaining from strength",
-              lambda S: col("ljmp", "price_received")(S) / col("no_ljmp", "price_received")(S) - 1, direction=+1),
+              lambda S: col("ljmp", "price_received")(S) / col("no_ljmp", "price_received")(S) - 1,
+              direction=+1, scale=0.05,
+              alternative=Alternative("the LJMP wins nothing back from traders (ljmp.capture_max = 0)",
+                                      {"ljmp.capture_max": 0.0}, ("ljmp",))),
         Check("borrowers: LJMP minus none", "financing",
-              diff(col("ljmp", "ljmp_borrowers"), col("no_ljmp", "ljmp_borrowers")), direction=+1),
+              diff(col("ljmp", "ljmp_borrowers"), col("no_ljmp", "ljmp_borrowers")), direction=+1,
+              kind=VERIFICATION, why="the arm without an LJMP has no lender: true by construction"),
         Check("share sold outside the province: LJMP minus none", "market expansion",
-              diff(col("ljmp", "reach_outside"), col("no_ljmp", "reach_outside")), direction=+1),
+              diff(col("ljmp", "reach_outside"), col("no_ljmp", "reach_outside")), direction=+1, scale=0.05,
+              alternative=Alternative("the LJMP's business contacts open no market (ljmp.reach_bonus = 0)",
+                                      {"ljmp.reach_bonus": 0.0}, ("ljmp",))),
         Check("share sold outside the province: airport minus none", "the airport widens reach",
-              diff(col("ljmp", "reach_outside"), col("no_airport", "reach_outside")), direction=+1),
+              diff(col("ljmp", "reach_outside"), col("no_airport", "reach_outside")), direction=+1, scale=0.02,
+              alternative=Alternative("the airport opens no market (airport demand and reach 0)", NO_AIRPORT,
+                                      ("ljmp",))),
     ),
     figure=(("no_ljmp", "no_airport", "ljmp"), "share_national"),
 )
@@ -309,11 +415,29 @@ P6 = Pattern(
     arms=(Arm("rasau", "rasau_jaya"),),
     checks=(
         Check("share of sales inside the province (last 12 months)", "mostly inside the province",
-              col("rasau", "share_province"), lo=0.8, hi=1.0),
+              col("rasau", "share_province"), lo=0.8, hi=1.0, scale=0.1,
+              alternative=Alternative("other provinces open to almost everyone (market.reach_national = 0.2)",
+                                      {"market.reach_national": 0.2})),
         Check("dried output, rainy / dry months - 1", "drying in the rainy season",
-              lambda S: col("rasau", "rainy_ratio")(S) - 1, direction=-1),
+              lambda S: col("rasau", "rainy_ratio")(S) - 1, direction=-1, kind=VERIFICATION,
+              why="restates production.rainy_dip (the share of dried output the rainy season spoils)"),
         Check("output in peak month / neighbouring months - 1", "output +25-50% before holidays",
-              col("rasau", "festive_ratio"), lo=0.25, hi=0.50),
+              col("rasau", "festive_ratio"), lo=0.25, hi=0.50, kind=VERIFICATION,
+              why="follows market.festive_boost (a field value: demand +25-50%), which artisans "
+                  "learn to expect"),
+        Check("month 1: largest gap between the producers' equipment, bookkeeping and group bands "
+              "and the survey's shares", "75/23/2% manual/semi/modern; 99% no books; 70/5/25% "
+              "member/board/outside", survey_gap("rasau"), lo=0.0, hi=0.12,
+              tolerance="mean <= 0.12 (sampling error of ~50 producers)", kind=VERIFICATION,
+              why="the survey's shares are inputs of the world (world.equipment_shares, "
+                  "bookkeeping_share, group_member_share, board_share), drawn before the warm-up, "
+                  "which must not carry the population far from them"),
+        Check("producers whose market is still the province alone (last month)",
+              "chiefly for want of national and international networks",
+              col("rasau", "market_area_province_last"), lo=0.8, hi=1.0,
+              tolerance="mean >= 0.8 of producers", scale=0.1,
+              alternative=Alternative("other provinces open to almost everyone (market.reach_national = 0.2)",
+                                      {"market.reach_national": 0.2})),
     ),
     figure=(("rasau",), "output_units"),
 )
@@ -331,15 +455,37 @@ P7 = Pattern(
     ),
     checks=(
         Check("share reached: with forum minus top-down", "top-down reaches fewer",
-              diff(col("forum", "reached_share"), col("topdown", "reached_share")), direction=+1),
+              diff(col("forum", "reached_share"), col("topdown", "reached_share")), direction=+1, scale=0.05,
+              alternative=Alternative("a forum that raises no awareness (learning.forum_awareness = 0)",
+                                      {"learning.forum_awareness": 0.0})),
         Check("total spend: with forum / top-down - 1", "at the same cost",
               lambda S: col("forum", "budget_spent")(S) / col("topdown", "budget_spent")(S) - 1,
-              lo=-0.05, hi=0.05),
+              lo=-0.05, hi=0.05, kind=VERIFICATION,
+              why="both arms spend a budget that binds: equal by construction"),
     ),
     figure=(("topdown", "forum"), "reached_share"),
 )
 
 PATTERNS: tuple[Pattern, ...] = (P1, P2, P3, P4, P5, P6, P7)
+
+#: the case studies, each with its patterns (P7 draws on all of them)
+CASES: dict[str, tuple[str, ...]] = {"Blitar": ("P1", "P2"), "Bangka Tengah": ("P3",), "Proppo": ("P4",),
+                                     "Singkawang": ("P5",), "Rasau Jaya": ("P6",)}
+
+#: the validation checks the shipped posterior is calibrated on (in-sample); every other
+#: validation check is a prediction
+CALIBRATION: tuple[tuple[str, str], ...] = (
+    ("P1", "income growth, programme (last 12 months vs the year before month 1)"),
+    ("P1", "jobs growth, programme minus no programme"),
+    ("P4", "between-village partnerships: last year minus month 1"),
+    ("P6", "share of sales inside the province (last 12 months)"),
+)
+
+for _p in PATTERNS:
+    for _c in _p.checks:
+        assert (_c.kind == VALIDATION) == (_c.alternative is not None), (_p.id, _c.label)
+        assert _c.kind == VALIDATION or _c.why, (_p.id, _c.label)
+        assert _c.alternative is None or set(_c.alternative.arms) <= {a.name for a in _p.arms}
 
 
 def arms_of(patterns=PATTERNS) -> dict[str, Arm]:
