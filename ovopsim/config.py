@@ -205,13 +205,15 @@ class World(Strict):
         source="field", cite="brief 2, Rasau Jaya: 75% manual, 23% semi-automatic, 2% modern")
     bookkeeping_share: float = P(0.01, ge=0, le=1, source="field", doc="share keeping simple books",
                                  cite="brief 2, Rasau Jaya: 99% keep no books (1% simple books)")
-    group_member_share: float = P(0.70, ge=0, le=1, source="field", doc="share in the entrepreneurs' group",
-                                  cite="brief 2, Rasau Jaya: 70% belong to the entrepreneurs' group")
-    board_share: float = P(0.05, ge=0, le=1, source="field", doc="share sitting on a group board",
-                           cite="brief 2, Rasau Jaya: 5% sit on its board")
+    group_member_share: float = P(0.70, ge=0, le=1, source="field",
+                                  doc="share in the entrepreneurs' group, not on its board",
+                                  cite="brief 2, Rasau Jaya: 70% belong to the entrepreneurs' group, "
+                                       "5% sit on its board, 25% are outside it")
+    board_share: float = P(0.05, ge=0, le=1, source="field", doc="share sitting on a group board "
+                           "(members too)", cite="brief 2, Rasau Jaya: 5% sit on its board")
     gmp_trained_share: float = P(0.5, ge=0, le=1, source="field", doc="share that attended GMP training",
                                  cite="brief 2, Rasau Jaya: about half attended GMP training")
-    skill_mean: float = P(0.4, ge=0, le=1, doc="mean initial technical skill")
+    skill_mean: float = P(0.474, source="calibrated", ge=0, le=1, doc="mean initial technical skill")
     skill_sd: float = P(0.12, ge=0, le=0.5, doc="sd of initial skill")
     workers_mean: float = P(1.5, ge=0, le=50, doc="mean hired workers per business (all local)")
     capital_months: float = P(2.0, ge=0, le=120, doc="initial cash as months of input costs")
@@ -271,7 +273,7 @@ class Network(Strict):
     bridge_reach: int = P(2, ge=1, le=1000, doc="bridges link villages at most this far apart (index)")
     trust_within: float = P(0.5, ge=0, le=1, doc="initial and baseline trust on village ties (social ties "
                                                  "bind more)")
-    trust_between: float = P(0.3, ge=0, le=1, doc="initial and baseline trust on ties between villages "
+    trust_between: float = P(0.341, source="calibrated", ge=0, le=1, doc="initial and baseline trust on ties between villages "
                                                   "and between strangers")
     initial_partner_share: float = P(0.15, ge=0, le=1, doc="village ties that start as partnerships")
     file: str | None = Field(None, description="an observed network (GraphML or CSV edge list: source, "
@@ -285,7 +287,7 @@ class Market(Strict):
 
     province_demand: float = P(0.8, gt=0, le=10, doc="province demand at the reference price, as a share "
                                                     "of the producers' initial capacity")
-    national_demand: float = P(0.2, ge=0, le=10, source="calibrated",
+    national_demand: float = P(0.2, ge=0, le=10, source="assumption",
                                doc="orders from other provinces a producer who reaches them gets, as a "
                                    "share of its capacity (its buyers there)")
     export_demand: float = P(0.1, ge=0, le=10, doc="export orders a producer who reaches them gets, as a "
@@ -299,7 +301,7 @@ class Market(Strict):
     demand_elasticity: float = P(1.2, gt=0, le=5, doc="price elasticity of province demand")
     quality_elasticity: float = P(0.5, ge=0, le=5, doc="elasticity of demand to the sellers' mean quality "
                                                        "(relative to the product's initial mean quality)")
-    normal_utilisation: float = P(0.8, gt=0, le=1, doc="share of capacity sold at which the province "
+    normal_utilisation: float = P(0.701, source="calibrated", gt=0, le=1, doc="share of capacity sold at which the province "
                                                        "price holds steady")
     price_adjustment: float = P(0.15, ge=0, le=2, doc="monthly response of the province price to "
                                                       "utilisation (flooded markets cheapen)")
@@ -309,13 +311,13 @@ class Market(Strict):
         [1.0, 1.25, 1.6], doc="price multiplier by tier (province, other provinces, export)")
     quality_premium: float = P(0.6, ge=0, le=5, doc="price premium per unit of quality above the "
                                                     "market's mean")
-    size_elasticity: float = P(0.31, ge=0, le=1, source="calibrated",
+    size_elasticity: float = P(0.31, ge=0, le=1, source="assumption",
                                doc="elasticity of a producer's share of orders to its capacity")
-    middleman_margin: float = P(0.25, ge=0, lt=1, doc="share of the market price kept by traders")
+    middleman_margin: float = P(0.211, source="calibrated", ge=0, lt=1, doc="share of the market price kept by traders")
     festive_boost: float = P(0.35, ge=0, le=2, source="field",
                              cite="brief 2, Rasau Jaya: output rises 25-50% before religious holidays",
                              doc="demand lift in the month of peak buying before Eid and Christmas")
-    reach_national: float = P(0.57, ge=0, le=100, source="calibrated",
+    reach_national: float = P(0.915, ge=0, le=100, source="calibrated",
                               doc="reach score that opens other provinces")
     reach_export: float = P(1.0, ge=0, le=100, doc="reach score that opens export (also needs brand "
                                                    "and standard)")
@@ -356,12 +358,12 @@ class Production(Strict):
 class Money(Strict):
     """Costs, the household's draw, closure and entry (ovopsim/mechanisms/money.py)."""
 
-    wage: float = P(1.2e6, ge=0, doc="monthly wage, Rp (around the rural minimum wage)")
+    wage: float = P(1050000.0, source="calibrated", ge=0, doc="monthly wage, Rp (around the rural minimum wage)")
     fixed_cost: float = P(0.4e6, ge=0, doc="monthly fixed cost of a business (premises, "
                                                     "utilities, transport, permits), Rp")
     upkeep: float = P(0.01, ge=0, le=1, doc="monthly upkeep as a share of the equipment's price")
     subsistence: float = P(1.0e6, ge=0, doc="household needs met first from profit, Rp/month")
-    draw_share: float = P(0.8, ge=0, le=1, doc="share of profit above subsistence taken home")
+    draw_share: float = P(0.574, source="calibrated", ge=0, le=1, doc="share of profit above subsistence taken home")
     reserve_months: float = P(3, ge=0, le=120, doc="months of costs a business keeps as cash; the "
                                                    "household takes home what is above")
     months_to_close: int = P(6, ge=1, le=120, doc="months in a row of losses or negative cash after which "
@@ -377,10 +379,10 @@ class Money(Strict):
 class Trust(Strict):
     """Trust, reciprocity and partnerships (ovopsim/mechanisms/exchange.py, partnerships.py)."""
 
-    gain: float = P(0.12, ge=0, le=1, source="calibrated", doc="share of the gap to 1 closed by a good "
+    gain: float = P(0.12, ge=0, le=1, source="assumption", doc="share of the gap to 1 closed by a good "
                                                                "experience (an order passed, a favour "
                                                                "returned, a supply delivered or paid)")
-    loss: float = P(0.3, ge=0, le=1, doc="share of trust lost by a bad experience (a favour not returned, "
+    loss: float = P(0.299, source="calibrated", ge=0, le=1, doc="share of trust lost by a bad experience (a favour not returned, "
                                          "a supply not delivered or not paid)")
     neglect: float = P(0.02, ge=0, le=1, doc="monthly move of an unused tie's trust toward its baseline")
     gossip: float = P(0.5, ge=0, le=1, doc="how much of a partner's bad experience with a third artisan "
@@ -391,7 +393,7 @@ class Trust(Strict):
                                                "trust in the other (it falls with both)")
     commission: float = P(0.5, ge=0, le=1, doc="share of the margin on passed orders owed back (the "
                                                "favour to return)")
-    pass_min: float = P(0.3, ge=0, le=1, doc="trust needed to pass orders along a tie that is not a "
+    pass_min: float = P(0.299, source="calibrated", ge=0, le=1, doc="trust needed to pass orders along a tie that is not a "
                                              "partnership")
     partner_rate: float = P(0.08, ge=0, le=1, doc="monthly chance a fully trusted tie with a clear mutual "
                                                   "benefit becomes a partnership")
@@ -419,7 +421,7 @@ class Trust(Strict):
 class Learning(Strict):
     """Training, mentoring, practice, uptake and quality (ovopsim/mechanisms/learning.py)."""
 
-    learning_rate: float = P(0.26, ge=0, le=1, source="calibrated",
+    learning_rate: float = P(0.26, ge=0, le=1, source="assumption",
                              doc="share of the knowledge gap closed by one training round")
     adoption: float = P(0.05, ge=0, le=1, doc="monthly share of the gap between knowledge and practice "
                                               "closed on one's own")
@@ -440,7 +442,7 @@ class Learning(Strict):
     awareness_fade: float = P(0.02, ge=0, le=1, doc="monthly return of awareness toward the top-down level")
     peer_weight: float = P(0.3, ge=0, le=1, doc="weight of tied neighbours who took part before in the "
                                                 "decision to take part")
-    forum_awareness: float = P(0.34, ge=0, le=1, source="calibrated",
+    forum_awareness: float = P(0.34, ge=0, le=1, source="assumption",
                                doc="share of the awareness gap a forum meeting closes")
     gov_trust_initial: float = P(0.4, ge=0, le=1, doc="artisans' initial trust in the government")
     gov_trust_gain: float = P(0.1, ge=0, le=1, doc="move of trust in government toward the usefulness "
@@ -453,7 +455,7 @@ class Government(Strict):
     annual_budget: float = P(0.0, ge=0, doc="programme budget per fiscal year, Rp")
     officers: int = P(4, ge=1, le=1000, doc="programme officers; each runs some of the programmes and "
                                              "holds what he knows of them")
-    knowledge_regrowth: float = P(0.17, ge=0, le=1, source="calibrated",
+    knowledge_regrowth: float = P(0.17, ge=0, le=1, source="assumption",
                                   doc="monthly share of the gap to full knowledge an officer or a board "
                                       "learns on the job")
     newcomer_knowledge: float = P(0.3, ge=0, le=1, doc="what a new officer or board knows of the "
@@ -633,6 +635,8 @@ class Meta(Strict):
     watch_id: str = Field("", description="Bahasa Indonesia version of `watch`")
     months: int = Field(60, ge=1, le=MAX_MONTHS)
     seed: int = Field(1, ge=0)
+    teaching: bool = Field(True, description="listed in the teaching app (false: a base for "
+                           "experiments, such as a decision spec's, not a lesson)")
 
     @field_validator("name")
     @classmethod

@@ -108,6 +108,6 @@ def test_officer_turnover_loses_knowledge_and_a_plan_keeps_some():
 
 
 def test_access_shock_widens_reach():
-    b, t = paired([{"type": "access_shock", "start": 1, "demand": 1.0, "reach": 0.5}],
+    b, t = paired([{"type": "access_shock", "start": 1, "demand": 1.0, "reach": 1.0}],
                   lambda m: float((m.artisans.reach >= 1).mean()))
     assert (t > b).all()

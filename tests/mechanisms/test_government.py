@@ -56,9 +56,10 @@ def test_turnover_and_a_plan_act_through_what_is_lost():
     none = outcome(scenario("blitar_batik"), inc, 60, seeds)
     churn = outcome(scenario("blitar_turnover", {"interventions.officer_turnover.rate": 4.0}), inc, 60, seeds)
     plan = outcome(scenario("blitar_turnover_plan", {"interventions.officer_turnover.rate": 4.0}), inc, 60, seeds)
-    assert churn.mean() < none.mean()
+    assert (churn < none).all()
+    assert (plan > churn).all()  # the plan recovers some of the loss under every seed ...
     recovered = (plan.mean() - churn.mean()) / (none.mean() - churn.mean())
-    assert 0.1 < recovered < 1.0, recovered
+    assert 0.0 < recovered < 0.5, recovered  # ... but not most of it (about a tenth)
     empty = {"interventions.officer_turnover.rate": 4.0, "government.plan_documented": 0.0,
              "government.replan_months": 0}
     a = outcome(scenario("blitar_turnover", empty), inc, 60, seeds)
