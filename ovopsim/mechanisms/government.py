@@ -8,7 +8,8 @@ was too small for all planned activities). A round is paid from its envelope,
 spread over the year's remaining rounds; a programme the budget cannot pay for
 reaches fewer artisans, never runs on credit. A **budget cut** removes a share
 of the balance (or of named programmes' envelopes) from its month on, and of
-later years' budgets while it lasts.
+later years' budgets while it lasts: what a cut of named programmes withdraws
+leaves the budget, it is not spread over the programmes left uncut.
 
 **Officers.** The agency has ``officers`` programme officers; programme k is run
 by officer k mod ``officers``, whose knowledge of it (0-1) is its delivery
@@ -77,10 +78,13 @@ class Government(mesa.Agent):
         a plan records what the officers know now. Returns (appropriated, lapsed)."""
         lapsed = self.balance
         budget = self.annual_budget * (1.0 - self.cut_share)
-        wanted = {k: v * (1.0 - self.programme_cut.get(k, 0.0)) for k, v in planned.items()}
-        total = sum(wanted.values())
+        total = sum(planned.values())
         factor = min(1.0, budget / total) if total > 0 else 0.0
-        self.envelopes = {k: v * factor for k, v in wanted.items()}
+        # a cut of named programmes withdraws its share of their envelopes: the money
+        # leaves the budget, it is not spread over the programmes left uncut
+        self.envelopes = {k: v * factor * (1.0 - self.programme_cut.get(k, 0.0)) for k, v in planned.items()}
+        withdrawn = sum(v * factor * self.programme_cut.get(k, 0.0) for k, v in planned.items())
+        budget -= withdrawn
         self.balance = budget
         if self.plan:
             self.written[:] = self.documented * self.officers

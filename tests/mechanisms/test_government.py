@@ -28,6 +28,22 @@ def test_a_cut_withdraws_its_share_and_applies_next_year():
                                                       else 200e6)
 
 
+def test_a_cut_under_a_binding_budget_is_not_spread_over_the_programmes_left():
+    """Plans of Rp 1 bn against Rp 600 million: every envelope gets 60% of its plan.
+    Half of training cut: training's envelope halves, the forum's stays where it
+    was, and the withdrawn money leaves the year's budget."""
+    model = OVOPModel(scenario("blitar_batik"), rng=1, months=12)
+    gov = model.government
+    plans = {"training": 800e6, "forum": 200e6}
+    gov.open_fiscal_year(plans)
+    before = dict(gov.envelopes)
+    assert before == pytest.approx({"training": 480e6, "forum": 120e6})
+    gov.cut(0.5, ["training"])
+    appropriated, _ = gov.open_fiscal_year(plans)
+    assert gov.envelopes == pytest.approx({"training": 240e6, "forum": 120e6})
+    assert appropriated == pytest.approx(360e6) and gov.balance == pytest.approx(360e6)
+
+
 def test_turnover_without_a_plan_loses_knowledge_and_the_schedule():
     model = OVOPModel(scenario("blitar_batik"), rng=1, months=12)
     gov = model.government
