@@ -10,7 +10,7 @@ from ovopsim.posterior import SHIPPED, Posterior, load_posterior
 from ovopsim.validation.core import mean_ci, validate
 from ovopsim.validation.patterns import CALIBRATION, PATTERNS, VALIDATION, VERIFICATION, Check
 
-REDUCED = dict(replicates=8, months=60, workers=2)  # the full check is `ovopsim validate` (20)
+REDUCED = dict(replicates=20, months=60, workers=2)  # as `ovopsim validate`, without LOCO and Sobol
 
 
 def test_check_tolerances():
@@ -35,7 +35,7 @@ def test_every_check_says_what_it_can_show():
 
 
 # validation checks the model fails, honestly (docs/VALIDATION.md says why)
-KNOWN_FAILING: set[str] = set()
+KNOWN_FAILING: set[str] = {"growth: 25% cut minus 50% cut", "coverage (share ever reached): underfunded / funded"}
 # validation checks whose alternative world does not make them fail (none may)
 STILL_PASS: set[str] = set()
 

@@ -99,10 +99,11 @@ def handle(args) -> int:
     if not (args.quick or args.no_depends):
         from ..posterior import load_posterior
         from .core import digest
-        from .depends import depends
+        from .depends import REPLICATES, SAMPLES, depends
 
-        deps = depends(load_posterior(post), work=args.work / f"depends-{digest([], 0, 0, post)}",
-                       months=args.months, workers=args.workers, progress=True) if post else None
+        name = f"depends-{digest([{'n': SAMPLES, 'months': args.months}], REPLICATES, 0, post)}"
+        deps = depends(load_posterior(post), work=args.work / name, months=args.months, workers=args.workers,
+                       progress=True) if post else None
     runtime = time.perf_counter() - t0
     print(text_table(v, loco))
     print(f"runtime {runtime:.0f} s with {args.workers} worker(s)")

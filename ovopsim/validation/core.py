@@ -249,12 +249,17 @@ def digest(points, replicates: int, root_seed: int, posterior: str | None) -> st
     return hashlib.sha256(text.encode()).hexdigest()[:12]
 
 
+#: modules that only word and lay out results (no run depends on them)
+REPORTING = ("validation/report.py", "validation/notes.py", "validation/cli.py")
+
+
 @lru_cache(maxsize=1)
 def _code_digest() -> str:
     """The model's code and the shipped scenarios: results kept for reuse belong to them
-    (any edit runs the validation afresh)."""
+    (any edit but to :data:`REPORTING` runs the validation afresh)."""
     root = Path(__file__).resolve().parent.parent
-    files = sorted(p for p in root.rglob("*.py") if "app" not in p.relative_to(root).parts[:1])
+    files = sorted(p for p in root.rglob("*.py") if "app" not in p.relative_to(root).parts[:1]
+                   and p.relative_to(root).as_posix() not in REPORTING)
     files += sorted((root.parent / "scenarios").rglob("*.*"))
     h = hashlib.sha256()
     for f in files:

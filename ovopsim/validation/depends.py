@@ -90,7 +90,12 @@ def inverse_marginals(post: Posterior):
     return f
 
 
-def depends(post: Posterior, *, work: Path, n: int = 64, replicates: int = 2, months: int = 60,
+#: Saltelli base samples and replicates per point of ``ovopsim validate``'s tables
+#: (256 x 11 points x 2 replicates x 2 arms per headline: about 11,000 runs in all)
+SAMPLES, REPLICATES = 256, 2
+
+
+def depends(post: Posterior, *, work: Path, n: int = SAMPLES, replicates: int = REPLICATES, months: int = 60,
             seed: int = 3, executor: str = "process", workers: int | None = None,
             scheduler: str | None = None, progress: bool = True) -> pd.DataFrame:
     """Per headline and calibrated parameter: S1 and ST with their 95% half-widths,

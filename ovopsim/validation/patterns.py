@@ -90,7 +90,6 @@ class Check:
         why: for a verification check, what it restates.
         alternative: for a validation check, where it should fail.
         scale: how far from its tolerance a miss counts as a unit (calibration distance).
-        note: why the model misses it, when it does (shown in docs/VALIDATION.md).
     """
 
     label: str
@@ -104,7 +103,6 @@ class Check:
     why: str = ""
     alternative: Alternative | None = None
     scale: float = 1.0
-    note: str = ""
 
     def miss(self, mean: float) -> float:
         """How far the replicate mean lies outside the tolerance, in units of ``scale``
@@ -247,15 +245,19 @@ BLITAR_PROGRAMMES = ["design_training", "technical_training", "digital_training"
 NO_HIRING = Alternative("no business can hire (production.max_workers = 0)", {"production.max_workers": 0})
 NO_LEARNING = Alternative("training and mentoring teach nothing (learning.learning_rate = 0)",
                           {"learning.learning_rate": 0.0})
-AMPLE_BUDGET = Alternative("a budget so large that no cut bites (government.annual_budget = Rp 20 bn)",
-                           {"government.annual_budget": 20e9})
+PROGRAMME_BUYS_NOTHING = Alternative(
+    "training and mentoring teach nothing and exhibitions leave no lasting contacts "
+    "(learning.learning_rate = 0, market.exposure_decay = 1)",
+    {"learning.learning_rate": 0.0, "market.exposure_decay": 1.0})
 TURNOVER_LOSES_NOTHING = Alternative(
     "a new officer knows everything and no schedule pauses (government.newcomer_knowledge = 1, "
     "replan_months = 0)", {"government.newcomer_knowledge": 1.0, "government.replan_months": 0})
 PLAN_WRITES_NOTHING = Alternative(
     "a plan that writes nothing down and no schedule to lose (government.plan_documented = 0, "
     "replan_months = 0)", {"government.plan_documented": 0.0, "government.replan_months": 0})
-FROZEN_TRUST = Alternative("trust cannot grow (trust.gain = 0)", {"trust.gain": 0.0})
+FROZEN_TRUST = Alternative("trust cannot grow and starts at the low end of its range between villages "
+                           "(trust.gain = 0, network.trust_between = 0.15)",
+                           {"trust.gain": 0.0, "network.trust_between": 0.15})
 FRAGILE_TRUST = Alternative("one bad experience ends a partnership (trust.loss = 1, trust.end_below = 0.5)",
                             {"trust.loss": 1.0, "trust.end_below": 0.5})
 
@@ -266,7 +268,8 @@ P1 = Pattern(
     checks=(
         Check("income growth, programme (last 12 months vs the year before month 1)",
               "batik income +50-70%", col("blitar", G), lo=0.45, hi=0.75,
-              tolerance="mean in [0.45, 0.75] (field range +/- 0.05)", scale=0.1, alternative=NO_LEARNING),
+              tolerance="mean in [0.45, 0.75] (field range +/- 0.05)", scale=0.1,
+              alternative=PROGRAMME_BUYS_NOTHING),
         Check("income growth, no programme (drift of the world)", "(no programme: flat)",
               col("baseline", G), lo=-0.10, hi=0.10, kind=VERIFICATION,
               why="the warm-up settles the world before month 1: a check of the model, not a field pattern"),
@@ -294,11 +297,11 @@ P2 = Pattern(
     ),
     checks=(
         Check("growth: no cut minus 50% cut", "cuts shrink the gain",
-              diff(col("blitar", G), col("cut50", G)), direction=+1, scale=0.05, alternative=AMPLE_BUDGET),
+              diff(col("blitar", G), col("cut50", G)), direction=+1, scale=0.05, alternative=PROGRAMME_BUYS_NOTHING),
         Check("growth: 25% cut minus 50% cut", "deeper cut, smaller gain",
-              diff(col("cut25", G), col("cut50", G)), direction=+1, scale=0.05, alternative=AMPLE_BUDGET),
+              diff(col("cut25", G), col("cut50", G)), direction=+1, scale=0.05, alternative=PROGRAMME_BUYS_NOTHING),
         Check("growth: 50% cut minus 75% cut", "deeper cut, smaller gain",
-              diff(col("cut50", G), col("cut75", G)), direction=+1, scale=0.05, alternative=AMPLE_BUDGET),
+              diff(col("cut50", G), col("cut75", G)), direction=+1, scale=0.05, alternative=PROGRAMME_BUYS_NOTHING),
         Check("growth: no turnover minus turnover 2/yr", "turnover shrinks the gain",
               diff(col("blitar", G), col("turnover2", G)), direction=+1, scale=0.05,
               alternative=TURNOVER_LOSES_NOTHING),
@@ -328,9 +331,11 @@ P3 = Pattern(
         Check("income (last 12 months): underfunded / no programme - 1", "incomes rose for real",
               lambda S: col("under", "income")(S) / col("none", "income")(S) - 1,
               direction=+1, scale=0.05, alternative=Alternative(
-                  "the underfunded package teaches nothing and its equipment aid pays nothing "
-                  "(learning.learning_rate = 0, interventions.equipment.share = 0)",
-                  {"learning.learning_rate": 0.0, "interventions.equipment.share": 0.0}, ("under",))),
+                  "the underfunded package teaches nothing, its equipment aid pays nothing and its "
+                  "promotion leaves no lasting contacts (learning.learning_rate = 0, "
+                  "interventions.equipment.share = 0, market.exposure_decay = 1)",
+                  {"learning.learning_rate": 0.0, "interventions.equipment.share": 0.0,
+                   "market.exposure_decay": 1.0}, ("under",))),
         Check("skill gain: underfunded minus no programme", "competence rose markedly",
               diff(col("under", "skill_gain"), col("none", "skill_gain")), direction=+1, scale=0.02,
               alternative=NO_LEARNING),
@@ -392,13 +397,15 @@ P5 = Pattern(
         Check("price received: LJMP / none - 1", "bargaining from strength",
               lambda S: col("ljmp", "price_received")(S) / col("no_ljmp", "price_received")(S) - 1,
               direction=+1, scale=0.05,
-              alternative=Alternative("the LJMP wins nothing back from traders (ljmp.capture_max = 0)",
-                                      {"ljmp.capture_max": 0.0}, ("ljmp",))),
+              alternative=Alternative("the LJMP wins nothing back from traders and its contacts open no "
+                                      "better-paying market (ljmp.capture_max = 0, ljmp.reach_bonus = 0)",
+                                      {"ljmp.capture_max": 0.0, "ljmp.reach_bonus": 0.0}, ("ljmp",))),
         Check("borrowers: LJMP minus none", "financing",
               diff(col("ljmp", "ljmp_borrowers"), col("no_ljmp", "ljmp_borrowers")), direction=+1,
               kind=VERIFICATION, why="the arm without an LJMP has no lender: true by construction"),
         Check("share sold outside the province: LJMP minus none", "market expansion",
-              diff(col("ljmp", "reach_outside"), col("no_ljmp", "reach_outside")), direction=+1, scale=0.05,
+              diff(col("ljmp", "reach_outside"), col("no_ljmp", "reach_outside")), lo=0.05, scale=0.05,
+              tolerance="mean >= 0.05 (5 points more of sales; any effect at all is not an expansion)",
               alternative=Alternative("the LJMP's business contacts open no market (ljmp.reach_bonus = 0)",
                                       {"ljmp.reach_bonus": 0.0}, ("ljmp",))),
         Check("share sold outside the province: airport minus none", "the airport widens reach",
@@ -427,8 +434,9 @@ P6 = Pattern(
                   "learn to expect"),
         Check("month 1: largest gap between the producers' equipment, bookkeeping and group bands "
               "and the survey's shares", "75/23/2% manual/semi/modern; 99% no books; 70/5/25% "
-              "member/board/outside", survey_gap("rasau"), lo=0.0, hi=0.12,
-              tolerance="mean <= 0.12 (sampling error of ~50 producers)", kind=VERIFICATION,
+              "member/board/outside", survey_gap("rasau"), lo=0.0, hi=0.15,
+              tolerance="mean <= 0.15 (the largest of seven gaps, each with the sampling error of ~50 "
+                        "producers: up to 0.11 between seeds for group membership)", kind=VERIFICATION,
               why="the survey's shares are inputs of the world (world.equipment_shares, "
                   "bookkeeping_share, group_member_share, board_share), drawn before the warm-up, "
                   "which must not carry the population far from them"),

@@ -16,6 +16,7 @@ import pandas as pd
 
 from ..indicators import INCOME_BANDS, PRODUCER_BANDS
 from .core import Validation
+from .notes import LOCO_MISSES, MISSES
 from .patterns import PATTERNS, VALIDATION, VERIFICATION, Pattern
 
 FIG_DIR = "figures/validation"
@@ -27,7 +28,6 @@ LABELS = {"income_mean": "mean income (Rp/month)", "jobs": "jobs", "reached_shar
 #: the arm whose producers stand for each case study in the bands table
 CASE_ARMS = {"Blitar": "P1.blitar", "Bangka Tengah": "P3.under", "Proppo": "P4.proppo",
              "Singkawang": "P5.ljmp", "Rasau Jaya": "P6.rasau"}
-NOTES = {(p.id, c.label): c.note for p in PATTERNS for c in p.checks if c.note}
 
 
 def _fmt(x) -> str:
@@ -204,7 +204,8 @@ def markdown(v: Validation, out_dir: Path, patterns=PATTERNS, command: str = "ov
         f"**Verification: {c['verification'][0]} of {c['verification'][1]} pass. Validation: "
         f"{c['targets'][0]} of {c['targets'][1]} targets and {c['predictions'][0]} of {c['predictions'][1]} "
         f"predictions pass; {c['alternatives'][0]} of {c['alternatives'][1]} validation checks fail in their "
-        "alternative world.**" + (f" Runtime {runtime / 60:.0f} min." if runtime is not None else ""), "",
+        "alternative world.**" + (f" This report took {runtime / 60:.1f} min (runs already in the work "
+                                   "folder are read back, not run again)." if runtime is not None else ""), "",
         "## Validation", "",
         "| pattern | check | observed in the field | role | model: mean [95% CI] | tolerance | result | "
         "alternative world | there | |",
@@ -217,7 +218,7 @@ def markdown(v: Validation, out_dir: Path, patterns=PATTERNS, command: str = "ov
     if len(failing):
         lines += ["", "### Why the failing checks fail", ""]
         for r in failing.itertuples():
-            note = NOTES.get((r.pattern, r.check), "not yet explained")
+            note = MISSES.get((r.pattern, r.check), "not yet explained")
             lines.append(f"- **{r.pattern}, {r.check}** ({_model(r.mean, r.ci_lo, r.ci_hi)} against "
                          f"{r.tolerance}): {note}")
     lines += ["", "## Verification", "", "| pattern | check | what it restates | model: mean [95% CI] | tolerance "
@@ -236,6 +237,13 @@ def markdown(v: Validation, out_dir: Path, patterns=PATTERNS, command: str = "ov
             lines.append(f"| {r.case} | {r.pattern} | {r.check} | {r.posterior} | {_model(r.mean, r.ci_lo, r.ci_hi)} | "
                          f"{r.tolerance} | {_result(r.passed)} | {'yes' if r.calibration else 'no'} |")
         lines += ["", f"**{int(loco['passed'].sum())} of {len(loco)} left-out predictions pass.**"]
+        missed = loco[~loco["passed"].astype(bool)]
+        if len(missed):
+            lines += ["", "### Why the failing predictions fail", ""]
+            for r in missed.itertuples():
+                note = LOCO_MISSES.get((r.case, r.pattern, r.check), "not yet explained")
+                lines.append(f"- **{r.case} left out: {r.pattern}, {r.check}** ({_model(r.mean, r.ci_lo, r.ci_hi)} "
+                             f"against {r.tolerance}): {note}")
     b = bands(v)
     if len(b):
         lines += ["", "## Producers in the assessment's bands", "",
