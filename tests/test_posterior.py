@@ -24,9 +24,16 @@ def small(tmp_path):
     return load_posterior(write(tmp_path, df))
 
 
-def test_central_point_is_the_weighted_median(small):
+def test_central_point_is_the_weighted_medoid(small, tmp_path):
     assert small.central() == {"trust.gain": 0.2, "learning.learning_rate": 0.3}
     assert np.isclose(small.weights.sum(), 1) and np.isclose(small.effective_size, 16 / 6)
+    # the medians combine into (0.2, 0.2), which no particle holds; the medoid is a particle
+    df = pd.DataFrame({"trust.gain": [0.1, 0.2, 0.9], "learning.learning_rate": [0.1, 0.9, 0.2],
+                       "weight": [0.35, 0.3, 0.35]})
+    post = load_posterior(write(tmp_path, df, "apart.csv"))
+    assert post.medians() == {"trust.gain": 0.2, "learning.learning_rate": 0.2}
+    central = post.central()
+    assert (central["trust.gain"], central["learning.learning_rate"]) in {(0.1, 0.1), (0.2, 0.9), (0.9, 0.2)}
 
 
 def test_a_seed_draws_the_same_parameter_set_every_time(small):
