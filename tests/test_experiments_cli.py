@@ -176,8 +176,17 @@ def test_ctrl_c_exits_130_and_keeps_finished_runs(tmp_path, executor):
     out = tmp_path / "out"
     where = ("--dask-local", "2") if executor == "dask" else ("--workers", "2")
     cmd, env = _cli(spec, out, "--executor", executor, *where)
-    proc = subprocess.Popen(cmd, env=env, cwd=tmp_path, start_new_session=True,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    # a command started from a shell's background job inherits Ctrl-C ignored (POSIX), and
+    # so would ours if the tests run in one: it starts as from a terminal, Ctrl-C live
+    ignored = signal.getsignal(signal.SIGINT) == signal.SIG_IGN
+    if ignored:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        proc = subprocess.Popen(cmd, env=env, cwd=tmp_path, start_new_session=True,
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    finally:
+        if ignored:
+            signal.signal(signal.SIGINT, signal.SIG_IGN)
     deadline = time.monotonic() + 60
     while len(list((out / "runs").glob("part-*.parquet"))) < 2 and time.monotonic() < deadline:
         time.sleep(0.05)
