@@ -96,11 +96,10 @@ def sweep(spec_or_path, *, out_dir: str | Path | None = None, executor: str = "p
         raise InputError(spec.file, "experiment.kind", '"sweep" for sweep', '"sensitivity"')
     design = design_from_spec(spec)
     if posterior is not None and spec.experiment.model in POSTERIOR_MODELS:
-        from ovopsim.posterior import load_posterior
+        from .ovop import with_posterior
 
-        load_posterior(posterior)
         design = Design(design.points, design.replicates, design.root_seed,
-                        {**design.fixed, "posterior": str(posterior)})
+                        with_posterior(design.fixed, posterior))
     out = Path(out_dir) if out_dir is not None else default_out_dir(spec)
     runs = run_design(design, get_model(spec.experiment.model), out_dir=out, executor=executor,
                       workers=workers, scheduler=scheduler, dask_local=dask_local,

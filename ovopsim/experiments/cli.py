@@ -87,6 +87,21 @@ def _common_options(p, default_out: str) -> None:
     p.set_defaults(interrupted=INTERRUPTED)
 
 
+def run_options(args: argparse.Namespace) -> dict:
+    """The runner's keyword arguments from the options of :func:`_common_options`
+    (``--scheduler`` or ``--dask-local`` imply the Dask executor)."""
+    from ovopsim.errors import InputError
+
+    dask_options = bool(args.scheduler or args.dask_local)
+    executor = args.executor or ("dask" if dask_options else "process")
+    if dask_options and executor != "dask":
+        raise InputError(None, "--executor", "dask with --scheduler/--dask-local", executor)
+    return {"out_dir": args.out, "executor": executor, "workers": args.workers,
+            "scheduler": args.scheduler, "dask_local": args.dask_local,
+            "progress": not args.no_progress, "retry_failed": args.retry_failed,
+            "dask_wait": args.dask_wait}
+
+
 def _print_table(df: pd.DataFrame, limit: int = 20) -> None:
     with pd.option_context("display.width", 120, "display.max_columns", 12,
                            "display.precision", 4):
@@ -108,18 +123,9 @@ def failed_runs(runs: pd.DataFrame) -> None:
 def handle(args: argparse.Namespace) -> int:
     """Run the parsed command; returns the exit status (errors are raised, for
     :func:`ovopsim.cli.main` to report)."""
-    from ovopsim.errors import InputError
-
     from .api import sensitivity, sweep
 
-    dask_options = bool(args.scheduler or args.dask_local)
-    executor = args.executor or ("dask" if dask_options else "process")
-    if dask_options and executor != "dask":
-        raise InputError(None, "--executor", "dask with --scheduler/--dask-local", executor)
-    options = {"out_dir": args.out, "executor": executor, "workers": args.workers,
-               "scheduler": args.scheduler, "dask_local": args.dask_local,
-               "progress": not args.no_progress, "retry_failed": args.retry_failed,
-               "dask_wait": args.dask_wait}
+    options = run_options(args)
     if args.experiment_command == "compare":
         from .compare import compare, parse_sets
 

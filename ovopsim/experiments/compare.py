@@ -50,7 +50,7 @@ from ovopsim.errors import InputError, check_regular_file, suggest
 
 from .design import from_points
 from .executors import DASK_WAIT
-from .ovop import check_params, simulate_with_series
+from .ovop import check_params, simulate_with_series, with_posterior
 from .runner import run_design
 from .store import read_series
 
@@ -433,10 +433,7 @@ def compare(scenarios, *, replicates: int | None = None, baseline: str | None = 
                          f'"{missing[0][1]}" missing from "{missing[0][0]}"')
     fixed = {"months": int(months)} if months is not None else {}
     if posterior is not None:
-        from ovopsim.posterior import load_posterior
-
-        load_posterior(posterior)
-        fixed["posterior"] = str(posterior)
+        fixed = with_posterior(fixed, posterior)
     design = from_points([{k: a.params[k] for k in keys} for a in arms], replicates=replicates, seed=seed,
                          fixed=fixed or None)
     # recorded in compare.json; the runner makes each file's content part of the

@@ -118,6 +118,15 @@ def check_params(params: dict[str, Any]) -> None:
         scenario.with_overrides(overrides)
 
 
+def with_posterior(fixed: dict[str, Any] | None, posterior: str | Path) -> dict[str, Any]:
+    """``fixed`` parameters of a design plus the posterior every run draws from, the
+    file read first, so that a bad one is one InputError before anything runs."""
+    from ovopsim.posterior import load_posterior
+
+    load_posterior(posterior)
+    return {**(fixed or {}), "posterior": str(posterior)}
+
+
 def prepare(stream=None) -> None:
     """Load the compiled kernels (or compile them, saying so on ``stream``): once in
     the parent process, so that workers forked afterwards start with them loaded."""

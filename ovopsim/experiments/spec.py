@@ -43,8 +43,9 @@ and every ``[parameters.NAME]`` needs ``bounds``.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator, model_validator
 
@@ -386,18 +387,28 @@ def _check_sensitivity(spec: ExperimentSpec, params: dict[str, Parameter], file)
     check_sample_size(s.method, s.n, s.settings(), file, "sensitivity.n")
 
 
+S = TypeVar("S", bound=BaseModel)
+
+
+def load_checked(model: type[S], check: Callable[[S, Path | None], S], spec_or_path) -> S:
+    """A spec of ``model``, validated and then cross-checked by ``check``, from a TOML
+    file's path, a dict (as parsed TOML) or a spec object (one InputError on any
+    mistake). The experiment and decision specs are read this one way."""
+    if isinstance(spec_or_path, model):
+        return check(spec_or_path, spec_or_path.file)
+    if isinstance(spec_or_path, dict):
+        return check(load_model(model, spec_or_path), None)
+    path = Path(spec_or_path)
+    spec = load_toml_model(model, path)
+    spec._file = path
+    return check(spec, path)
+
+
 def load_spec(path: str | Path) -> ExperimentSpec:
     """Read, validate and cross-check a spec file (one InputError on any mistake)."""
-    path = Path(path)
-    spec = load_toml_model(ExperimentSpec, path)
-    spec._file = path
-    return check_spec(spec, path)
+    return load_checked(ExperimentSpec, check_spec, Path(path))
 
 
 def as_spec(spec_or_path: ExperimentSpec | str | Path | dict) -> ExperimentSpec:
     """A checked spec from a path, a dict (as parsed TOML) or a spec object."""
-    if isinstance(spec_or_path, ExperimentSpec):
-        return check_spec(spec_or_path, spec_or_path.file)
-    if isinstance(spec_or_path, dict):
-        return check_spec(load_model(ExperimentSpec, spec_or_path), None)
-    return load_spec(spec_or_path)
+    return load_checked(ExperimentSpec, check_spec, spec_or_path)

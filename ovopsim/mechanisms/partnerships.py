@@ -58,6 +58,15 @@ BENEFIT_OTHER = 0.1        # shared orders in peak months, advice
 
 
 @nb.njit(cache=True)
+def pair_key(i, j, n):
+    """A tie's key among ``n`` artisans: the unordered pair {i, j} as one integer (the
+    lower times n plus the higher), -1 for an artisan paired with herself."""
+    if i == j:
+        return -1
+    return min(i, j) * n + max(i, j)
+
+
+@nb.njit(cache=True)
 def short(ai):
     """Whether an artisan had orders it could not fill worth passing on."""
     return ai.unmet >= max(MIN_PASSED, PASS_SHARE * ai.orders)
@@ -349,7 +358,7 @@ def proposals(a, ties, m, ptr, nbr, edge, n_products, n_stages, par, key, month,
     # each pair once, and only pairs that are not ties yet
     key = np.empty(c, np.int64)
     for q in range(c):
-        key[q] = min(src[q], dst[q]) * n + max(src[q], dst[q]) if src[q] != dst[q] else -1
+        key[q] = pair_key(src[q], dst[q], n)
     order = np.argsort(key, kind="mergesort")  # stable: the first mention first
     keep = np.zeros(c, np.bool_)
     last = -1
@@ -383,8 +392,7 @@ def append(ties, m, src, dst, trust, village, month, checked):
     k = len(src)
     key = np.empty(k, np.int64)
     for q in range(k):
-        lo, hi = min(src[q], dst[q]), max(src[q], dst[q])
-        key[q] = lo * n + hi if lo != hi else -1
+        key[q] = pair_key(src[q], dst[q], n)
     order = np.argsort(key, kind="mergesort")  # stable: the first mention first
     between = 0
     last = -1

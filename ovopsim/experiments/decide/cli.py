@@ -8,7 +8,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from ..cli import _common_options, _print_table
+from ..cli import _common_options, _print_table, run_options
 
 COMMANDS = {
     "optimize": "search the budget mixes of a decision spec for the best trade-offs "
@@ -83,14 +83,7 @@ def handle(args: argparse.Namespace) -> int:
             print(f"  {rule}")
         _written(res.out_dir, res.files)
         return 0
-    dask_options = bool(args.scheduler or args.dask_local)
-    executor = args.executor or ("dask" if dask_options else "process")
-    if dask_options and executor != "dask":
-        raise InputError(None, "--executor", "dask with --scheduler/--dask-local", executor)
-    options = {"out_dir": args.out, "executor": executor, "workers": args.workers,
-               "scheduler": args.scheduler, "dask_local": args.dask_local,
-               "progress": not args.no_progress, "retry_failed": args.retry_failed,
-               "dask_wait": args.dask_wait}
+    options = run_options(args)
     if cmd == "optimize":
         from .optimize import optimize
 

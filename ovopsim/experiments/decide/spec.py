@@ -60,10 +60,19 @@ from typing import Any, Literal
 from pydantic import Field, PrivateAttr, field_validator, model_validator
 
 from ovopsim.config import MAX_MONTHS
-from ovopsim.errors import InputError, load_model, load_toml_model, suggest
+from ovopsim.errors import InputError, load_model, suggest
 
 from ..registry import MODEL_INFO, get_model
-from ..spec import PROBE, Parameter, Scalar, Strict, _flat, _flat_parameters, _scenario_file
+from ..spec import (
+    PROBE,
+    Parameter,
+    Scalar,
+    Strict,
+    _flat,
+    _flat_parameters,
+    _scenario_file,
+    load_checked,
+)
 from .conditions import Condition, parse_conditions
 
 DIRECTIONS = ("max", "min")
@@ -400,15 +409,9 @@ def _dry_run(spec: DecisionSpec, info, file) -> None:
 
 def load_decision(path: str | Path) -> DecisionSpec:
     """Read, validate and cross-check a decision spec (one InputError on any mistake)."""
-    path = Path(path)
-    spec = load_toml_model(DecisionSpec, path)
-    spec._file = path
-    return check_decision(spec, path)
+    return load_checked(DecisionSpec, check_decision, Path(path))
 
 
 def as_decision(spec_or_path: DecisionSpec | str | Path | dict) -> DecisionSpec:
-    if isinstance(spec_or_path, DecisionSpec):
-        return check_decision(spec_or_path, spec_or_path.file)
-    if isinstance(spec_or_path, dict):
-        return check_decision(load_model(DecisionSpec, spec_or_path), None)
-    return load_decision(spec_or_path)
+    """A checked decision spec from a path, a dict (as parsed TOML) or a spec object."""
+    return load_checked(DecisionSpec, check_decision, spec_or_path)
