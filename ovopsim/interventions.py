@@ -18,7 +18,7 @@ officer they do not run, and what he knows is their delivery effectiveness
 class here and one ``type`` in :mod:`ovopsim.config`.
 
 Artisans offered a seat decide whether to take it (uptake:
-:func:`ovopsim.mechanisms.learning.uptake_chance`).
+:func:`ovopsim.mechanisms.learning.take_part`).
 
 **Shocks** (budget cut, officer turnover, access shock) cost nothing; they
 have ``apply(model, month)``.
@@ -30,7 +30,7 @@ import numpy as np
 
 from . import config as C
 from .mechanisms import government, learning
-from .mechanisms.random import FAIR, FORUM_REPS, TARGET_ORDER, TURNOVER, UPTAKE, uniform_np
+from .mechanisms.random import FAIR, FORUM_REPS, TURNOVER, uniform_np
 from .state import DIGITAL, PRACTICES
 from .world import board_among_members
 
@@ -90,13 +90,9 @@ class Programme:
         return ok.nonzero()[0]
 
     def ordered(self, model, idx: np.ndarray) -> np.ndarray:
-        order = self.spec.target.order
-        key = uniform_np(model.key, TARGET_ORDER, model.month, idx, self.number)
-        if order == "lowest_skill":
-            return idx[np.lexsort((key, model.artisans.skill[idx]))]
-        if order == "highest_skill":
-            return idx[np.lexsort((key, -model.artisans.skill[idx]))]
-        return idx[np.argsort(key, kind="stable")]
+        return government.targeting_order(np.asarray(idx, np.int64), model.artisans.skill,
+                                          government.TARGET_ORDERS.index(self.spec.target.order),
+                                          model.key, model.month, self.number)
 
     def unit_cost(self, model, idx: np.ndarray) -> np.ndarray:
         return np.full(len(idx), float(self.spec.cost))
@@ -117,23 +113,17 @@ class Programme:
         raise NotImplementedError
 
     # -- shared steps ---------------------------------------------------------------
-    def effectiveness(self, model, idx: np.ndarray) -> np.ndarray:
-        """Delivery effectiveness for artisans ``idx``: what the programme's officer
-        knows x (0.5 + 0.5 x what their village board knows)."""
-        k_assoc = model.villages.knowledge[model.artisans.village[idx]]
-        return model.government.officers[self.officer] * (0.5 + 0.5 * k_assoc)
-
-    def attend(self, model, idx: np.ndarray) -> np.ndarray:
+    def attend(self, model, idx: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Who of the offered takes part (their decision), and what it teaches them of
-        the government."""
-        chance = learning.uptake_chance(model.artisans, model.villages, model.peers(), idx, model.par)
-        draw = uniform_np(model.key, UPTAKE, model.month, idx, self.number)
-        went = idx[draw < chance]
-        learning.attended(model.artisans, went, self.effectiveness(model, went), model.par)
-        return went
+        the government. Returns those who went and the delivery effectiveness for each."""
+        return learning.take_part(model.artisans.data, model.villages.data, model.peers(),
+                                  np.asarray(idx, np.int64), float(model.government.officers[self.officer]),
+                                  model.key, model.month, self.number, model.par)
 
-    def teach(self, model, idx: np.ndarray, topic: int, strength: float = 1.0) -> None:
-        learning.train(model.artisans, idx, topic, self.effectiveness(model, idx), model.par, strength)
+    def teach(self, model, idx: np.ndarray, topic: int, strength: float, eff: np.ndarray) -> None:
+        """Train ``idx`` in ``topic`` (``learning.ALL_PRACTICES``: every practice), each at
+        her delivery effectiveness ``eff``."""
+        learning.train(model.artisans.data, idx, topic, eff, model.par, strength)
 
 
 def _names_mask(names, all_names) -> np.ndarray:
@@ -151,8 +141,8 @@ class Training(Programme):
              "bookkeeping": "books"}
 
     def effect(self, model, chosen):
-        went = self.attend(model, chosen)
-        self.teach(model, went, PRACTICES.index(self.TOPIC[self.spec.topic]))
+        went, eff = self.attend(model, chosen)
+        self.teach(model, went, PRACTICES.index(self.TOPIC[self.spec.topic]), 1.0, eff)
 
 
 class Mentoring(Programme):
@@ -160,10 +150,9 @@ class Mentoring(Programme):
     and teaches a little of every practice (Rasau Jaya: six months)."""
 
     def effect(self, model, chosen):
-        went = self.attend(model, chosen)
+        went, eff = self.attend(model, chosen)
         model.artisans.mentored[went] = True
-        for topic in range(len(PRACTICES)):
-            self.teach(model, went, topic, MENTOR_TEACHING)
+        self.teach(model, went, learning.ALL_PRACTICES, MENTOR_TEACHING, eff)
 
 
 class Capital(Programme):
@@ -222,8 +211,8 @@ class _VillageProgramme(Programme):
         return np.ones(len(model.village_names), bool)
 
     def ordered(self, model, idx):
-        return idx[np.argsort(uniform_np(model.key, TARGET_ORDER, model.month, idx, self.number),
-                              kind="stable")]
+        return government.targeting_order(np.asarray(idx, np.int64), model.artisans.skill, 0, model.key,
+                                          model.month, self.number)
 
 
 class Facility(_VillageProgramme):
@@ -241,12 +230,11 @@ class Promotion(Programme):
 
     def effect(self, model, chosen):
         a = model.artisans
-        went = self.attend(model, chosen)
-        eff = self.effectiveness(model, went)
+        went, eff = self.attend(model, chosen)
         a.exposure[went] += EXPOSURE_PER_FAIR * eff
         a.reputation[went] += REPUTATION_PER_FAIR * eff * (1 - a.reputation[went])
         if self.spec.digital:
-            self.teach(model, went, DIGITAL, DIGITAL_PROMOTION_TEACHING)
+            self.teach(model, went, DIGITAL, DIGITAL_PROMOTION_TEACHING, eff)
         elif len(went) > 1:
             # exhibitors from different villages meet: new ties (Proppo, Blitar)
             other = went[np.argsort(uniform_np(model.key, FAIR, model.month, went, self.number))]
@@ -382,6 +370,19 @@ class AccessShock(Shock):
 SHOCKS = {"budget_cut": BudgetCut, "officer_turnover": OfficerTurnover, "access_shock": AccessShock}
 
 assert set(PROGRAMMES) | set(SHOCKS) == set(C.INTERVENTION_TYPES)
+
+
+def schedule(programmes: list[Programme], months: int) -> list[list[Programme]]:
+    """For each month 0..``months``, the programmes with a round due (in running order)."""
+    due: list[list[Programme]] = [[] for _ in range(months + 1)]
+    for prog in programmes:
+        s = prog.spec
+        for m in range(s.start, min(prog.end, months) + 1, s.every):
+            due[m].append(prog)
+    order = {id(p): k for k, p in enumerate(programmes)}
+    for progs in due:
+        progs.sort(key=lambda p: order[id(p)])
+    return due
 
 
 def build(specs, model) -> tuple[list[Programme], list[Shock]]:

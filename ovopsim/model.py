@@ -26,6 +26,8 @@ every decision from a counter-based hash of the seed (:mod:`ovopsim.mechanisms.r
 
 from __future__ import annotations
 
+from collections import OrderedDict
+
 import mesa
 import numpy as np
 import pandas as pd
@@ -39,6 +41,47 @@ from .mechanisms.government import Government
 from .state import EVENTS
 
 
+def warm_key(scenario: Scenario, seed: int) -> tuple[str, int]:
+    """What a world's build and warm-up depend on: the scenario without its interventions,
+    its name and horizon and the annual budget (none of which acts before month 1), and
+    the seed. Runs with equal keys reach the same state at month 1."""
+    return (scenario.model_dump_json(exclude={"scenario": True, "interventions": True,
+                                              "government": {"annual_budget"}}), int(seed))
+
+
+class WarmStarts:
+    """The state at month 1 of recently built small worlds, by :func:`warm_key`: runs that
+    differ only in their programmes (the arms of a comparison, the candidates of a
+    search, a run's paired no-programme run) start from one warm-up instead of each
+    running its own. A run started so is identical to one that warmed up itself."""
+
+    def __init__(self, size: int = 32, max_artisans: int = 20_000):
+        self.size, self.max_artisans = size, max_artisans
+        self._states: OrderedDict[tuple, dict] = OrderedDict()
+        self.hits = 0
+
+    def get(self, key) -> dict | None:
+        if key is None or key not in self._states:
+            return None
+        self._states.move_to_end(key)
+        self.hits += 1
+        return self._states[key]
+
+    def put(self, key, state: dict) -> None:
+        if len(state["artisans"]) > self.max_artisans:
+            return
+        self._states[key] = state
+        while len(self._states) > self.size:
+            self._states.popitem(last=False)
+
+    def clear(self) -> None:
+        self._states.clear()
+
+
+#: the process's warm starts (used by runs made with ``share_warmup=True``)
+WARM_STARTS = WarmStarts()
+
+
 class OVOPModel(mesa.Model):
     """Artisans, government, associations and LJMPs of a district, month by month.
 
@@ -48,6 +91,9 @@ class OVOPModel(mesa.Model):
         months: horizon (default: the scenario's); sets when ``running`` turns off.
         record_agents: keep per-artisan monthly records (memory grows with n x months).
         check_accounting: verify every month that the books close (cheap; on by default).
+        share_warmup: start from the warm-up of an earlier run in this process with the
+            same world and seed (:class:`WarmStarts`) when there is one, and keep this
+            one's for later runs; the results are the same either way.
 
     Attributes:
         artisans, ties, villages, clusters, products: the state records
@@ -59,7 +105,7 @@ class OVOPModel(mesa.Model):
     """
 
     def __init__(self, scenario: Scenario | None = None, *, rng=None, months: int | None = None,
-                 record_agents: bool = False, check_accounting: bool = True):
+                 record_agents: bool = False, check_accounting: bool = True, share_warmup: bool = False):
         scenario = scenario if scenario is not None else Scenario()
         seed = scenario.scenario.seed if rng is None else rng
         super().__init__(rng=seed)
@@ -104,11 +150,19 @@ class OVOPModel(mesa.Model):
         self.access_boost = 0.0
         self._peers = None
         self.programmes, self.shocks = iv.build(scenario.interventions, self)
+        self._rounds = iv.schedule(self.programmes, self.months)
         Artisan.create_agents(self, self.artisans.n, idx=list(range(self.artisans.n)))
-        observed = self.ties.used.copy() if scenario.network.edges else None
-        self._warm_up(w_spec.warmup_months, warmup_max, w_spec.settled)
-        if observed is not None:
-            self._restore_ties(observed)
+        key = warm_key(scenario, seed) if share_warmup and isinstance(seed, (int, np.integer)) else None
+        warm = WARM_STARTS.get(key)
+        if warm is not None:
+            self._start_from(warm)
+        else:
+            observed = self.ties.used.copy() if scenario.network.edges else None
+            self._warm_up(w_spec.warmup_months, warmup_max, w_spec.settled)
+            if observed is not None:
+                self._restore_ties(observed)
+            if key is not None:
+                WARM_STARTS.put(key, self._warm_state())
         self.totals[:] = 0.0
         self.running = True
 
@@ -144,6 +198,30 @@ class OVOPModel(mesa.Model):
         self.records.pre = (float(years[-1][0]), float(years[-1][1]))
         #: each producer's mean monthly income in the pre-programme year (per-producer bands)
         self.income_pre = own / 12
+
+    def _warm_state(self) -> dict:
+        """Copies of everything the warm-up changed: the state at the start of month 1."""
+        return {"artisans": self.artisans.data.copy(), "ties": self.ties.used.copy(),
+                "villages": self.villages.data.copy(), "clusters": self.clusters.data.copy(),
+                "products": self.products.data.copy(), "officers": self.government.officers.copy(),
+                "pre": self.records.pre, "income_pre": self.income_pre.copy(), "warmup": dict(self.warmup),
+                "month": self.month}
+
+    def _start_from(self, warm: dict) -> None:
+        """Start month 1 from another run's warm-up of the same world and seed
+        (:func:`warm_key`): the state it reached, copied."""
+        for table in ("artisans", "villages", "clusters", "products"):
+            getattr(self, table).data[:] = warm[table]
+        ties = warm["ties"]
+        self.ties.m = 0
+        self.ties.reserve(len(ties))
+        self.ties.data[:len(ties)] = ties
+        self.ties.m = len(ties)
+        self.government.officers[:] = warm["officers"]
+        self.records.pre = warm["pre"]
+        self.income_pre = warm["income_pre"].copy()
+        self.warmup = dict(warm["warmup"])
+        self.month = warm["month"]
 
     def _restore_ties(self, ties: np.ndarray) -> None:
         """An observed network is the network of month 1: after the warm-up the ties are
@@ -228,7 +306,9 @@ class OVOPModel(mesa.Model):
             last = m + 11
             planned: dict[str, float] = {}
             for prog in self.programmes:
-                planned[prog.label] = planned.get(prog.label, 0.0) + prog.planned(self) * prog.rounds_in(m, last)
+                rounds = prog.rounds_in(m, last)
+                # a programme with no round this year plans nothing (no need to price one)
+                planned[prog.label] = planned.get(prog.label, 0.0) + (prog.planned(self) * rounds if rounds else 0.0)
             appropriated, lapsed = gov.open_fiscal_year(planned)
             f.gov_in += appropriated
             f.gov_lapse += lapsed
@@ -237,8 +317,9 @@ class OVOPModel(mesa.Model):
         for s in self.shocks:
             s.apply(self, m)
         year_end = m + (12 - (m - 1) % 12) - 1
-        for prog in self.programmes:
-            if not prog.active(m) or not gov.running(prog.officer, m):
+        due = self._rounds[m] if m < len(self._rounds) else [p for p in self.programmes if p.active(m)]
+        for prog in due:
+            if not gov.running(prog.officer, m):
                 continue
             idx, cost = prog.offer(self)
             if len(idx) == 0:

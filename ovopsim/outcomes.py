@@ -17,6 +17,7 @@ against the paired no-programme run with the same seed (``*_gain``,
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from functools import lru_cache
 
 import pandas as pd
@@ -119,13 +120,49 @@ def scenario_for(params: dict, seed: int | None = None) -> Scenario:
 
 
 def simulate_tables(params: dict, seed: int) -> tuple[pd.DataFrame, pd.DataFrame | None]:
-    """The monthly tables of a run and of its paired no-programme run (None without a programme)."""
+    """The monthly tables of a run and of its paired no-programme run (None without a programme).
+
+    Runs of one world and seed share their warm-up, and runs that share a no-programme
+    twin (the arms of a comparison, the candidates of a search) share its table
+    (:data:`NO_PROGRAMME_RUNS`); neither changes a number."""
     months = params.get("months")
     months = int(months) if months else None
     sc = scenario_for(params, seed)
-    res = run(sc, seed=int(seed), months=months)
-    paired = run(no_programme(sc), seed=int(seed), months=months).monthly if has_programme(sc) else None
+    res = run(sc, seed=int(seed), months=months, share_warmup=True)
+    paired = NO_PROGRAMME_RUNS.monthly(sc, int(seed), res.months) if has_programme(sc) else None
     return res.monthly, paired
+
+
+class NoProgrammeRuns:
+    """The monthly tables of recent paired no-programme runs, by their scenario, seed and
+    horizon: every arm or candidate with the same world, seed and horizon has the same
+    twin, run once per process."""
+
+    def __init__(self, size: int = 64):
+        self.size = size
+        self._tables: OrderedDict[tuple, pd.DataFrame] = OrderedDict()
+        self.runs = 0  # twins run (not found in the table)
+
+    def monthly(self, scenario: Scenario, seed: int, months: int) -> pd.DataFrame:
+        twin = no_programme(scenario)
+        key = (twin.model_dump_json(exclude={"scenario": {"name", "description"}}), seed, months)
+        table = self._tables.get(key)
+        if table is None:
+            table = run(twin, seed=seed, months=months, share_warmup=True).monthly
+            self.runs += 1
+            self._tables[key] = table
+            while len(self._tables) > self.size:
+                self._tables.popitem(last=False)
+        else:
+            self._tables.move_to_end(key)
+        return table.copy()
+
+    def clear(self) -> None:
+        self._tables.clear()
+
+
+#: the process's paired no-programme runs (:func:`simulate_tables`)
+NO_PROGRAMME_RUNS = NoProgrammeRuns()
 
 
 def simulate(params: dict, seed: int) -> dict[str, float]:

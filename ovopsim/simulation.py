@@ -44,15 +44,15 @@ class RunResult:
 
 def run(scenario: Scenario | str | Path, seed: int | None = None, months: int | None = None, *,
         agents: bool = False, progress: bool = False, keep_model: bool = False,
-        check_accounting: bool = True) -> RunResult:
+        check_accounting: bool = True, share_warmup: bool = False) -> RunResult:
     """Run a scenario for ``months`` months (default: the scenario's) with ``seed``
-    (default: the scenario's)."""
+    (default: the scenario's); ``share_warmup``: see :class:`ovopsim.model.OVOPModel`."""
     if not isinstance(scenario, Scenario):
         scenario = load_scenario(scenario)
     seed = scenario.scenario.seed if seed is None else int(seed)
     months = months or scenario.scenario.months
     model = OVOPModel(scenario, rng=seed, months=months, record_agents=agents,
-                      check_accounting=check_accounting)
+                      check_accounting=check_accounting, share_warmup=share_warmup)
     bar = None
     if progress:
         from tqdm.auto import tqdm

@@ -31,7 +31,10 @@ learned, how often officers change and how long schedules stall.
 from __future__ import annotations
 
 import mesa
+import numba as nb
 import numpy as np
+
+from .random import TARGET_ORDER, uniform
 
 
 class Government(mesa.Agent):
@@ -70,7 +73,7 @@ class Government(mesa.Agent):
     @property
     def knowledge(self) -> float:
         """The agency's knowledge: the mean of its officers'."""
-        return float(self.officers.mean())
+        return float(self.officers.sum() / len(self.officers))
 
     # -- the budget ------------------------------------------------------------------
     def open_fiscal_year(self, planned: dict[str, float]) -> tuple[float, float]:
@@ -158,3 +161,24 @@ def board_turnover(villages, hit: np.ndarray, newcomer: float, written: np.ndarr
     record (``written``, with a plan) or ``newcomer``."""
     floor = newcomer if written is None else np.maximum(newcomer, written[hit])
     villages.knowledge[hit] = floor
+
+
+#: the orders in which a programme offers its seats (``target.order``)
+TARGET_ORDERS = ("random", "lowest_skill", "highest_skill")
+
+
+@nb.njit(cache=True)
+def targeting_order(idx, skill, order, key, month, number):
+    """``idx`` in the order a programme offers them seats: at random, or by skill
+    (lowest or highest first, ``order`` 1 or 2; equal skills at random). The random
+    order is each artisan's draw for this programme and month."""
+    draw = np.empty(len(idx))
+    for q in range(len(idx)):
+        draw[q] = uniform(key, TARGET_ORDER, month, idx[q], number)
+    perm = np.argsort(draw, kind="mergesort")
+    if order == 0:
+        return idx[perm]
+    level = np.empty(len(idx))
+    for q in range(len(idx)):
+        level[q] = skill[idx[perm[q]]] if order == 1 else -skill[idx[perm[q]]]
+    return idx[perm[np.argsort(level, kind="mergesort")]]

@@ -38,7 +38,8 @@ from __future__ import annotations
 import numba as nb
 import numpy as np
 
-from ..state import BOOKS, DESIGN, DIGITAL, GMP, SKILL
+from ..state import BOOKS, DESIGN, DIGITAL, GMP, PRACTICES, SKILL
+from .random import UPTAKE, uniform
 
 
 @nb.njit(cache=True)
@@ -150,29 +151,62 @@ def peers_reached(a, ties, m):
     return hit
 
 
-def uptake_chance(artisans, villages, peers: np.ndarray, idx: np.ndarray, par) -> np.ndarray:
-    """The chance that each offered artisan ``idx`` takes part (see the module)."""
+@nb.njit(cache=True)
+def uptake_chance(awareness, gov_trust, peer_share, peer_weight):
+    """The chance that an artisan offered a seat takes it (see the module)."""
+    p = awareness * (0.5 + 0.5 * gov_trust) + peer_weight * peer_share
+    return min(max(p, 0.0), 1.0)
+
+
+@nb.njit(cache=True)
+def delivery_effectiveness(officer, board_knowledge):
+    """How well a round is delivered: what the programme's officer knows x (0.5 + 0.5 x
+    what the village association's board knows)."""
+    return officer * (0.5 + 0.5 * board_knowledge)
+
+
+@nb.njit(cache=True)
+def take_part(a, vills, peers, idx, officer, key, month, number, par):
+    """A programme's round offered to ``idx``: each decides whether to take part
+    (:func:`uptake_chance` against her draw); those who do are reached, and their trust
+    in the government moves ``gov_trust_gain`` toward what the round was worth to them,
+    its :func:`delivery_effectiveness` (``officer``: what the programme's officer knows).
+    Returns those who went and their delivery effectiveness."""
     pr = par[0]
-    aware = villages.awareness[artisans.village[idx]]
-    p = aware * (0.5 + 0.5 * artisans.gov_trust[idx]) + pr["learning_peer_weight"] * peers[idx]
-    return np.clip(p, 0.0, 1.0)
+    went = np.empty(len(idx), np.int64)
+    eff = np.empty(len(idx))
+    k = 0
+    for q in range(len(idx)):
+        i = idx[q]
+        ai = a[i]
+        chance = uptake_chance(vills[ai.village].awareness, ai.gov_trust, peers[i], pr.learning_peer_weight)
+        if uniform(key, UPTAKE, month, i, number) < chance:
+            went[k] = i
+            k += 1
+    for q in range(k):
+        ai = a[went[q]]
+        e = delivery_effectiveness(officer, vills[ai.village].knowledge)
+        eff[q] = e
+        ai.reached = True
+        ai.gov_trust += pr.learning_gov_trust_gain * (e - ai.gov_trust)
+    return went[:k], eff[:k]
 
 
-def attended(artisans, idx: np.ndarray, usefulness: np.ndarray, par) -> None:
-    """Those who took part: reached, and their trust in the government moves toward
-    what the programme was worth to them."""
-    artisans.reached[idx] = True
-    g = artisans.gov_trust
-    g[idx] += par[0]["learning_gov_trust_gain"] * (usefulness - g[idx])
+@nb.njit(cache=True)
+def train(a, idx, topic, effectiveness, par, strength=1.0):
+    """A training round in ``topic`` (-1: every practice) for ``idx``: knowledge closes
+    ``learning_rate`` x ``strength`` x effectiveness of its gap to 1."""
+    rate = par[0].learning_learning_rate
+    first, last = (0, len(PRACTICES)) if topic < 0 else (topic, topic + 1)
+    for q in range(len(idx)):
+        gain = min(rate * strength * effectiveness[q], 1.0)
+        k = a[idx[q]].knowledge
+        for x in range(first, last):
+            k[x] += gain * (1.0 - k[x])
 
 
-def train(artisans, idx: np.ndarray, topic: int, effectiveness: np.ndarray, par, strength: float = 1.0) -> None:
-    """A training round in ``topic`` for ``idx``: knowledge closes ``learning_rate`` x
-    ``strength`` x effectiveness of its gap to 1."""
-    k = artisans.knowledge
-    gain = np.minimum(par[0]["learning_learning_rate"] * strength * effectiveness, 1.0)
-    k[idx, topic] += gain * (1.0 - k[idx, topic])
+ALL_PRACTICES = -1  # ``train``'s topic for every practice at once
 
 
-__all__ = ["month", "quality_and_reach", "peers_reached", "uptake_chance", "attended", "train",
+__all__ = ["month", "quality_and_reach", "peers_reached", "uptake_chance", "take_part", "train",
            "SKILL", "GMP", "DESIGN", "DIGITAL", "BOOKS"]

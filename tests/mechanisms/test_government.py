@@ -81,3 +81,24 @@ def test_turnover_and_a_plan_act_through_what_is_lost():
     a = outcome(scenario("blitar_turnover", empty), inc, 60, seeds)
     b = outcome(scenario("blitar_turnover_plan", empty), inc, 60, seeds)
     assert np.allclose(a, b)
+
+
+@pytest.mark.parametrize("order", ["random", "lowest_skill", "highest_skill"])
+def test_seats_are_offered_in_the_targeting_order(order):
+    """By skill (lowest or highest first), equal skills in random order; or at random:
+    each artisan's draw for the programme and month, the same on every call."""
+    from ovopsim.mechanisms import government
+    from ovopsim.mechanisms.random import TARGET_ORDER, uniform_np
+
+    rng = np.random.default_rng(4)
+    skill = np.round(rng.random(300), 1)  # many equal skills
+    idx = np.sort(rng.choice(300, 120, replace=False))
+    got = government.targeting_order(idx, skill, government.TARGET_ORDERS.index(order), 99, 7, 3)
+    draw = uniform_np(99, TARGET_ORDER, 7, idx, 3)
+    level = {"random": np.zeros(len(idx)), "lowest_skill": skill[idx], "highest_skill": -skill[idx]}[order]
+    assert np.array_equal(got, idx[np.lexsort((draw, level))])
+    assert sorted(got) == list(idx)
+    if order == "lowest_skill":
+        assert (np.diff(skill[got]) >= 0).all()
+    if order == "highest_skill":
+        assert (np.diff(skill[got]) <= 0).all()

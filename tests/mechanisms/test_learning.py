@@ -26,7 +26,7 @@ def test_training_closes_a_share_of_the_gap_with_diminishing_returns():
     gains = []
     for _ in range(3):
         before = a.knowledge[0, state.GMP]
-        learning.train(a, np.array([0]), state.GMP, np.array([1.0]), par)
+        learning.train(a.data, np.array([0]), state.GMP, np.array([1.0]), par)
         gains.append(a.knowledge[0, state.GMP] - before)
     assert gains[0] == pytest.approx(0.4) and gains[1] == pytest.approx(0.2) and gains[2] == pytest.approx(0.1)
 
@@ -52,16 +52,35 @@ def test_knowledge_not_put_into_practice_fades_practice_kept_stays():
 
 
 def test_uptake_rises_with_awareness_trust_and_peers():
-    a, vills, par = _one()
-    villages = state.Table(np.zeros(1, state.VILLAGE))
+    w = 0.2
+    low = learning.uptake_chance(0.35, 0.5, 0.0, w)
+    high = learning.uptake_chance(0.9, 0.5, 0.0, w)
+    peers = learning.uptake_chance(0.9, 0.5, 1.0, w)
+    assert low == pytest.approx(0.35 * 0.75) and high > low and peers == pytest.approx(high + w)
+    assert learning.uptake_chance(0.9, 1.0, 1.0, w) == 1.0
+
+
+def test_taking_part_is_each_artisan_s_draw_against_her_chance():
+    """Of 2,000 offered seats about the chance are taken; those who went are reached and
+    their trust in the government moves toward the round's worth, the others' not."""
+    n = 2000
+    a = state.artisans(n)
     a.gov_trust = 0.5
-    idx = np.array([0])
-    villages.awareness = 0.35
-    low = learning.uptake_chance(a, villages, np.array([0.0]), idx, par)
-    villages.awareness = 0.9
-    high = learning.uptake_chance(a, villages, np.array([0.0]), idx, par)
-    peers = learning.uptake_chance(a, villages, np.array([1.0]), idx, par)
-    assert low[0] == pytest.approx(0.35 * 0.75) and high[0] > low[0] and peers[0] > high[0]
+    vills = np.zeros(1, state.VILLAGE)
+    vills["awareness"], vills["knowledge"] = 0.6, 1.0
+    par = state.params(scenario("baseline"))
+    idx = np.arange(n)
+    went, eff = learning.take_part(a.data, vills, np.zeros(n), idx, 0.8, 12345, 3, 0, par)
+    chance = learning.uptake_chance(0.6, 0.5, 0.0, par[0]["learning_peer_weight"])
+    assert abs(len(went) / n - chance) < 3 * np.sqrt(chance * (1 - chance) / n)
+    assert (eff == 0.8).all() and a.reached[went].all() and a.reached.sum() == len(went)
+    g = par[0]["learning_gov_trust_gain"]
+    assert np.allclose(a.gov_trust[went], 0.5 + g * (0.8 - 0.5))
+    assert (a.gov_trust[np.setdiff1d(idx, went)] == 0.5).all()
+    b = state.artisans(n)
+    b.gov_trust = 0.5
+    again, _ = learning.take_part(b.data, vills, np.zeros(n), idx, 0.8, 12345, 3, 0, par)
+    assert np.array_equal(again, went)  # the same draws for the same key, month and programme
 
 
 def test_mentoring_turns_a_programme_s_training_into_practice():
