@@ -279,12 +279,11 @@ class OVOPModel(mesa.Model):
             self._government(m)
         net = self.spec.network
         growth = (1.0 + self.spec.market.demand_growth) ** (max(m - 1, 0) / 12)  # from month 1
-        src, dst, trust = month.economy(a, self._fresh, t.data, t.m, v, p, c, fa, fc, ev, par, key, m, festive,
-                                        rainy, growth, self.access_boost, net.trust_within, net.trust_between,
-                                        self._stages)
-        if len(src):
-            partnerships.add_ties(self.ties, self.artisans.village, src, dst, trust, m, self.events[0],
-                                  checked=True)
+        t.m, src, dst, trust = month.economy(a, self._fresh, t.data, t.m, v, p, c, fa, fc, ev, par, key, m,
+                                             festive, rainy, growth, self.access_boost, net.trust_within,
+                                             net.trust_between, self._stages)
+        if len(src):  # the tie records were full: grow them and add the ties met
+            partnerships.add_ties(self.ties, a, src, dst, trust, m, self.events[0], checked=True)
         t.m = month.end(a, t.data, t.m, v, self.government.officers, par, m)
         if self.check_accounting:
             self._ledger.close(m, self)
@@ -348,7 +347,7 @@ class OVOPModel(mesa.Model):
 
     def add_ties(self, src, dst, trust) -> int:
         """New social ties (those that exist already are left as they are)."""
-        return partnerships.add_ties(self.ties, self.artisans.village, src, dst, trust, self.month,
+        return partnerships.add_ties(self.ties, self.artisans.data, src, dst, trust, self.month,
                                      self.events[0])
 
     def soft_loans(self, idx: np.ndarray, amount: float) -> None:

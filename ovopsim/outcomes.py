@@ -20,6 +20,7 @@ from __future__ import annotations
 from collections import OrderedDict
 from functools import lru_cache
 
+import numpy as np
 import pandas as pd
 
 from .config import Scenario, load_scenario
@@ -65,33 +66,58 @@ _PRE = {"income_mean": "income_pre", "jobs": "jobs_pre"}
 
 def summarise(monthly: pd.DataFrame, paired: pd.DataFrame | None = None) -> dict[str, float]:
     """Scalar outcomes of one run (see :data:`OUTCOMES`); ``paired``: the monthly table
-    of its no-programme run (the gains are 0 without one)."""
-    last = monthly.iloc[-12:]
+    of its no-programme run (the gains are 0 without one). Means and sums skip missing
+    values, as pandas' do."""
+    col = {c: monthly[c].to_numpy() for c in _USED}
+    twin = {c: paired[c].to_numpy() for c in _PAIRED} if paired is not None else None
     out = {}
-    for name, (col, how, _) in OUTCOMES.items():
-        s = monthly[col]
+    for name, (c, how, _) in OUTCOMES.items():
+        s = col[c]
         if how == "last_year":
-            v = last[col].mean()
+            v = _mean(s[-12:])
         elif how == "growth":
-            base = float(monthly[_PRE[col]].iloc[0])
-            v = last[col].mean() / base - 1 if base else 0.0
+            base = float(col[_PRE[c]][0])
+            v = _mean(s[-12:]) / base - 1 if base else 0.0
         elif how == "gain":
-            if paired is None:
+            if twin is None:
                 v = 0.0
             else:
-                base = paired[col].iloc[-12:].mean()
-                v = last[col].mean() / base - 1 if base else 0.0
+                base = _mean(twin[c][-12:])
+                v = _mean(s[-12:]) / base - 1 if base else 0.0
         elif how in ("extra", "per_rupiah"):
-            v = s.sum() - paired[col].sum() if paired is not None else 0.0
+            v = _sum(s) - _sum(twin[c]) if twin is not None else 0.0
             if how == "per_rupiah":
-                spent = float(monthly["budget_spent_total"].iloc[-1])
+                spent = float(col["budget_spent_total"][-1])
                 v = v / spent if spent > 0 else 0.0
         elif how == "sum":
-            v = s.sum()
+            v = _sum(s)
         else:
-            v = s.iloc[-1]
+            v = s[-1]
         out[name] = float(v)
     return out
+
+
+_USED = tuple(dict.fromkeys([c for c, _, _ in OUTCOMES.values()] + list(_PRE.values())
+                            + ["budget_spent_total"]))
+_PAIRED = tuple(dict.fromkeys(c for c, how, _ in OUTCOMES.values() if how in ("gain", "extra", "per_rupiah")))
+
+
+def _present(x: np.ndarray) -> tuple[np.ndarray, int]:
+    """``x`` with missing values as 0, and how many are present."""
+    if x.dtype.kind == "f":
+        missing = np.isnan(x)
+        if missing.any():
+            return np.where(missing, 0.0, x), len(x) - int(missing.sum())
+    return x, len(x)
+
+
+def _sum(x: np.ndarray):
+    return np.add.reduce(_present(x)[0])
+
+
+def _mean(x: np.ndarray):
+    values, n = _present(x)
+    return np.add.reduce(values) / n if n else np.nan
 
 
 @lru_cache(maxsize=64)
@@ -128,7 +154,7 @@ def simulate_tables(params: dict, seed: int) -> tuple[pd.DataFrame, pd.DataFrame
     months = params.get("months")
     months = int(months) if months else None
     sc = scenario_for(params, seed)
-    res = run(sc, seed=int(seed), months=months, share_warmup=True)
+    res = run(sc, seed=int(seed), months=months, share_warmup=True, scorecard=False)
     paired = NO_PROGRAMME_RUNS.monthly(sc, int(seed), res.months) if has_programme(sc) else None
     return res.monthly, paired
 
@@ -148,7 +174,7 @@ class NoProgrammeRuns:
         key = (twin.model_dump_json(exclude={"scenario": {"name", "description"}}), seed, months)
         table = self._tables.get(key)
         if table is None:
-            table = run(twin, seed=seed, months=months, share_warmup=True).monthly
+            table = run(twin, seed=seed, months=months, share_warmup=True, scorecard=False).monthly
             self.runs += 1
             self._tables[key] = table
             while len(self._tables) > self.size:
@@ -173,5 +199,6 @@ def simulate(params: dict, seed: int) -> dict[str, float]:
 def simulate_series(params: dict, seed: int) -> pd.DataFrame:
     """The monthly indicator table of one run (for outcomes over time)."""
     months = params.get("months")
-    res = run(scenario_for(params, seed), seed=int(seed), months=int(months) if months else None)
+    res = run(scenario_for(params, seed), seed=int(seed), months=int(months) if months else None,
+              share_warmup=True, scorecard=False)
     return res.monthly.select_dtypes("number").drop(columns=["year", "calendar_month"])

@@ -28,13 +28,14 @@ class RunResult:
 
     Attributes:
         monthly: one row per month of model-level indicators.
-        scorecard: one row per village, OVOP assessment dimensions 0-100.
+        scorecard: one row per village, OVOP assessment dimensions 0-100 (None when
+            not asked for).
         agents: per-artisan monthly records (only when asked for).
         scenario, seed, months: what was run.
     """
 
     monthly: pd.DataFrame
-    scorecard: pd.DataFrame
+    scorecard: pd.DataFrame | None
     scenario: Scenario
     seed: int
     months: int
@@ -44,9 +45,11 @@ class RunResult:
 
 def run(scenario: Scenario | str | Path, seed: int | None = None, months: int | None = None, *,
         agents: bool = False, progress: bool = False, keep_model: bool = False,
-        check_accounting: bool = True, share_warmup: bool = False) -> RunResult:
+        check_accounting: bool = True, share_warmup: bool = False, scorecard: bool = True) -> RunResult:
     """Run a scenario for ``months`` months (default: the scenario's) with ``seed``
-    (default: the scenario's); ``share_warmup``: see :class:`ovopsim.model.OVOPModel`."""
+    (default: the scenario's); ``share_warmup``: see :class:`ovopsim.model.OVOPModel`;
+    ``scorecard=False`` leaves the scorecard out (None) when only the monthly table is
+    wanted."""
     if not isinstance(scenario, Scenario):
         scenario = load_scenario(scenario)
     seed = scenario.scenario.seed if seed is None else int(seed)
@@ -63,7 +66,8 @@ def run(scenario: Scenario | str | Path, seed: int | None = None, months: int | 
             bar.update()
     if bar is not None:
         bar.close()
-    return RunResult(monthly=model.monthly(), scorecard=model.scorecard(), scenario=scenario,
+    return RunResult(monthly=model.monthly(), scorecard=model.scorecard() if scorecard else None,
+                     scenario=scenario,
                      seed=seed, months=months, agents=model.agents_frame() if agents else None,
                      model=model if keep_model else None)
 

@@ -109,3 +109,22 @@ def test_graph_export_matches_the_records():
     assert g.edges[u, v]["trust_uv"] == t["trust_uv"][0]
     arrays = model.tie_arrays()
     assert np.allclose(arrays["trust"], (t["trust_uv"] + t["trust_vu"]) / 2)
+
+
+def test_ties_met_when_the_tie_records_are_full_are_added_all_the_same():
+    """The month adds the ties met in the compiled step when the records have room, and
+    grows them first when not: the same results either way."""
+    from ovopsim.config import load_scenario
+
+    sc = load_scenario("proppo_batik")
+    roomy, full = OVOPModel(sc, rng=4, months=24), OVOPModel(sc, rng=4, months=24)
+    grown = 0
+    for _ in range(24):
+        full.ties._bind(full.ties.used.copy())  # no room left before every month
+        before = full.ties.m
+        full.step()
+        roomy.step()
+        grown += full.ties.m > before
+    assert grown > 0
+    pd.testing.assert_frame_equal(full.monthly(), roomy.monthly(), check_exact=True)
+    assert np.array_equal(full.ties.used, roomy.ties.used)

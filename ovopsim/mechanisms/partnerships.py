@@ -294,7 +294,7 @@ def proposals(a, ties, m, ptr, nbr, edge, n_products, n_stages, par, key, month,
                 buyer_key[i] = a[i].product
     s_ptr, s_members = _groups(stage_key, n_products * n_stages)
     b_ptr, b_members = _groups(buyer_key, n_products)
-    cap = n + m + 16
+    cap = 2 * n + m + 16  # at most two meetings per producer, then introductions
     src = np.empty(cap, np.int64)
     dst = np.empty(cap, np.int64)
     tru = np.empty(cap)
@@ -378,12 +378,12 @@ def proposals(a, ties, m, ptr, nbr, edge, n_products, n_stages, par, key, month,
 
 
 @nb.njit(cache=True)
-def append(ties, m, src, dst, trust, village, month, checked):
+def append(ties, m, src, dst, trust, a, month, checked):
     """Write the pairs ``src``-``dst`` that are not ties yet (each once, with the trust of
     its first mention) from slot ``m`` on, as business contacts; the room is already
     there (``checked``: the caller knows they are new and distinct). Returns (the new
     count, how many of them link two villages)."""
-    n = len(village)
+    n = len(a)
     existing = np.empty(0 if checked else m, np.int64)
     if not checked:
         for j in range(m):
@@ -413,7 +413,7 @@ def append(ties, m, src, dst, trust, village, month, checked):
         tj.trust_vu = trust[order[q]]
         tj.partner = False
         tj.since = -1
-        tj.between = village[u] != village[v]
+        tj.between = a[u].village != a[v].village
         tj.kin = False
         tj.last_used = month
         tj.volume = 0.0
@@ -423,7 +423,7 @@ def append(ties, m, src, dst, trust, village, month, checked):
     return m, between
 
 
-def add_ties(ties, village: np.ndarray, src, dst, trust, month: int, events=None, checked: bool = False) -> int:
+def add_ties(ties, a, src, dst, trust, month: int, events=None, checked: bool = False) -> int:
     """Add the ties ``src``-``dst`` that do not exist yet (each pair once, with the trust
     of its first mention), as business contacts; ``checked``: they are known to be new
     and distinct. Returns how many were added."""
@@ -431,8 +431,7 @@ def add_ties(ties, village: np.ndarray, src, dst, trust, month: int, events=None
     trust = np.ascontiguousarray(np.broadcast_to(np.asarray(trust, float), src.shape))
     ties.reserve(len(src))
     before = ties.m
-    ties.m, between = append(ties.data, ties.m, src, np.asarray(dst, np.int64), trust, village, month,
-                             checked)
+    ties.m, between = append(ties.data, ties.m, src, np.asarray(dst, np.int64), trust, a, month, checked)
     added = ties.m - before
     if events is not None and added:
         events["ties_added"] += added
