@@ -129,6 +129,7 @@ class OVOPModel(mesa.Model):
         self.calendar = market.Calendar(w_spec.start_year, w_spec.rainy_months, 1 - warmup_max,
                                         max(self.months, 1200))
         self._festive, self._rainy = self.calendar.festive_.tolist(), self.calendar.rainy_.tolist()
+        self._year, self._calendar_month = self.calendar.year.tolist(), self.calendar.month.tolist()
         g = scenario.government
         self.government = Government(self, g.annual_budget, g.officers, g.knowledge_regrowth,
                                      g.newcomer_knowledge, g.plan_documented, g.replan_months)
@@ -283,7 +284,7 @@ class OVOPModel(mesa.Model):
                                              festive, rainy, growth, self.access_boost, net.trust_within,
                                              net.trust_between, self._stages)
         if len(src):  # the tie records were full: grow them and add the ties met
-            partnerships.add_ties(self.ties, a, src, dst, trust, m, self.events[0], checked=True)
+            partnerships.add_ties(self.ties, a, src, dst, trust, m, ev, checked=True)
         t.m = month.end(a, t.data, t.m, v, self.government.officers, par, m)
         if self.check_accounting:
             self._ledger.close(m, self)
@@ -291,9 +292,9 @@ class OVOPModel(mesa.Model):
         indicators.add_totals(tot, ev, fa, self.turnovers)
         if m >= 1:
             gov = self.government
-            indicators.month_row(self.records.next_row(), m, int(self.calendar.year[k]),
-                                 int(self.calendar.month[k]), festive, rainy, a, t.data, t.m, v, p, c, fa,
-                                 fc, ev, tot, gov.knowledge, gov.balance, f.gov_spent, gov.spent_total)
+            indicators.month_row(self.records.next_row(), m, self._year[k], self._calendar_month[k], festive,
+                                 rainy, a, t.data, t.m, v, p, c, fa, fc, ev, tot, gov.knowledge, gov.balance,
+                                 f.gov_spent, gov.spent_total)
             if self.record_agents:
                 self.agent_records.append(indicators.agent_frame(self, m))
 
@@ -347,8 +348,7 @@ class OVOPModel(mesa.Model):
 
     def add_ties(self, src, dst, trust) -> int:
         """New social ties (those that exist already are left as they are)."""
-        return partnerships.add_ties(self.ties, self.artisans.data, src, dst, trust, self.month,
-                                     self.events[0])
+        return partnerships.add_ties(self.ties, self.artisans.data, src, dst, trust, self.month, self.events)
 
     def soft_loans(self, idx: np.ndarray, amount: float) -> None:
         """The government capitalises the LJMP of each artisan ``idx`` with ``amount``,

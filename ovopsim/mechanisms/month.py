@@ -61,8 +61,4 @@ def economy(a, fresh, ties, m, vills, prods, clusters, flows, cflows, events, pa
     learning.quality_and_reach(a, ties, m, vills, prods, par)
     if m + len(src) > len(ties):
         return m, src, dst, trust
-    grown, between = partnerships.append(ties, m, src, dst, trust, a, month, True)
-    ev = events[0]
-    ev.ties_added += grown - m
-    ev.ties_added_between += between
-    return grown, src[:0], dst[:0], trust[:0]
+    return partnerships.append(ties, m, src, dst, trust, a, month, True, events), src[:0], dst[:0], trust[:0]

@@ -378,22 +378,26 @@ def proposals(a, ties, m, ptr, nbr, edge, n_products, n_stages, par, key, month,
 
 
 @nb.njit(cache=True)
-def append(ties, m, src, dst, trust, a, month, checked):
+def append(ties, m, src, dst, trust, a, month, checked, events):
     """Write the pairs ``src``-``dst`` that are not ties yet (each once, with the trust of
     its first mention) from slot ``m`` on, as business contacts; the room is already
-    there (``checked``: the caller knows they are new and distinct). Returns (the new
-    count, how many of them link two villages)."""
+    there (``checked``: the caller knows they are new and distinct). Counts them in
+    ``events`` (``ties_added``, ``ties_added_between``). Returns the new count of ties."""
     n = len(a)
-    existing = np.empty(0 if checked else m, np.int64)
-    if not checked:
-        for j in range(m):
-            existing[j] = ties[j].u * n + ties[j].v
-        existing.sort()
+    first = m
     k = len(src)
     key = np.empty(k, np.int64)
     for q in range(k):
         key[q] = pair_key(src[q], dst[q], n)
     order = np.argsort(key, kind="mergesort")  # stable: the first mention first
+    tied = np.zeros(k, np.bool_)  # in sorted order: the pair is a tie already
+    if not checked and k:
+        ranked = key[order]
+        for j in range(m):
+            pos = np.searchsorted(ranked, ties[j].u * n + ties[j].v)
+            while pos < k and ranked[pos] == ties[j].u * n + ties[j].v:
+                tied[pos] = True
+                pos += 1
     between = 0
     last = -1
     for q in range(k):
@@ -401,10 +405,8 @@ def append(ties, m, src, dst, trust, a, month, checked):
         if x < 0 or x == last:
             continue
         last = x
-        if not checked:
-            pos = np.searchsorted(existing, x)
-            if pos < m and existing[pos] == x:
-                continue
+        if tied[q]:
+            continue
         u, v = x // n, x % n
         tj = ties[m]
         tj.u = u
@@ -420,20 +422,20 @@ def append(ties, m, src, dst, trust, a, month, checked):
         if tj.between:
             between += 1
         m += 1
-    return m, between
+    ev = events[0]
+    ev.ties_added += m - first
+    ev.ties_added_between += between
+    return m
 
 
-def add_ties(ties, a, src, dst, trust, month: int, events=None, checked: bool = False) -> int:
+def add_ties(ties, a, src, dst, trust, month: int, events, checked: bool = False) -> int:
     """Add the ties ``src``-``dst`` that do not exist yet (each pair once, with the trust
-    of its first mention), as business contacts; ``checked``: they are known to be new
-    and distinct. Returns how many were added."""
+    of its first mention: one value or one per pair), as business contacts, counted in
+    ``events``; ``checked``: they are known to be new and distinct. Returns how many
+    were added."""
     src = np.asarray(src, np.int64)
-    trust = np.ascontiguousarray(np.broadcast_to(np.asarray(trust, float), src.shape))
+    trust = np.full(len(src), float(trust)) if np.ndim(trust) == 0 else np.ascontiguousarray(trust, float)
     ties.reserve(len(src))
     before = ties.m
-    ties.m, between = append(ties.data, ties.m, src, np.asarray(dst, np.int64), trust, a, month, checked)
-    added = ties.m - before
-    if events is not None and added:
-        events["ties_added"] += added
-        events["ties_added_between"] += between
-    return added
+    ties.m = append(ties.data, ties.m, src, np.asarray(dst, np.int64), trust, a, month, checked, events)
+    return ties.m - before
