@@ -145,9 +145,15 @@ def task_throughput(mode: str, n_runs: int) -> dict:
 
     design = w.design(n_runs)
     simulate = w.simulate_design
+    if mode.startswith("search"):
+        design = w.search_design(n_runs)
+        simulate = w.simulate_search_alone if mode == "search_alone2" else w.simulate_search
     with tempfile.TemporaryDirectory() as tmp:
         t = time.perf_counter()
-        if mode == "serial":
+        if mode in ("search2", "search_alone2"):
+            df = run_design(design, simulate, out_dir=tmp, executor="process", workers=2,
+                            progress=False)
+        elif mode == "serial":
             df = run_design(design, simulate, out_dir=tmp, executor="serial", progress=False)
         elif mode == "process2":
             df = run_design(design, simulate, out_dir=tmp, executor="process", workers=2,
@@ -168,6 +174,7 @@ def task_throughput(mode: str, n_runs: int) -> dict:
             raise ValueError(mode)
         seconds = time.perf_counter() - t
     out = df[["run_id", *OUTCOMES]].sort_values("run_id").reset_index(drop=True)
+    n_runs = len(out)
     digest = str(pd_hash(out))
     return {"mode": mode, "runs": n_runs, "seconds": seconds, "runs_per_s": n_runs / seconds,
             "failed": int((df.get("status", "ok") != "ok").sum()) if "status" in df else 0,
@@ -353,6 +360,10 @@ def main(argv=None) -> int:
     for mode in ("serial", "process2", "dask2", "batch_serial", "batch_process2"):
         log(f"throughput {mode}: {n_runs} runs")
         thr[mode] = spawn("throughput", mode=mode, n_runs=n_runs)
+    search = {}
+    for mode in ("search2", "search_alone2"):
+        log(f"throughput {mode}: {n_runs} evaluations")
+        search[mode] = spawn("throughput", mode=mode, n_runs=n_runs)
     s = thr["serial"]["runs_per_s"]
     eff = {m: thr[m]["runs_per_s"] / s / 2 for m in ("process2", "dask2")}
     eff["batch_process2"] = thr["batch_process2"]["runs_per_s"] / thr["batch_serial"]["runs_per_s"] / 2
@@ -366,8 +377,8 @@ def main(argv=None) -> int:
         f"Targets: default scenario under 20 ms per 120 months: "
         f"**{verdict(default['ovop_min_ms'] < 20)}** ({default['ovop_min_ms']:.1f} ms); parallel "
         f"efficiency >= 0.95 with 2 processes: **{verdict(eff['process2'] >= 0.95)}** "
-        f"({eff['process2']:.2f}); Dask within 10% of the process pool: "
-        f"**{verdict(abs(dask_gap) <= 0.10)}** ({dask_gap:+.1%}); 100,000 runs of 120 months "
+        f"({eff['process2']:.2f}); Dask no more than 10% slower than the process pool: "
+        f"**{verdict(dask_gap >= -0.10)}** ({dask_gap:+.1%}); 100,000 runs of 120 months "
         f"in under 5 minutes on 2 cores: **{verdict(search_min < 5)}** ({search_min:.0f} min at "
         f"the 2-process rate, {per_core['process2']:.1f} runs / s / core against "
         f"`mesa.batch_run`'s {per_core['batch_process2']:.1f}).\n\n"
@@ -394,7 +405,24 @@ def main(argv=None) -> int:
           "(`benchmarks/workloads.py: DesignModel`) reporting the same outcomes through a "
           "`DataCollector`. Parallel efficiency = (parallel runs/s) / (serial runs/s of the same "
           "tool) / 2. Wall times include starting the workers (and the Dask cluster). "
-          f"All five produced identical outcomes: **{'yes' if same else 'NO'}**.")
+          f"All five produced identical outcomes: **{'yes' if same else 'NO'}**."
+        + "\n\n### What a search evaluates\n\n"
+        + table(["how (2 processes)", "evaluations", "seconds", "evaluations / s",
+                 "runs / s (run and twin)", "100,000 evaluations (min)"],
+                [[label, search[m]["runs"], search[m]["seconds"], search[m]["runs_per_s"],
+                  2 * search[m]["runs_per_s"], 100_000 / search[m]["runs_per_s"] / 60]
+                 for label, m in (("shared warm-ups and twins (as the runner makes them)", "search2"),
+                                  ("each evaluation alone", "search_alone2"))])
+        + f"\n\nThe search design: {search['search2']['runs']} evaluations, a Latin hypercube of "
+          f"{search['search2']['runs'] // w.SEARCH_REPLICATES} programme mixes of the default "
+          f"scenario (the intensities of its GMP training, mentoring and exhibitions, 0.1 to 0.9) "
+          f"x {w.SEARCH_REPLICATES} replicate seeds common to every mix, 120 months; each "
+          "evaluation is a run and its paired no-programme run (`ovopsim.outcomes.simulate`), "
+          "as `ovopsim optimize` and `ovopsim robust` evaluate candidates. Runs of one world "
+          "and seed share their warm-up, and evaluations with the same no-programme twin share "
+          "it (`ovopsim.model.WarmStarts`, `ovopsim.outcomes.NoProgrammeRuns`); \"each "
+          "evaluation alone\" clears both before every evaluation. Same outcomes either way: "
+          f"**{'yes' if search['search2']['outcomes_digest'] == search['search_alone2']['outcomes_digest'] else 'NO'}**.")
 
     # 5: build time
     sections.append(

@@ -95,6 +95,43 @@ def simulate_design(params: dict, seed: int) -> dict[str, float]:
     return summarise(run(scenario_for(p), seed=int(seed), months=int(p["months"]), scorecard=False).monthly)
 
 
+# the search design (issue 12): what a policy search evaluates, candidate programme mixes
+# of the default scenario (three programmes' intensities) each over common replicate
+# seeds, each evaluation a run and its paired no-programme run (``ovopsim.outcomes.simulate``)
+SEARCH_BOUNDS = {"training": (0.1, 0.9), "mentoring": (0.1, 0.9), "exhibitions": (0.1, 0.9)}
+SEARCH_KEYS = {"training": "interventions.gmp_training.intensity",
+               "mentoring": "interventions.expert_mentoring.intensity",
+               "exhibitions": "interventions.exhibitions.intensity"}
+SEARCH_REPLICATES = 4
+
+
+@lru_cache(maxsize=4)
+def search_design(n_runs: int):
+    from ovopsim.experiments import latin_hypercube
+
+    return latin_hypercube(SEARCH_BOUNDS, max(1, n_runs // SEARCH_REPLICATES), seed=2025,
+                           replicates=SEARCH_REPLICATES, fixed={"scenario": DEFAULT, "months": MONTHS})
+
+
+def simulate_search(params: dict, seed: int) -> dict[str, float]:
+    """One evaluation of the search design as the runner makes it: the run and its
+    paired no-programme run, sharing warm-ups and twins with earlier evaluations in
+    the process (``ovopsim.model.WarmStarts``, ``ovopsim.outcomes.NoProgrammeRuns``)."""
+    from ovopsim.outcomes import simulate
+
+    return simulate({SEARCH_KEYS.get(k, k): v for k, v in params.items()}, int(seed))
+
+
+def simulate_search_alone(params: dict, seed: int) -> dict[str, float]:
+    """The same evaluation sharing nothing: its own warm-ups and its own twin."""
+    from ovopsim.model import WARM_STARTS
+    from ovopsim.outcomes import NO_PROGRAMME_RUNS
+
+    WARM_STARTS.clear()
+    NO_PROGRAMME_RUNS.clear()
+    return simulate_search(params, seed)
+
+
 class DesignModel(OVOPModel):
     """Run ``run_id`` of the throughput design as a Mesa model, for ``mesa.batch_run``.
 
