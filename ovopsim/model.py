@@ -50,13 +50,14 @@ def warm_key(scenario: Scenario, seed: int) -> tuple[str, int]:
 
 
 class WarmStarts:
-    """The state at month 1 of recently built small worlds, by :func:`warm_key`: runs that
+    """The state at month 1 of recently built worlds, by :func:`warm_key`: runs that
     differ only in their programmes (the arms of a comparison, the candidates of a
     search, a run's paired no-programme run) start from one warm-up instead of each
-    running its own. A run started so is identical to one that warmed up itself."""
+    running its own. A run started so is identical to one that warmed up itself.
+    At most ``size`` states and ``max_bytes`` of them are kept (the oldest go first)."""
 
-    def __init__(self, size: int = 32, max_artisans: int = 20_000):
-        self.size, self.max_artisans = size, max_artisans
+    def __init__(self, size: int = 32, max_bytes: int = 128 * 2**20):
+        self.size, self.max_bytes = size, max_bytes
         self._states: OrderedDict[tuple, dict] = OrderedDict()
         self.hits = 0
 
@@ -68,14 +69,18 @@ class WarmStarts:
         return self._states[key]
 
     def put(self, key, state: dict) -> None:
-        if len(state["artisans"]) > self.max_artisans:
+        if _nbytes(state) > self.max_bytes // 4:
             return
         self._states[key] = state
-        while len(self._states) > self.size:
+        while len(self._states) > self.size or sum(map(_nbytes, self._states.values())) > self.max_bytes:
             self._states.popitem(last=False)
 
     def clear(self) -> None:
         self._states.clear()
+
+
+def _nbytes(state: dict) -> int:
+    return sum(v.nbytes for v in state.values() if isinstance(v, np.ndarray))
 
 
 #: the process's warm starts (used by runs made with ``share_warmup=True``)

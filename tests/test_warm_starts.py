@@ -55,3 +55,25 @@ def test_arms_share_one_paired_run_and_keep_their_numbers():
     assert shared == fresh
     # the gains are against the twin, and differ between the arms
     assert len({round(o["income_gain"], 12) for o in shared}) == 3
+
+
+def test_warm_starts_keep_the_most_recent_within_their_size_and_memory():
+    import numpy as np
+
+    from ovopsim.model import WarmStarts
+
+    def state(kib):
+        return {"artisans": np.zeros(kib * 128), "pre": (0.0, 0.0)}
+
+    cache = WarmStarts(size=2, max_bytes=64 * 1024)
+    cache.put("a", state(4))
+    cache.put("b", state(4))
+    cache.get("a")  # a is now the most recent
+    cache.put("c", state(4))
+    assert cache.get("b") is None and cache.get("a") is not None and cache.get("c") is not None
+    cache.put("big", state(32))  # more than a quarter of the memory: not kept
+    assert cache.get("big") is None
+    wide = WarmStarts(size=10, max_bytes=64 * 1024)
+    for k in "abcde":
+        wide.put(k, state(16))  # four fit in 64 KiB
+    assert wide.get("a") is None and all(wide.get(k) is not None for k in "bcde")
