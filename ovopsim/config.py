@@ -31,6 +31,7 @@ both load scenarios through :func:`load_scenario`):
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -648,6 +649,11 @@ class Meta(Strict):
         return v
 
 
+@functools.lru_cache(maxsize=1)
+def _shipped_products() -> dict[str, Product]:
+    return {k: Product(**v) for k, v in PRODUCTS.items()}
+
+
 class Scenario(Strict):
     """A whole scenario file, validated."""
 
@@ -725,9 +731,9 @@ class Scenario(Strict):
 
     # -- derived views -------------------------------------------------------------
     def catalogue(self) -> dict[str, Product]:
-        cat = {k: Product(**v) for k, v in PRODUCTS.items()}
-        cat.update(self.products)
-        return cat
+        """The products known to this scenario: the shipped ones (:data:`PRODUCTS`) and
+        its own ``[products.NAME]`` (which win). Read only: the shipped ones are shared."""
+        return {**_shipped_products(), **self.products}
 
     def village_list(self) -> list[Village]:
         if self.villages is not None:

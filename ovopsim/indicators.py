@@ -519,7 +519,10 @@ def scorecard(model) -> pd.DataFrame:
         "quality_management": mean(standard & (a.books >= BOOKS_SIMPLE)),
     }
     assert tuple(scores) == SCORECARD
-    score = np.round(100 * np.array([np.broadcast_to(np.asarray(x, float), (nv,)) for x in scores.values()]), 1)
+    score = np.empty((len(scores), nv))
+    for k, x in enumerate(scores.values()):
+        score[k] = x  # a village's value, or one for every village
+    score = np.round(100 * score, 1)
     arrays = [pd.Index(model.village_names).array,
               np.bincount(a.village, a.opened > NEVER, nv).astype(np.int64), count.astype(np.int64),
               *score, np.round(score.mean(axis=0), 1)]

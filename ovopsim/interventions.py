@@ -29,8 +29,8 @@ from __future__ import annotations
 import numpy as np
 
 from . import config as C
-from .mechanisms import government, learning
-from .mechanisms.random import FAIR, FORUM_REPS, TURNOVER, uniform_np
+from .mechanisms import government, learning, partnerships
+from .mechanisms.random import FORUM_REPS, TURNOVER, uniform_np
 from .state import DIGITAL, PRACTICES
 from .world import board_among_members
 
@@ -237,9 +237,8 @@ class Promotion(Programme):
             self.teach(model, went, DIGITAL, DIGITAL_PROMOTION_TEACHING, eff)
         elif len(went) > 1:
             # exhibitors from different villages meet: new ties (Proppo, Blitar)
-            other = went[np.argsort(uniform_np(model.key, FAIR, model.month, went, self.number))]
-            keep = a.village[went] != a.village[other]
-            model.add_ties(went[keep], other[keep], model.spec.network.trust_between)
+            src, dst = partnerships.meetings(a.data, went, model.key, model.month, self.number)
+            model.add_ties(src, dst, model.spec.network.trust_between)
 
 
 class Brand(Programme):
@@ -276,9 +275,8 @@ class Forum(_VillageProgramme):
         pick = uniform_np(model.key, FORUM_REPS, model.month, np.arange(a.n), self.number) < FORUM_REP_SHARE
         reps = (inv & (a.board | pick)).nonzero()[0]
         if len(reps) > 1:
-            other = reps[np.argsort(uniform_np(model.key, FAIR, model.month, reps, self.number))]
-            keep = a.village[reps] != a.village[other]
-            model.add_ties(reps[keep], other[keep], model.spec.network.trust_between)
+            src, dst = partnerships.meetings(a.data, reps, model.key, model.month, self.number)
+            model.add_ties(src, dst, model.spec.network.trust_between)
 
 
 PROGRAMMES = {"training": Training, "mentoring": Mentoring, "capital": Capital,

@@ -187,10 +187,11 @@ class OVOPModel(mesa.Model):
                 self._month(m)
                 a = self.artisans
                 act = a.active
+                k = int(np.count_nonzero(act))
                 own += np.where(act, a.income, 0.0)
-                income.append(float(a.income[act].mean()) if act.any() else 0.0)
-                jobs.append(float((1 + a.workers[act]).sum()))
-                active.append(float(act.sum()))
+                income.append(float(np.add.reduce(a.income[act]) / k) if k else 0.0)  # their mean
+                jobs.append(float(k + int(np.add.reduce(a.workers[act]))))  # owners and workers
+                active.append(float(k))
                 m += 1
             years.append((np.mean(income), np.mean(jobs), np.mean(active)))
             ran = m - first

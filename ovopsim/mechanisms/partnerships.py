@@ -43,6 +43,7 @@ from .exchange import MIN_PASSED, PASS_SHARE, trust_of
 from .random import (
     BUYER,
     BUYER_PICK,
+    FAIR,
     FORM,
     INTRODUCE,
     INTRODUCE_PICK,
@@ -375,6 +376,22 @@ def proposals(a, ties, m, ptr, nbr, edge, n_products, n_stages, par, key, month,
                 break
         keep[order[q]] = not tied
     return src[:c][keep], dst[:c][keep], tru[:c][keep]
+
+
+@nb.njit(cache=True)
+def meetings(a, people, key, month, number):
+    """Who meets whom at a fair or a forum: ``people`` paired with themselves shuffled
+    (each one's draw for the event), the pairs from different villages kept. Returns
+    (``src``, ``dst``)."""
+    k = len(people)
+    draw = np.empty(k)
+    for q in range(k):
+        draw[q] = uniform(key, FAIR, month, people[q], number)
+    other = people[np.argsort(draw, kind="mergesort")]
+    keep = np.empty(k, np.bool_)
+    for q in range(k):
+        keep[q] = a[people[q]].village != a[other[q]].village
+    return people[keep], other[keep]
 
 
 @nb.njit(cache=True)
