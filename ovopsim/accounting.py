@@ -180,7 +180,9 @@ class Flows:
 
 class Ledger:
     """The month's check of the books: :meth:`open` copies the stocks at the start of the
-    month, :meth:`close` checks them at its end against the month's flows."""
+    month; at its end :func:`close_books` (called in the compiled rest of the month,
+    :mod:`ovopsim.months`) checks them against the month's flows and :meth:`check` says
+    what failed."""
 
     def __init__(self, n: int, n_clusters: int):
         self._held = np.empty((n, 3))
@@ -191,11 +193,19 @@ class Ledger:
         snapshot(model.artisans.data, model.clusters.data, self._held, self._fund)
         self._gov = model.government.balance
 
-    def close(self, month: int, model) -> None:
-        f = model.flows
-        code, value = close_books(self._held, model.artisans.data, f.artisans.data, EFFECT, self._fund,
-                                  model.clusters.data, f.clusters.data, self._gov, model.government.balance,
-                                  f.gov_in, f.gov_lapse, f.gov_cut, f.gov_spent)
+    @property
+    def books(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """What the compiled check of the month reads (:func:`close_books`): the stocks and
+        LJMP funds at the start of the month, and the flows' effects on the stocks."""
+        return self._held, self._fund, EFFECT
+
+    @property
+    def balance_at_open(self) -> float:
+        return self._gov
+
+    @staticmethod
+    def check(month: int, code: int, value: float) -> None:
+        """Raise :class:`AccountingError` for a failed check (``code`` of :data:`FAILURES`)."""
         if code == 0:
             return
         name = FAILURES[code]

@@ -18,7 +18,10 @@ submodel):
 10. new ties met this month; business contacts forgotten; officers and boards learn;
 11. the books are checked to close and the indicators recorded.
 
-Steps 2-9 are one compiled call (:func:`ovopsim.mechanisms.month.economy`).
+Steps 2-9 are one compiled call (:func:`ovopsim.mechanisms.month.economy`); steps 2-11
+but the indicators one with the check of the books (:func:`ovopsim.months.after_government`);
+the warm-up's months, which have no government, run a year to a call
+(:func:`ovopsim.months.warm_months`).
 
 All randomness comes from the model's seed: the initial world from ``self.rng``,
 every decision from a counter-based hash of the seed (:mod:`ovopsim.mechanisms.random`).
@@ -32,11 +35,11 @@ import mesa
 import numpy as np
 import pandas as pd
 
-from . import accounting, indicators, state, world
+from . import accounting, indicators, months, state, world
 from . import interventions as iv
 from .agents import Artisan, Association, LJMPAgent
 from .config import Scenario
-from .mechanisms import learning, ljmp, market, month, partnerships
+from .mechanisms import learning, ljmp, market, partnerships
 from .mechanisms.government import Government
 from .state import EVENTS
 
@@ -129,6 +132,7 @@ class OVOPModel(mesa.Model):
                                                                      w.product_names)
         self.surveyed = w.surveyed
         self._stages = int(self.villages.stage.max()) + 1
+        self._trust = (float(scenario.network.trust_within), float(scenario.network.trust_between))
         w_spec = scenario.world
         warmup_max = 12 * -(-w_spec.warmup_max // 12)
         self.calendar = market.Calendar(w_spec.start_year, w_spec.rainy_months, 1 - warmup_max,
@@ -180,19 +184,28 @@ class OVOPModel(mesa.Model):
         pre-programme year that growth is read against (``records.pre``)."""
         m = first = 1 - most
         years = []
+        t, f, ledger = self.ties, self.flows, self._ledger
+        world = (self.artisans.data, self._fresh, self.villages.data, self.products.data, self.clusters.data)
+        flows = (f.artisans.data, f.clusters.data, self.events)
+        blocks = self._month_blocks[:3]
         while True:
             income, jobs, active = [], [], []
             own = np.zeros(self.artisans.n)
-            for _ in range(12):
-                self._month(m)
-                a = self.artisans
-                act = a.active
+            k0 = m - self.calendar.first
+            ties, t.m, code, value, self.month, incomes, acts, workers = months.warm_months(
+                world, t.data, t.m, flows, blocks, ledger.books, float(self.government.balance), self.par,
+                self.key, m, 12, self.calendar.festive_[k0:k0 + 12], self.calendar.rainy_[k0:k0 + 12],
+                self._trust, self._stages, self.government.officers, self.totals, self.check_accounting)
+            if ties is not t.data:
+                t.rebind(ties)
+            ledger.check(self.month, code, value)
+            for act, inc, wk in zip(acts, incomes, workers, strict=True):
                 k = int(np.count_nonzero(act))
-                own += np.where(act, a.income, 0.0)
-                income.append(float(np.add.reduce(a.income[act]) / k) if k else 0.0)  # their mean
-                jobs.append(float(k + int(np.add.reduce(a.workers[act]))))  # owners and workers
+                own += np.where(act, inc, 0.0)
+                income.append(float(np.add.reduce(inc[act]) / k) if k else 0.0)  # their mean
+                jobs.append(float(k + int(np.add.reduce(wk[act]))))  # owners and workers
                 active.append(float(k))
-                m += 1
+            m += 12
             years.append((np.mean(income), np.mean(jobs), np.mean(active)))
             ran = m - first
             settled = len(years) >= 2 and all(
@@ -284,18 +297,17 @@ class OVOPModel(mesa.Model):
             self._ledger.open(self)
         if m >= 1:
             self._government(m)
-        net = self.spec.network
         growth = (1.0 + self.spec.market.demand_growth) ** (max(m - 1, 0) / 12)  # from month 1
-        t.m, src, dst, trust = month.economy(a, self._fresh, t.data, t.m, v, p, c, fa, fc, ev, par, key, m,
-                                             festive, rainy, growth, self.access_boost, net.trust_within,
-                                             net.trust_between, self._stages)
-        if len(src):  # the tie records were full: grow them and add the ties met
-            partnerships.add_ties(self.ties, a, src, dst, trust, m, ev, checked=True)
-        t.m = month.end(a, t.data, t.m, v, self.government.officers, par, m)
-        if self.check_accounting:
-            self._ledger.close(m, self)
+        ledger, gov = self._ledger, self.government
+        ties, t.m, code, value = months.after_government(
+            (a, self._fresh, v, p, c), t.data, t.m, (fa, fc, ev), ledger.books,
+            (float(ledger.balance_at_open), float(gov.balance), float(f.gov_in), float(f.gov_lapse),
+             float(f.gov_cut), float(f.gov_spent)), par, key, m, festive, rainy, growth, self.access_boost,
+            self._trust, self._stages, gov.officers, self.totals, self.turnovers, self.check_accounting)
+        if ties is not t.data:
+            t.rebind(ties)
+        ledger.check(m, code, value)
         tot = self.totals
-        indicators.add_totals(tot, ev, fa, self.turnovers)
         if m >= 1:
             gov = self.government
             indicators.month_row(self.records.next_row(), m, self._year[k], self._calendar_month[k], festive,

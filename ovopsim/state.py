@@ -205,6 +205,11 @@ class Ties(Table):
         grown[:self.m] = self.data[:self.m]
         self._bind(grown)
 
+    def rebind(self, data: np.ndarray) -> None:
+        """Use ``data`` as the tie records (grown by the compiled month, with the same
+        ties in use)."""
+        self._bind(data)
+
     @property
     def used(self) -> np.ndarray:
         return self.data[:self.m]

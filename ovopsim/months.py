@@ -1,0 +1,104 @@
+"""The compiled rest of a month, and the warm-up's months in one compiled call.
+
+A month (:class:`ovopsim.model.OVOPModel`) is the government's programmes, which need
+Python, then :func:`after_government`: the month's business
+(:func:`ovopsim.mechanisms.month.economy`), the ties met that did not fit in the tie
+records added once the records are grown, business contacts forgotten and officers
+learning (:func:`ovopsim.mechanisms.month.end`), the books checked to close
+(:func:`ovopsim.accounting.close_books`) and the counts since month 1 kept
+(:func:`ovopsim.indicators.add_totals`).
+
+The warm-up's months have no government, so :func:`warm_months` runs them in one call,
+each month starting as every month does (no flows, events or mentors yet; the stocks
+copied for the check of the books) and then :func:`after_government`; it returns each
+month's incomes, activity and workers, from which the model reads whether the economy
+has settled.
+
+Arguments come in named groups (tuples): ``world`` = (artisans, fresh households,
+villages, products, clusters), ``flows`` = (artisan flows, cluster flows, events),
+``books`` = (stocks at the start of the month, LJMP funds at the start, the flows'
+effects on the stocks), ``gov`` = (the budget's balance at the start and at the end,
+appropriated, lapsed, cut, spent), ``trust`` = (initial trust within and between
+villages).
+"""
+
+from __future__ import annotations
+
+import numba as nb
+import numpy as np
+
+from .accounting import close_books, snapshot
+from .indicators import add_totals
+from .mechanisms import month as month_kernels
+from .mechanisms.partnerships import append
+from .state import TIE
+
+
+@nb.njit(cache=True)
+def grown(ties, m, extra):
+    """The tie records with room for ``extra`` more ties after the ``m`` in use: the same
+    array when there is room, else a copy half as large again (or as large as needed)."""
+    need = m + extra
+    if need <= len(ties):
+        return ties
+    bigger = np.zeros(max(need, int(len(ties) * 1.5)), TIE)
+    bigger[:m] = ties[:m]
+    return bigger
+
+
+@nb.njit(cache=True)
+def after_government(world, ties, m, flows, books, gov, par, key, month, festive, rainy, growth,
+                     access_boost, trust, n_stages, officers, totals, turnovers, check):
+    """The month after the government's programmes (see the module). Returns the tie
+    records (a new array when they had to grow), the number of ties, and the check of
+    the books: (0, 0.0), or a failure's code and value (:data:`ovopsim.accounting.FAILURES`)."""
+    a, fresh, vills, prods, clusters = world
+    fa, fc, events = flows
+    m, src, dst, tie_trust = month_kernels.economy(a, fresh, ties, m, vills, prods, clusters, fa, fc, events,
+                                                   par, key, month, festive, rainy, growth, access_boost,
+                                                   trust[0], trust[1], n_stages)
+    if len(src):  # the tie records were full: grow them and add the ties met
+        ties = grown(ties, m, len(src))
+        m = append(ties, m, src, dst, tie_trust, a, month, True, events)
+    m = month_kernels.end(a, ties, m, vills, officers, par, month)
+    code, value = 0, 0.0
+    if check:
+        held, fund, effect = books
+        code, value = close_books(held, a, fa, effect, fund, clusters, fc, gov[0], gov[1], gov[2], gov[3],
+                                  gov[4], gov[5])
+    add_totals(totals, events, fa, turnovers)
+    return ties, m, code, value
+
+
+@nb.njit(cache=True)
+def warm_months(world, ties, m, flows, blocks, books, balance, par, key, first, count, festive, rainy,
+                trust, n_stages, officers, totals, check):
+    """``count`` warm-up months from month ``first`` (no government; demand at its
+    month-1 level, no access shock); ``festive`` and ``rainy`` per month; ``blocks``:
+    the month's flows and events as bytes. Returns the tie records, the number of ties,
+    the check of the books and the month it failed in (or the last month), and each
+    month's incomes, activity and workers (rows)."""
+    a, clusters = world[0], world[4]
+    held, fund = books[0], books[1]
+    n = len(a)
+    income = np.zeros((count, n))
+    active = np.zeros((count, n), np.bool_)
+    workers = np.zeros((count, n), np.int64)
+    gov = (balance, balance, 0.0, 0.0, 0.0, 0.0)
+    for j in range(count):
+        month = first + j
+        for block in blocks:  # no flows or events yet
+            block[:] = 0
+        for i in range(n):  # no mentor assigned
+            a[i].mentored = False
+        if check:
+            snapshot(a, clusters, held, fund)
+        ties, m, code, value = after_government(world, ties, m, flows, books, gov, par, key, month, festive[j],
+                                                rainy[j], 1.0, 0.0, trust, n_stages, officers, totals, 0, check)
+        if code:
+            return ties, m, code, value, month, income, active, workers
+        for i in range(n):
+            income[j, i] = a[i].income
+            active[j, i] = a[i].active
+            workers[j, i] = a[i].workers
+    return ties, m, 0, 0.0, first + count - 1, income, active, workers
