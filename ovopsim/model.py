@@ -39,7 +39,7 @@ from . import accounting, indicators, months, state, world
 from . import interventions as iv
 from .agents import Artisan, Association, LJMPAgent
 from .config import Scenario
-from .mechanisms import learning, ljmp, market, partnerships
+from .mechanisms import government, learning, ljmp, market, partnerships
 from .mechanisms.government import Government
 from .state import EVENTS
 
@@ -349,9 +349,7 @@ class OVOPModel(mesa.Model):
             # what the rest of the year's rounds of this programme would cost
             left = request * prog.rounds_in(m, year_end)
             approved = gov.pay(prog.label, request, left)
-            cum = np.cumsum(cost)
-            k = int(np.searchsorted(cum, approved * (1 + 1e-12), side="right"))
-            spent = float(cum[k - 1]) if k else 0.0
+            k, spent = government.affordable(cost, approved)
             gov.refund(prog.label, approved - spent)
             if k:
                 prog.effect(self, idx[:k])

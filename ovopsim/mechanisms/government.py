@@ -182,3 +182,17 @@ def targeting_order(idx, skill, order, key, month, number):
     for q in range(len(idx)):
         level[q] = skill[idx[perm[q]]] if order == 1 else -skill[idx[perm[q]]]
     return idx[perm[np.argsort(level, kind="mergesort")]]
+
+
+@nb.njit(cache=True)
+def affordable(cost, money):
+    """How many of those offered a round, in order, ``money`` pays for at their ``cost``
+    (costs are not negative; a rounding margin of 1e-12 of the money), and what they
+    cost together."""
+    x = money * (1 + 1e-12)
+    total = 0.0
+    for k in range(len(cost)):
+        if total + cost[k] > x:
+            return k, total
+        total += cost[k]
+    return len(cost), total
