@@ -117,11 +117,12 @@ def ensure_compiled(stream=None) -> bool:
 
 
 def _cache_index_exists() -> bool:
-    """Whether Numba's disk cache holds the month's kernels for the current source."""
-    from .mechanisms import market
+    """Whether Numba's disk cache holds the month's kernels for the current source (the
+    compiled month, which holds the mechanisms' kernels it calls)."""
+    from . import months
 
     try:
-        return bool(market.sell._cache._cache_file._load_index())
+        return bool(months.after_government._cache._cache_file._load_index())
     except Exception:  # noqa: BLE001 - Numba internals changed: do not guess, say cached
         return True
 

@@ -128,3 +128,16 @@ def test_ties_met_when_the_tie_records_are_full_are_added_all_the_same():
     assert grown > 0
     pd.testing.assert_frame_equal(full.monthly(), roomy.monthly(), check_exact=True)
     assert np.array_equal(full.ties.used, roomy.ties.used)
+
+
+def test_every_source_of_compiled_code_drops_the_cache_when_it_changes():
+    """A compiled function inlines what it calls, and Numba's disk cache notices only its
+    own file: every file with compiled code must be among the sources whose change drops
+    the cache (else a changed mechanism would run as the old machine code)."""
+    from pathlib import Path
+
+    from ovopsim.mechanisms import KERNEL_SOURCES
+
+    package = Path(__file__).resolve().parents[1] / "ovopsim"
+    compiled = {p for p in package.rglob("*.py") if "@nb.njit" in p.read_text()}
+    assert compiled and compiled <= set(KERNEL_SOURCES), sorted(map(str, compiled - set(KERNEL_SOURCES)))

@@ -31,7 +31,7 @@ _PACKAGE = Path(__file__).resolve().parent.parent
 #: Numba's disk cache only notices changes to the calling function's own file
 KERNEL_SOURCES = (*sorted(Path(__file__).resolve().parent.glob("*.py")),
                   _PACKAGE / "state.py", _PACKAGE / "indicators.py", _PACKAGE / "accounting.py",
-                  _PACKAGE / "config.py")
+                  _PACKAGE / "months.py", _PACKAGE / "interventions.py", _PACKAGE / "config.py")
 
 
 def _cache_dirs() -> list[Path]:
