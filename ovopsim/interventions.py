@@ -62,18 +62,19 @@ class Programme:
         # artisans never move village or change product: the targeted ones, once
         self.targeted = self.village_mask[a.village] & self.product_mask[a.product]
 
-    def active(self, month: int) -> bool:
+    def rounds(self, first: int, last: int) -> range:
+        """The months from ``first`` to ``last`` with a round: every ``every`` months from
+        ``start`` to ``end``."""
         s = self.spec
-        return s.start <= month <= self.end and (month - s.start) % s.every == 0
+        lo = max(first, s.start)
+        lo += -(lo - s.start) % s.every  # the first round month from lo on
+        return range(lo, min(last, self.end) + 1, s.every)
+
+    def active(self, month: int) -> bool:
+        return month in self.rounds(month, month)
 
     def rounds_in(self, first: int, last: int) -> int:
-        s = self.spec
-        lo, hi = max(first, s.start), min(last, self.end)
-        if hi < lo:
-            return 0
-        k0 = -(-(lo - s.start) // s.every)
-        k1 = (hi - s.start) // s.every
-        return max(0, k1 - k0 + 1)
+        return len(self.rounds(first, last))
 
     # -- targeting ----------------------------------------------------------------
     def needs(self, model) -> np.ndarray | None:
@@ -389,12 +390,8 @@ def schedule(programmes: list[Programme], months: int) -> list[list[Programme]]:
     """For each month 0..``months``, the programmes with a round due (in running order)."""
     due: list[list[Programme]] = [[] for _ in range(months + 1)]
     for prog in programmes:
-        s = prog.spec
-        for m in range(s.start, min(prog.end, months) + 1, s.every):
+        for m in prog.rounds(1, months):
             due[m].append(prog)
-    order = {id(p): k for k, p in enumerate(programmes)}
-    for progs in due:
-        progs.sort(key=lambda p: order[id(p)])
     return due
 
 

@@ -52,7 +52,36 @@ def warm_key(scenario: Scenario, seed: int) -> tuple[str, int]:
                                               "government": {"annual_budget"}}), int(seed))
 
 
-class WarmStarts:
+class RecentlyUsed:
+    """The most recently used entries, by key: at most ``size`` of them and, with
+    ``weigh``, at most ``budget`` of their summed weight (the least recently used go
+    first; an entry weighing more than a quarter of the budget is not kept)."""
+
+    def __init__(self, size: int, weigh=None, budget: float = float("inf")):
+        self.size, self.weigh, self.budget = size, weigh, budget
+        self._entries: OrderedDict = OrderedDict()
+        self.hits = 0
+
+    def get(self, key):
+        if key is None or key not in self._entries:
+            return None
+        self._entries.move_to_end(key)
+        self.hits += 1
+        return self._entries[key]
+
+    def put(self, key, entry) -> None:
+        if self.weigh is not None and self.weigh(entry) > self.budget / 4:
+            return
+        self._entries[key] = entry
+        while len(self._entries) > self.size or (
+                self.weigh is not None and sum(map(self.weigh, self._entries.values())) > self.budget):
+            self._entries.popitem(last=False)
+
+    def clear(self) -> None:
+        self._entries.clear()
+
+
+class WarmStarts(RecentlyUsed):
     """The state at month 1 of recently built worlds, by :func:`warm_key`: runs that
     differ only in their programmes (the arms of a comparison, the candidates of a
     search, a run's paired no-programme run) start from one warm-up instead of each
@@ -60,26 +89,7 @@ class WarmStarts:
     At most ``size`` states and ``max_bytes`` of them are kept (the oldest go first)."""
 
     def __init__(self, size: int = 32, max_bytes: int = 128 * 2**20):
-        self.size, self.max_bytes = size, max_bytes
-        self._states: OrderedDict[tuple, dict] = OrderedDict()
-        self.hits = 0
-
-    def get(self, key) -> dict | None:
-        if key is None or key not in self._states:
-            return None
-        self._states.move_to_end(key)
-        self.hits += 1
-        return self._states[key]
-
-    def put(self, key, state: dict) -> None:
-        if _nbytes(state) > self.max_bytes // 4:
-            return
-        self._states[key] = state
-        while len(self._states) > self.size or sum(map(_nbytes, self._states.values())) > self.max_bytes:
-            self._states.popitem(last=False)
-
-    def clear(self) -> None:
-        self._states.clear()
+        super().__init__(size, _nbytes, max_bytes)
 
 
 def _nbytes(state: dict) -> int:
@@ -196,8 +206,7 @@ class OVOPModel(mesa.Model):
                 world, t.data, t.m, flows, blocks, ledger.books, float(self.government.balance), self.par,
                 self.key, m, 12, self.calendar.festive_[k0:k0 + 12], self.calendar.rainy_[k0:k0 + 12],
                 self._trust, self._stages, self.government.officers, self.totals, self.check_accounting)
-            if ties is not t.data:
-                t.rebind(ties)
+            t.rebind(ties)
             ledger.check(self.month, code, value)
             for act, inc, wk in zip(acts, incomes, workers, strict=True):
                 k = int(np.count_nonzero(act))
@@ -232,11 +241,7 @@ class OVOPModel(mesa.Model):
         (:func:`warm_key`): the state it reached, copied."""
         for table in ("artisans", "villages", "clusters", "products"):
             getattr(self, table).data[:] = warm[table]
-        ties = warm["ties"]
-        self.ties.m = 0
-        self.ties.reserve(len(ties))
-        self.ties.data[:len(ties)] = ties
-        self.ties.m = len(ties)
+        self.ties.assign(warm["ties"])
         self.government.officers[:] = warm["officers"]
         self.records.pre = warm["pre"]
         self.income_pre = warm["income_pre"].copy()
@@ -248,19 +253,18 @@ class OVOPModel(mesa.Model):
         the surveyed ones again (trust and partnerships as observed); suppliers are kept
         where the surveyed tie to them is a partnership."""
         a = self.artisans
-        self.ties.m = 0
-        self.ties.reserve(len(ties))
-        self.ties.data[:len(ties)] = ties
-        self.ties.m = len(ties)
+        self.ties.assign(ties)
         n = a.n
-        index = {int(k): j for j, k in enumerate((ties["u"] * n + ties["v"]).tolist())}
-        for i in np.flatnonzero(a.supplier >= 0).tolist():
-            s = int(a.supplier[i])
-            j = index.get(min(i, s) * n + max(i, s), -1)
-            if j < 0 or not ties["partner"][j]:
-                a.supplier[i], a.supplier_tie[i] = -1, -1
-            else:
-                a.supplier_tie[i] = j
+        keys = ties["u"] * n + ties["v"]  # each pair once, lower index first (world._ties)
+        order = np.argsort(keys)
+        buyers = np.flatnonzero(a.supplier >= 0)
+        s = a.supplier[buyers]
+        wanted = np.minimum(buyers, s) * n + np.maximum(buyers, s)  # the tie to each supplier
+        j = order[np.minimum(np.searchsorted(keys[order], wanted), len(keys) - 1)]
+        kept = (keys[j] == wanted) & ties["partner"][j]
+        a.supplier[buyers[~kept]] = -1
+        a.supplier_tie[buyers[~kept]] = -1
+        a.supplier_tie[buyers[kept]] = j[kept]
         self.ties.last_used[:len(ties)] = 0
 
     def _shift_clock(self, delta: int) -> None:
@@ -282,6 +286,7 @@ class OVOPModel(mesa.Model):
             self.running = False
 
     def _month(self, m: int) -> None:
+        """Recorded month ``m`` (1 on; the warm-up's months run in :meth:`_warm_up`)."""
         self.month = m
         a, t, f = self.artisans.data, self.ties, self.flows
         fa, fc = f.artisans.data, f.clusters.data
@@ -293,28 +298,23 @@ class OVOPModel(mesa.Model):
             block.fill(0)
         f.gov_in = f.gov_lapse = f.gov_cut = f.gov_spent = 0.0
         self._peers = None
-        if self.check_accounting:
-            self._ledger.open(self)
-        if m >= 1:
-            self._government(m)
-        growth = (1.0 + self.spec.market.demand_growth) ** (max(m - 1, 0) / 12)  # from month 1
         ledger, gov = self._ledger, self.government
+        if self.check_accounting:
+            ledger.open(self)
+        self._government(m)
+        growth = (1.0 + self.spec.market.demand_growth) ** ((m - 1) / 12)  # from month 1
         ties, t.m, code, value = months.after_government(
             (a, self._fresh, v, p, c), t.data, t.m, (fa, fc, ev), ledger.books,
             (float(ledger.balance_at_open), float(gov.balance), float(f.gov_in), float(f.gov_lapse),
              float(f.gov_cut), float(f.gov_spent)), par, key, m, festive, rainy, growth, self.access_boost,
             self._trust, self._stages, gov.officers, self.totals, self.turnovers, self.check_accounting)
-        if ties is not t.data:
-            t.rebind(ties)
+        t.rebind(ties)
         ledger.check(m, code, value)
-        tot = self.totals
-        if m >= 1:
-            gov = self.government
-            indicators.month_row(self.records.next_row(), m, self._year[k], self._calendar_month[k], festive,
-                                 rainy, a, t.data, t.m, v, p, c, fa, fc, ev, tot, gov.knowledge, gov.balance,
-                                 f.gov_spent, gov.spent_total)
-            if self.record_agents:
-                self.agent_records.append(indicators.agent_frame(self, m))
+        indicators.month_row(self.records.next_row(), m, self._year[k], self._calendar_month[k], festive, rainy,
+                             a, t.data, t.m, v, p, c, fa, fc, ev, self.totals, gov.knowledge, gov.balance,
+                             f.gov_spent, gov.spent_total)
+        if self.record_agents:
+            self.agent_records.append(indicators.agent_frame(self, m))
 
     def _government(self, m: int) -> None:
         """The fiscal year, shocks and programmes (from month 1: the warm-up has none)."""

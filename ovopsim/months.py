@@ -2,8 +2,8 @@
 
 A month (:class:`ovopsim.model.OVOPModel`) is the government's programmes, which need
 Python, then :func:`after_government`: the month's business
-(:func:`ovopsim.mechanisms.month.economy`), the ties met that did not fit in the tie
-records added once the records are grown, business contacts forgotten and officers
+(:func:`ovopsim.mechanisms.month.economy`), the ties met added as business contacts
+(the tie records grown when full), business contacts forgotten and officers
 learning (:func:`ovopsim.mechanisms.month.end`), the books checked to close
 (:func:`ovopsim.accounting.close_books`) and the counts since month 1 kept
 (:func:`ovopsim.indicators.add_totals`).
@@ -31,19 +31,7 @@ from .accounting import close_books, snapshot
 from .indicators import add_totals
 from .mechanisms import month as month_kernels
 from .mechanisms.partnerships import append
-from .state import TIE
-
-
-@nb.njit(cache=True)
-def grown(ties, m, extra):
-    """The tie records with room for ``extra`` more ties after the ``m`` in use: the same
-    array when there is room, else a copy half as large again (or as large as needed)."""
-    need = m + extra
-    if need <= len(ties):
-        return ties
-    bigger = np.zeros(max(need, int(len(ties) * 1.5)), TIE)
-    bigger[:m] = ties[:m]
-    return bigger
+from .state import with_room
 
 
 @nb.njit(cache=True)
@@ -54,12 +42,11 @@ def after_government(world, ties, m, flows, books, gov, par, key, month, festive
     the books: (0, 0.0), or a failure's code and value (:data:`ovopsim.accounting.FAILURES`)."""
     a, fresh, vills, prods, clusters = world
     fa, fc, events = flows
-    m, src, dst, tie_trust = month_kernels.economy(a, fresh, ties, m, vills, prods, clusters, fa, fc, events,
-                                                   par, key, month, festive, rainy, growth, access_boost,
-                                                   trust[0], trust[1], n_stages)
-    if len(src):  # the tie records were full: grow them and add the ties met
-        ties = grown(ties, m, len(src))
-        m = append(ties, m, src, dst, tie_trust, a, month, True, events)
+    src, dst, tie_trust = month_kernels.economy(a, fresh, ties, m, vills, prods, clusters, fa, fc, events,
+                                                par, key, month, festive, rainy, growth, access_boost,
+                                                trust[0], trust[1], n_stages)
+    ties = with_room(ties, m, len(src))
+    m = append(ties, m, src, dst, tie_trust, a, month, True, events)
     m = month_kernels.end(a, ties, m, vills, officers, par, month)
     code, value = 0, 0.0
     if check:

@@ -17,13 +17,13 @@ against the paired no-programme run with the same seed (``*_gain``,
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from functools import lru_cache
 
 import numpy as np
 import pandas as pd
 
 from .config import Scenario, load_scenario
+from .model import RecentlyUsed
 from .simulation import has_programme, no_programme, run
 
 # outcome name -> (monthly column, how it is summarised, meaning)
@@ -165,8 +165,7 @@ class NoProgrammeRuns:
     twin, run once per process."""
 
     def __init__(self, size: int = 64):
-        self.size = size
-        self._tables: OrderedDict[tuple, pd.DataFrame] = OrderedDict()
+        self._tables = RecentlyUsed(size)
         self.runs = 0  # twins run (not found in the table)
 
     def monthly(self, scenario: Scenario, seed: int, months: int) -> pd.DataFrame:
@@ -176,11 +175,7 @@ class NoProgrammeRuns:
         if table is None:
             table = run(twin, seed=seed, months=months, share_warmup=True, scorecard=False).monthly
             self.runs += 1
-            self._tables[key] = table
-            while len(self._tables) > self.size:
-                self._tables.popitem(last=False)
-        else:
-            self._tables.move_to_end(key)
+            self._tables.put(key, table)
         return table.copy()
 
     def clear(self) -> None:

@@ -55,12 +55,8 @@ class Posterior:
 
     def medians(self) -> dict[str, float]:
         """The weighted median of each parameter."""
-        out = {}
-        for k, name in enumerate(self.names):
-            order = np.argsort(self.values[:, k], kind="stable")
-            cum = np.cumsum(self.weights[order])
-            out[name] = float(self.values[order[np.searchsorted(cum, 0.5)], k])
-        return out
+        return {name: float(weighted_quantile(self.values[:, k], self.weights, 0.5)[0])
+                for k, name in enumerate(self.names)}
 
     def central(self) -> dict[str, float]:
         """The central point: the weighted medoid, the particle whose weighted mean
@@ -93,6 +89,14 @@ class Posterior:
 
     def frame(self) -> pd.DataFrame:
         return pd.DataFrame(self.values, columns=list(self.names)).assign(weight=self.weights)
+
+
+def weighted_quantile(x: np.ndarray, w: np.ndarray, q) -> np.ndarray:
+    """The ``q`` quantiles (one or several) of values ``x`` with weights ``w``: the
+    smallest value whose share of the weight, with the smaller ones, reaches ``q``."""
+    order = np.argsort(x, kind="stable")
+    cum = np.cumsum(w[order]) / np.sum(w)
+    return np.asarray(x)[order][np.minimum(np.searchsorted(cum, np.atleast_1d(q)), len(x) - 1)]
 
 
 def _value(scenario, key: str):

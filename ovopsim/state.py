@@ -26,6 +26,7 @@ into the array).
 
 from __future__ import annotations
 
+import numba as nb
 import numpy as np
 
 from .config import MECHANISM_SECTIONS, PARAMETER_SECTIONS, Scenario
@@ -197,18 +198,22 @@ class Ties(Table):
         object.__setattr__(self, "m", 0)
 
     def reserve(self, extra: int) -> None:
-        """Room for ``extra`` more ties (reallocates and rebinds the views when needed)."""
-        need = self.m + extra
-        if need <= len(self.data):
-            return
-        grown = np.zeros(max(need, int(len(self.data) * 1.5)), TIE)
-        grown[:self.m] = self.data[:self.m]
-        self._bind(grown)
+        """Room for ``extra`` more ties (:func:`with_room`; rebinds the views when the
+        records were reallocated)."""
+        self.rebind(with_room(self.data, self.m, extra))
 
     def rebind(self, data: np.ndarray) -> None:
-        """Use ``data`` as the tie records (grown by the compiled month, with the same
-        ties in use)."""
-        self._bind(data)
+        """Use ``data`` as the tie records (the same, or grown by :func:`with_room` with
+        the same ties in use)."""
+        if data is not self.data:
+            self._bind(data)
+
+    def assign(self, used: np.ndarray) -> None:
+        """Make ``used`` the ties in use (copied; the records grow if needed)."""
+        self.m = 0
+        self.reserve(len(used))
+        self.data[:len(used)] = used
+        self.m = len(used)
 
     @property
     def used(self) -> np.ndarray:
@@ -246,3 +251,15 @@ def params(scenario: Scenario) -> np.ndarray:
         for name in PARAMETER_SECTIONS[section].model_fields:
             p[0][f"{section}_{name}"] = getattr(values, name)
     return p
+
+
+@nb.njit(cache=True)
+def with_room(ties, m, extra):
+    """The tie records with room for ``extra`` more ties after the ``m`` in use: the same
+    array when there is room, else a copy half as large again (or as large as needed)."""
+    need = m + extra
+    if need <= len(ties):
+        return ties
+    bigger = np.zeros(max(need, int(len(ties) * 1.5)), TIE)
+    bigger[:m] = ties[:m]
+    return bigger

@@ -33,10 +33,8 @@ def economy(a, fresh, ties, m, vills, prods, clusters, flows, cflows, events, pa
     rule; prices; expectations; money, hiring and equipment; entry; partnerships
     ending, suppliers, partnerships forming; learning, quality and reach.
 
-    The ties met this month are added as business contacts when the tie records have
-    room for them. Returns the number of ties and the ties met that did not fit
-    (``src``, ``dst``, ``trust``: empty unless the caller must grow the records and add
-    them)."""
+    Returns the new ties met this month (``src``, ``dst``, ``trust``) for the caller
+    to add."""
     ljmp.repay(a, clusters, flows, cflows, events, par, key, month)
     ljmp.operate(a, prods, clusters, flows, cflows, events, par, key, month)
     production.plan(a, prods, par, festive)
@@ -55,10 +53,8 @@ def economy(a, fresh, ties, m, vills, prods, clusters, flows, cflows, events, pa
     partnerships.end(a, ties, m, events, par, month)
     partnerships.choose_suppliers(a, ties, ptr, nbr, edge, vills, prods, events, par, key, month)
     partnerships.form(a, ties, m, events, par, key, month)
-    src, dst, trust = partnerships.proposals(a, ties, m, ptr, nbr, edge, len(prods), n_stages, par, key, month,
-                                             trust_between)
+    met = partnerships.proposals(a, ties, m, ptr, nbr, edge, len(prods), n_stages, par, key, month,
+                                 trust_between)
     learning.month(a, vills, par)
     learning.quality_and_reach(a, ties, m, vills, prods, par)
-    if m + len(src) > len(ties):
-        return m, src, dst, trust
-    return partnerships.append(ties, m, src, dst, trust, a, month, True, events), src[:0], dst[:0], trust[:0]
+    return met

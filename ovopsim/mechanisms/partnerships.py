@@ -411,8 +411,9 @@ def append(ties, m, src, dst, trust, a, month, checked, events):
     if not checked and k:
         ranked = key[order]
         for j in range(m):
-            pos = np.searchsorted(ranked, ties[j].u * n + ties[j].v)
-            while pos < k and ranked[pos] == ties[j].u * n + ties[j].v:
+            x = pair_key(ties[j].u, ties[j].v, n)
+            pos = np.searchsorted(ranked, x)
+            while pos < k and ranked[pos] == x:
                 tied[pos] = True
                 pos += 1
     between = 0

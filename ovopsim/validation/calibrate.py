@@ -48,7 +48,7 @@ from ..errors import InputError, load_model, read_toml
 from ..experiments.abc import AbcResult, AbcSettings, abc_smc, draw_seed
 from ..experiments.ovop import prepare
 from ..experiments.registry import register_model
-from ..posterior import SHIPPED, from_frame
+from ..posterior import SHIPPED, from_frame, weighted_quantile
 from .core import arm_key, arm_scenario, observe
 from .patterns import CALIBRATION, CASES, PATTERNS, Check, Pattern
 
@@ -329,12 +329,6 @@ def write_posterior(cal: Calibration, path: Path) -> Path:
 
 
 # ------------------------------------------------------------------ the report
-
-def weighted_quantile(x: np.ndarray, w: np.ndarray, q) -> np.ndarray:
-    order = np.argsort(x, kind="stable")
-    cum = np.cumsum(w[order]) / np.sum(w)
-    return np.asarray(x)[order][np.minimum(np.searchsorted(cum, np.atleast_1d(q)), len(x) - 1)]
-
 
 def marginals(cal: Calibration) -> pd.DataFrame:
     """Per parameter: prior range, posterior mean, median (the shipped default),

@@ -67,8 +67,8 @@ def effect(params: Mapping[str, object], seed: int) -> dict[str, float]:
     months = int(params.pop("months"))
     sc = arm_scenario(arm_key(h.arm), seed, None, params)
     base = no_programme(sc) if h.base is None else arm_scenario(arm_key(h.base), seed, None, params)
-    a, b = (summarise(run(s, seed=int(seed), months=months, check_accounting=False).monthly)[h.outcome]
-            for s in (sc, base))
+    a, b = (summarise(run(s, seed=int(seed), months=months, check_accounting=False, share_warmup=True,
+                          scorecard=False).monthly)[h.outcome] for s in (sc, base))
     return {"effect": a / b - 1 if h.relative else a - b}
 
 
