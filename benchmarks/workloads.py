@@ -92,7 +92,7 @@ def simulate_design(params: dict, seed: int) -> dict[str, float]:
     """The runner's model function: one run of a design row and its outcomes (the same
     work as :class:`DesignModel`: no paired no-programme run, which ``simulate`` adds)."""
     p = design_params(params)
-    return summarise(run(scenario_for(p), seed=int(seed), months=int(p["months"]), scorecard=False).monthly)
+    return summarise(run(scenario_for(p), seed=int(seed), months=int(p["months"]), scorecard=False).columns)
 
 
 # the search design (issue 12): what a policy search evaluates, candidate programme mixes

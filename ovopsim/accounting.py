@@ -179,19 +179,21 @@ class Flows:
 
 
 class Ledger:
-    """The month's check of the books: :meth:`open` copies the stocks at the start of the
-    month; at its end :func:`close_books` (called in the compiled rest of the month,
-    :mod:`ovopsim.months`) checks them against the month's flows and :meth:`check` says
-    what failed."""
+    """The month's check of the books: at the start of the month the stocks are copied
+    into :attr:`books` (:func:`snapshot`, called by :func:`ovopsim.months.start_month`)
+    and :meth:`open` keeps the budget's balance; at its end :func:`close_books` (called
+    in the compiled rest of the month, :mod:`ovopsim.months`) checks them against the
+    month's flows and :meth:`check` says what failed."""
 
     def __init__(self, n: int, n_clusters: int):
         self._held = np.empty((n, 3))
         self._fund = np.empty(n_clusters)
         self._gov = 0.0
 
-    def open(self, model) -> None:
-        snapshot(model.artisans.data, model.clusters.data, self._held, self._fund)
-        self._gov = model.government.balance
+    def open(self, balance: float) -> None:
+        """The government's balance at the start of the month (the stocks are copied by
+        :func:`snapshot`)."""
+        self._gov = balance
 
     @property
     def books(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

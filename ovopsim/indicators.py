@@ -375,6 +375,13 @@ class MonthlyRecords(Sequence):
     def __len__(self) -> int:
         return self._n
 
+    def snapshot(self) -> MonthlyRecords:
+        """A copy of the months recorded so far (which later months do not change)."""
+        out = MonthlyRecords(self._n)
+        out._rows[:self._n] = self._rows[:self._n]
+        out._n, out.pre = self._n, self.pre
+        return out
+
     def _row(self, i: int) -> dict:
         out = {name: _CONVERT[kind](x) for (name, kind), x in
                zip(MONTH_COLUMNS, self._rows[i].tolist(), strict=False)}
@@ -397,9 +404,12 @@ class MonthlyRecords(Sequence):
     def frame(self) -> pd.DataFrame:
         """The monthly table: one row per month, the recorded indicators by their kind,
         the warm-up year's levels and the derived series (:func:`_derive`)."""
+        return monthly_frame(self.columns())
+
+    def columns(self) -> dict[str, np.ndarray]:
+        """The monthly table's columns as arrays (the same values and types as
+        :meth:`frame`'s, without building the table)."""
         n = self._n
-        if n == 0:
-            return pd.DataFrame(columns=list(_NAMES))
         cols = np.empty((len(MONTH_COLUMNS), n))
         cols[:_RECORDED] = self._rows[:n].T
         cols[_RECORDED] = self.pre[0]
@@ -407,9 +417,16 @@ class MonthlyRecords(Sequence):
         _derive(cols[_NAMES.index("income_mean")], cols[_NAMES.index("income_total")],
                 cols[_NAMES.index("active_businesses")], cols[_NAMES.index("budget_spent_total")],
                 self.pre[0], cols[-2], cols[-1])
-        arrays = [x if kind == "f" else (x != 0 if kind == "b" else x.astype(np.int64))
-                  for (_, kind), x in zip(MONTH_COLUMNS, cols, strict=True)]
-        return _frame(arrays, n, _COLUMN_INDEX)
+        return {name: x if kind == "f" else (x != 0 if kind == "b" else x.astype(np.int64))
+                for (name, kind), x in zip(MONTH_COLUMNS, cols, strict=True)}
+
+
+def monthly_frame(columns: dict[str, np.ndarray]) -> pd.DataFrame:
+    """The monthly table from its columns (:meth:`MonthlyRecords.columns`)."""
+    n = len(columns["month"])
+    if n == 0:
+        return pd.DataFrame(columns=list(_NAMES))
+    return _frame([columns[c] for c in _NAMES], n, _COLUMN_INDEX)
 
 
 _COLUMN_INDEX = pd.Index(_NAMES)

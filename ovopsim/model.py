@@ -159,9 +159,9 @@ class OVOPModel(mesa.Model):
             else []
         self.flows = accounting.Flows(self.artisans.n, len(self.cluster_names))
         self.events = np.zeros(1, EVENTS)
-        # what each month starts from zero: the flows, the events, the mentors (as bytes)
+        # what each month starts from zero: the flows and the events (as bytes)
         self._month_blocks = (self.flows.artisans.data.view(np.uint8), self.flows.clusters.data.view(np.uint8),
-                              self.events.view(np.uint8), self.artisans.mentored)
+                              self.events.view(np.uint8))
         self.totals = np.zeros(len(indicators.TOTALS))
         self._ledger = accounting.Ledger(self.artisans.n, len(self.cluster_names))
         self.records = indicators.MonthlyRecords(self.months)
@@ -171,7 +171,8 @@ class OVOPModel(mesa.Model):
         self._peers = None
         self.programmes, self.shocks = iv.build(scenario.interventions, self)
         self._rounds = iv.schedule(self.programmes, self.months)
-        Artisan.create_agents(self, self.artisans.n, idx=list(range(self.artisans.n)))
+        for i in range(self.artisans.n):  # registered in record order (Agent.create_agents' order)
+            Artisan(self, i)
         key = warm_key(scenario, seed) if share_warmup and isinstance(seed, (int, np.integer)) else None
         warm = WARM_STARTS.get(key)
         if warm is not None:
@@ -197,7 +198,7 @@ class OVOPModel(mesa.Model):
         t, f, ledger = self.ties, self.flows, self._ledger
         world = (self.artisans.data, self._fresh, self.villages.data, self.products.data, self.clusters.data)
         flows = (f.artisans.data, f.clusters.data, self.events)
-        blocks = self._month_blocks[:3]
+        blocks = self._month_blocks
         while True:
             income, jobs, active = [], [], []
             own = np.zeros(self.artisans.n)
@@ -294,13 +295,11 @@ class OVOPModel(mesa.Model):
             self.events, self.key
         k = m - self.calendar.first
         festive, rainy = self._festive[k], self._rainy[k]
-        for block in self._month_blocks:  # no flows or events yet, no mentor assigned
-            block.fill(0)
+        ledger, gov = self._ledger, self.government
+        months.start_month(self._month_blocks, a, c, ledger.books, self.check_accounting)
+        ledger.open(gov.balance)
         f.gov_in = f.gov_lapse = f.gov_cut = f.gov_spent = 0.0
         self._peers = None
-        ledger, gov = self._ledger, self.government
-        if self.check_accounting:
-            ledger.open(self)
         self._government(m)
         growth = (1.0 + self.spec.market.demand_growth) ** ((m - 1) / 12)  # from month 1
         ties, t.m, code, value = months.after_government(

@@ -8,9 +8,10 @@ learning (:func:`ovopsim.mechanisms.month.end`), the books checked to close
 (:func:`ovopsim.accounting.close_books`) and the counts since month 1 kept
 (:func:`ovopsim.indicators.add_totals`).
 
-The warm-up's months have no government, so :func:`warm_months` runs them in one call,
-each month starting as every month does (no flows, events or mentors yet; the stocks
-copied for the check of the books) and then :func:`after_government`; it returns each
+Every month starts with :func:`start_month` (no flows, events or mentors yet; the
+stocks copied for the check of the books). The warm-up's months have no government,
+so :func:`warm_months` runs them in one call, each month :func:`start_month` and then
+:func:`after_government`; it returns each
 month's incomes, activity and workers, from which the model reads whether the economy
 has settled.
 
@@ -58,6 +59,19 @@ def after_government(world, ties, m, flows, books, gov, par, key, month, festive
 
 
 @nb.njit(cache=True)
+def start_month(blocks, a, clusters, books, check):
+    """Every month starts so: no flows or events yet (``blocks``: the month's flows and
+    events as bytes), no mentor assigned, and, for the check of the books, the stocks
+    and LJMP funds at its start copied (``books``)."""
+    for block in blocks:
+        block[:] = 0
+    for i in range(len(a)):
+        a[i].mentored = False
+    if check:
+        snapshot(a, clusters, books[0], books[1])
+
+
+@nb.njit(cache=True)
 def warm_months(world, ties, m, flows, blocks, books, balance, par, key, first, count, festive, rainy,
                 trust, n_stages, officers, totals, check):
     """``count`` warm-up months from month ``first`` (no government; demand at its
@@ -66,7 +80,6 @@ def warm_months(world, ties, m, flows, blocks, books, balance, par, key, first, 
     the check of the books and the month it failed in (or the last month), and each
     month's incomes, activity and workers (rows)."""
     a, clusters = world[0], world[4]
-    held, fund = books[0], books[1]
     n = len(a)
     income = np.zeros((count, n))
     active = np.zeros((count, n), np.bool_)
@@ -74,12 +87,7 @@ def warm_months(world, ties, m, flows, blocks, books, balance, par, key, first, 
     gov = (balance, balance, 0.0, 0.0, 0.0, 0.0)
     for j in range(count):
         month = first + j
-        for block in blocks:  # no flows or events yet
-            block[:] = 0
-        for i in range(n):  # no mentor assigned
-            a[i].mentored = False
-        if check:
-            snapshot(a, clusters, held, fund)
+        start_month(blocks, a, clusters, books, check)
         ties, m, code, value = after_government(world, ties, m, flows, books, gov, par, key, month, festive[j],
                                                 rainy[j], 1.0, 0.0, trust, n_stages, officers, totals, 0, check)
         if code:

@@ -17,12 +17,14 @@ against the paired no-programme run with the same seed (``*_gain``,
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from functools import lru_cache
 
 import numpy as np
 import pandas as pd
 
 from .config import Scenario, load_scenario
+from .indicators import monthly_frame
 from .model import RecentlyUsed
 from .simulation import has_programme, no_programme, run
 
@@ -64,12 +66,14 @@ OUTCOMES: dict[str, tuple[str, str, str]] = {
 _PRE = {"income_mean": "income_pre", "jobs": "jobs_pre"}
 
 
-def summarise(monthly: pd.DataFrame, paired: pd.DataFrame | None = None) -> dict[str, float]:
+def summarise(monthly: pd.DataFrame | Mapping[str, np.ndarray],
+              paired: pd.DataFrame | Mapping[str, np.ndarray] | None = None) -> dict[str, float]:
     """Scalar outcomes of one run (see :data:`OUTCOMES`); ``paired``: the monthly table
-    of its no-programme run (the gains are 0 without one). Means and sums skip missing
-    values, as pandas' do."""
-    col = {c: monthly[c].to_numpy() for c in _USED}
-    twin = {c: paired[c].to_numpy() for c in _PAIRED} if paired is not None else None
+    of its no-programme run (the gains are 0 without one). Either table may be given as
+    its columns' arrays (:meth:`ovopsim.simulation.RunResult.columns`). Means and sums
+    skip missing values, as pandas' do."""
+    col = _columns(monthly, _USED)
+    twin = _columns(paired, _PAIRED) if paired is not None else None
     out = {}
     for name, (c, how, _) in OUTCOMES.items():
         s = col[c]
@@ -100,6 +104,12 @@ def summarise(monthly: pd.DataFrame, paired: pd.DataFrame | None = None) -> dict
 _USED = tuple(dict.fromkeys([c for c, _, _ in OUTCOMES.values()] + list(_PRE.values())
                             + ["budget_spent_total"]))
 _PAIRED = tuple(dict.fromkeys(c for c, how, _ in OUTCOMES.values() if how in ("gain", "extra", "per_rupiah")))
+
+
+def _columns(table, names) -> dict[str, np.ndarray]:
+    if isinstance(table, pd.DataFrame):
+        return {c: table[c].to_numpy() for c in names}
+    return {c: np.asarray(table[c]) for c in names}
 
 
 def _present(x: np.ndarray) -> tuple[np.ndarray, int]:
@@ -151,12 +161,18 @@ def simulate_tables(params: dict, seed: int) -> tuple[pd.DataFrame, pd.DataFrame
     Runs of one world and seed share their warm-up, and runs that share a no-programme
     twin (the arms of a comparison, the candidates of a search) share its table
     (:data:`NO_PROGRAMME_RUNS`); neither changes a number."""
+    res, twin = _run_and_twin(params, seed)
+    return res.monthly, (NoProgrammeRuns.frame(twin) if twin is not None else None)
+
+
+def _run_and_twin(params: dict, seed: int):
+    """A run (:class:`ovopsim.simulation.RunResult`) and its twin's columns (or None)."""
     months = params.get("months")
     months = int(months) if months else None
     sc = scenario_for(params, seed)
     res = run(sc, seed=int(seed), months=months, share_warmup=True, scorecard=False)
-    paired = NO_PROGRAMME_RUNS.monthly(sc, int(seed), res.months) if has_programme(sc) else None
-    return res.monthly, paired
+    twin = NO_PROGRAMME_RUNS.columns(sc, int(seed), res.months) if has_programme(sc) else None
+    return res, twin
 
 
 class NoProgrammeRuns:
@@ -168,15 +184,26 @@ class NoProgrammeRuns:
         self._tables = RecentlyUsed(size)
         self.runs = 0  # twins run (not found in the table)
 
-    def monthly(self, scenario: Scenario, seed: int, months: int) -> pd.DataFrame:
+    def columns(self, scenario: Scenario, seed: int, months: int) -> dict[str, np.ndarray]:
+        """The twin's monthly table as its columns' arrays (read-only: shared)."""
         twin = no_programme(scenario)
         key = (twin.model_dump_json(exclude={"scenario": {"name", "description"}}), seed, months)
         table = self._tables.get(key)
         if table is None:
-            table = run(twin, seed=seed, months=months, share_warmup=True, scorecard=False).monthly
+            table = run(twin, seed=seed, months=months, share_warmup=True, scorecard=False).columns
+            for x in table.values():
+                x.flags.writeable = False
             self.runs += 1
             self._tables.put(key, table)
-        return table.copy()
+        return table
+
+    def monthly(self, scenario: Scenario, seed: int, months: int) -> pd.DataFrame:
+        """The twin's monthly table (a copy of its own)."""
+        return self.frame(self.columns(scenario, seed, months))
+
+    @staticmethod
+    def frame(columns: dict[str, np.ndarray]) -> pd.DataFrame:
+        return monthly_frame({c: x.copy() for c, x in columns.items()})
 
     def clear(self) -> None:
         self._tables.clear()
@@ -188,7 +215,8 @@ NO_PROGRAMME_RUNS = NoProgrammeRuns()
 
 def simulate(params: dict, seed: int) -> dict[str, float]:
     """The OVOP model as a function of parameters and a seed -> scalar outcomes."""
-    return summarise(*simulate_tables(params, seed))
+    res, twin = _run_and_twin(params, seed)
+    return summarise(res.columns, twin)
 
 
 def simulate_series(params: dict, seed: int) -> pd.DataFrame:

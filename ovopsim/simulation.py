@@ -11,11 +11,14 @@ access shocks stay), so the difference is the programme's, decision by decision
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from .config import PROGRAMME_TYPES, Scenario, load_scenario
+from .indicators import MonthlyRecords
 from .model import OVOPModel
 
 _PROGRAMME_TYPES = {c.model_fields["type"].default for c in PROGRAMME_TYPES} | {"budget_cut",
@@ -27,20 +30,30 @@ class RunResult:
     """What one run produces.
 
     Attributes:
-        monthly: one row per month of model-level indicators.
+        monthly: one row per month of model-level indicators (built when first read).
+        columns: the same table's columns as arrays, by name (cheaper when only some
+            columns are wanted, e.g. for :func:`ovopsim.outcomes.summarise`).
         scorecard: one row per village, OVOP assessment dimensions 0-100 (None when
             not asked for).
         agents: per-artisan monthly records (only when asked for).
         scenario, seed, months: what was run.
     """
 
-    monthly: pd.DataFrame
+    records: MonthlyRecords = field(repr=False, compare=False)
     scorecard: pd.DataFrame | None
     scenario: Scenario
     seed: int
     months: int
     agents: pd.DataFrame | None = None
     model: OVOPModel | None = field(default=None, repr=False)
+
+    @cached_property
+    def monthly(self) -> pd.DataFrame:
+        return self.records.frame()
+
+    @cached_property
+    def columns(self) -> dict[str, np.ndarray]:
+        return self.records.columns()
 
 
 def run(scenario: Scenario | str | Path, seed: int | None = None, months: int | None = None, *,
@@ -56,17 +69,17 @@ def run(scenario: Scenario | str | Path, seed: int | None = None, months: int | 
     months = months or scenario.scenario.months
     model = OVOPModel(scenario, rng=seed, months=months, record_agents=agents,
                       check_accounting=check_accounting, share_warmup=share_warmup)
-    bar = None
     if progress:
         from tqdm.auto import tqdm
-        bar = tqdm(total=months, desc=scenario.scenario.name, unit="month", leave=False)
-    for _ in range(months):
-        model.step()
-        if bar is not None:
-            bar.update()
-    if bar is not None:
-        bar.close()
-    return RunResult(monthly=model.monthly(), scorecard=model.scorecard() if scorecard else None,
+        with tqdm(total=months, desc=scenario.scenario.name, unit="month", leave=False) as bar:
+            for _ in range(months):
+                model.step()
+                bar.update()
+    else:
+        model.run_for(months)  # Mesa's own loop over the months' steps
+    # a kept model may step on: the result keeps the months of this run
+    records = model.records.snapshot() if keep_model else model.records
+    return RunResult(records=records, scorecard=model.scorecard() if scorecard else None,
                      scenario=scenario,
                      seed=seed, months=months, agents=model.agents_frame() if agents else None,
                      model=model if keep_model else None)

@@ -34,3 +34,35 @@ def test_growth_is_read_against_the_warm_up_year_and_gain_against_no_programme()
 def test_series_is_numeric_by_month():
     df = simulate_series({"scenario": "rasau_jaya", "months": 6}, seed=1)
     assert len(df) == 6 and "income_mean" in df and df["month"].tolist() == list(range(1, 7))
+
+
+def test_a_runs_columns_are_its_monthly_table_and_summarise_alike():
+    res = run("rasau_jaya", seed=4, months=30, scorecard=False)
+    twin = run(no_programme(load_scenario("rasau_jaya")), seed=4, months=30, scorecard=False)
+    m = res.monthly
+    assert list(res.columns) == list(m.columns)
+    for c, x in res.columns.items():
+        assert x.dtype == m[c].dtype and (x == m[c].to_numpy()).all(), c
+    assert summarise(res.columns, twin.columns) == summarise(m, twin.monthly)
+
+
+def test_a_kept_model_stepping_on_leaves_the_runs_tables_as_they_were():
+    res = run("rasau_jaya", seed=4, months=6, keep_model=True)
+    res.model.step()
+    assert len(res.monthly) == 6 and len(res.columns["month"]) == 6 and len(res.model.monthly()) == 7
+
+
+def test_a_run_with_a_progress_bar_steps_as_one_without():
+    a = run("rasau_jaya", seed=4, months=14, progress=True).monthly
+    b = run("rasau_jaya", seed=4, months=14).monthly
+    assert a.equals(b) and len(a) == 14
+
+
+def test_the_shared_twin_table_cannot_be_changed_through_a_copy_handed_out():
+    from ovopsim.outcomes import NO_PROGRAMME_RUNS
+
+    sc = load_scenario("rasau_jaya")
+    first = NO_PROGRAMME_RUNS.monthly(sc, 4, 12)
+    first.loc[:, "income_mean"] = -1.0
+    again = NO_PROGRAMME_RUNS.columns(sc, 4, 12)
+    assert (again["income_mean"] > 0).all() and not again["income_mean"].flags.writeable
