@@ -100,6 +100,19 @@ def _nbytes(state: dict) -> int:
 WARM_STARTS = WarmStarts()
 
 
+def _rebuilt(warm: dict) -> world.World:
+    """The world of a warm start (:meth:`OVOPModel._warm_state`) as :func:`ovopsim.world.build`
+    returns it, its records copied from their state at month 1 (a run started so is
+    identical to one that built and warmed up its world itself)."""
+    names = warm["names"]
+    ties = state.Ties(warm["built"]["ties_capacity"])
+    ties.assign(warm["ties"])
+    return world.World(state.Table(warm["artisans"].copy(), state.PRACTICE_ALIASES), warm["fresh"].copy(), ties,
+                       state.Table(warm["villages"].copy()), state.Table(warm["clusters"].copy()),
+                       state.Table(warm["products"].copy()), list(names[0]), list(names[1]), list(names[2]),
+                       names[3].copy())
+
+
 class OVOPModel(mesa.Model):
     """Artisans, government, associations and LJMPs of a district, month by month.
 
@@ -134,7 +147,14 @@ class OVOPModel(mesa.Model):
         self.par = state.params(scenario)
         # the decisions' random numbers: a hash of this key (mechanisms/random.py)
         self.key = int(self.rng.integers(0, 2**62))
-        w = world.build(scenario, self.rng, self.par)
+        key = warm_key(scenario, seed) if share_warmup and isinstance(seed, (int, np.integer)) else None
+        warm = WARM_STARTS.get(key)
+        if warm is None:
+            w = world.build(scenario, self.rng, self.par)
+            built = {"rng": self.rng.bit_generator.state, "ties_capacity": len(w.ties.data)}
+        else:  # the world as built, from the warm start (its state is set at month 1 below)
+            w, built = _rebuilt(warm), warm["built"]
+            self.rng.bit_generator.state = built["rng"]
         self.artisans, self._fresh = w.artisans, w.fresh
         self.ties = w.ties
         self.villages, self.clusters, self.products = w.villages, w.clusters, w.products
@@ -173,8 +193,6 @@ class OVOPModel(mesa.Model):
         self._rounds = iv.schedule(self.programmes, self.months)
         for i in range(self.artisans.n):  # registered in record order (Agent.create_agents' order)
             Artisan(self, i)
-        key = warm_key(scenario, seed) if share_warmup and isinstance(seed, (int, np.integer)) else None
-        warm = WARM_STARTS.get(key)
         if warm is not None:
             self._start_from(warm)
         else:
@@ -183,7 +201,7 @@ class OVOPModel(mesa.Model):
             if observed is not None:
                 self._restore_ties(observed)
             if key is not None:
-                WARM_STARTS.put(key, self._warm_state())
+                WARM_STARTS.put(key, self._warm_state(built))
         self.totals[:] = 0.0
         self.running = True
 
@@ -229,20 +247,21 @@ class OVOPModel(mesa.Model):
         #: each producer's mean monthly income in the pre-programme year (per-producer bands)
         self.income_pre = own / 12
 
-    def _warm_state(self) -> dict:
-        """Copies of everything the warm-up changed: the state at the start of month 1."""
+    def _warm_state(self, built: dict) -> dict:
+        """Copies of everything the warm-up changed: the state at the start of month 1;
+        and what the world's build left that the warm-up did not change (the households
+        as drawn, the names, the random generator's state after the build)."""
         return {"artisans": self.artisans.data.copy(), "ties": self.ties.used.copy(),
                 "villages": self.villages.data.copy(), "clusters": self.clusters.data.copy(),
                 "products": self.products.data.copy(), "officers": self.government.officers.copy(),
                 "pre": self.records.pre, "income_pre": self.income_pre.copy(), "warmup": dict(self.warmup),
-                "month": self.month}
+                "month": self.month, "fresh": self._fresh.copy(), "built": built,
+                "names": (self.village_names, self.cluster_names, self.product_names, self.surveyed.copy())}
 
     def _start_from(self, warm: dict) -> None:
         """Start month 1 from another run's warm-up of the same world and seed
-        (:func:`warm_key`): the state it reached, copied."""
-        for table in ("artisans", "villages", "clusters", "products"):
-            getattr(self, table).data[:] = warm[table]
-        self.ties.assign(warm["ties"])
+        (:func:`warm_key`): the state it reached (the world's records were rebuilt from it
+        by :func:`_rebuilt`)."""
         self.government.officers[:] = warm["officers"]
         self.records.pre = warm["pre"]
         self.income_pre = warm["income_pre"].copy()

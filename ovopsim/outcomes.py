@@ -26,7 +26,7 @@ import pandas as pd
 from .config import Scenario, load_scenario
 from .indicators import monthly_frame
 from .model import RecentlyUsed
-from .simulation import has_programme, no_programme, run
+from .simulation import has_programme, no_programme, no_programme_key, run
 
 # outcome name -> (monthly column, how it is summarised, meaning)
 OUTCOMES: dict[str, tuple[str, str, str]] = {
@@ -152,7 +152,19 @@ def scenario_for(params: dict, seed: int | None = None) -> Scenario:
 
         overrides.update(load_posterior_cached(str(params["posterior"])).draw_for(s, int(seed)))
     overrides.update({k: v for k, v in params.items() if "." in k})
-    return s.with_overrides(overrides) if overrides else s
+    if not overrides:
+        return s
+    # the replicates of a design point (and a search's candidate) apply the same overrides
+    key = (str(params["scenario"]), repr(sorted(overrides.items())))
+    derived = _DERIVED.get(key)
+    if derived is None:
+        derived = s.with_overrides(overrides)
+        _DERIVED.put(key, derived)
+    return derived
+
+
+#: scenarios recently derived by :func:`scenario_for` (scenarios are not changed once built)
+_DERIVED = RecentlyUsed(64)
 
 
 def simulate_tables(params: dict, seed: int) -> tuple[pd.DataFrame, pd.DataFrame | None]:
@@ -186,11 +198,10 @@ class NoProgrammeRuns:
 
     def columns(self, scenario: Scenario, seed: int, months: int) -> dict[str, np.ndarray]:
         """The twin's monthly table as its columns' arrays (read-only: shared)."""
-        twin = no_programme(scenario)
-        key = (twin.model_dump_json(exclude={"scenario": {"name", "description"}}), seed, months)
+        key = (no_programme_key(scenario), seed, months)
         table = self._tables.get(key)
         if table is None:
-            table = run(twin, seed=seed, months=months, share_warmup=True, scorecard=False).columns
+            table = run(no_programme(scenario), seed=seed, months=months, share_warmup=True, scorecard=False).columns
             for x in table.values():
                 x.flags.writeable = False
             self.runs += 1

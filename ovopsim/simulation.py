@@ -100,6 +100,15 @@ def no_programme(scenario: Scenario) -> Scenario:
     return scenario.model_validate(data)
 
 
+def no_programme_key(scenario: Scenario) -> str:
+    """What a scenario's no-programme twin (:func:`no_programme`) depends on, without
+    building it: the scenario but its name and description, its programmes, whether
+    it has an LJMP and its budget. Scenarios with equal keys have the same twin."""
+    programmes = {i for i, iv in enumerate(scenario.interventions) if iv.type in _PROGRAMME_TYPES}
+    return scenario.model_dump_json(exclude={"scenario": {"name", "description"}, "interventions": programmes,
+                                             "ljmp": {"enabled"}, "government": {"annual_budget"}})
+
+
 def run_paired(scenario: Scenario, seed: int | None = None, months: int | None = None,
                **kwargs) -> tuple[RunResult, RunResult | None]:
     """The run and its paired no-programme run (None when there is no programme)."""
