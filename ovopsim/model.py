@@ -218,21 +218,13 @@ class OVOPModel(mesa.Model):
         flows = (f.artisans.data, f.clusters.data, self.events)
         blocks = self._month_blocks
         while True:
-            income, jobs, active = [], [], []
-            own = np.zeros(self.artisans.n)
             k0 = m - self.calendar.first
-            ties, t.m, code, value, self.month, incomes, acts, workers = months.warm_months(
+            ties, t.m, code, value, self.month, income, jobs, active, own = months.warm_months(
                 world, t.data, t.m, flows, blocks, ledger.books, float(self.government.balance), self.par,
                 self.key, m, 12, self.calendar.festive_[k0:k0 + 12], self.calendar.rainy_[k0:k0 + 12],
                 self._trust, self._stages, self.government.officers, self.totals, self.check_accounting)
             t.rebind(ties)
             ledger.check(self.month, code, value)
-            for act, inc, wk in zip(acts, incomes, workers, strict=True):
-                k = int(np.count_nonzero(act))
-                own += np.where(act, inc, 0.0)
-                income.append(float(np.add.reduce(inc[act]) / k) if k else 0.0)  # their mean
-                jobs.append(float(k + int(np.add.reduce(wk[act]))))  # owners and workers
-                active.append(float(k))
             m += 12
             years.append((np.mean(income), np.mean(jobs), np.mean(active)))
             ran = m - first
@@ -325,12 +317,10 @@ class OVOPModel(mesa.Model):
             (a, self._fresh, v, p, c), t.data, t.m, (fa, fc, ev), ledger.books,
             (float(ledger.balance_at_open), float(gov.balance), float(f.gov_in), float(f.gov_lapse),
              float(f.gov_cut), float(f.gov_spent)), par, key, m, festive, rainy, growth, self.access_boost,
-            self._trust, self._stages, gov.officers, self.totals, self.turnovers, self.check_accounting)
+            self._trust, self._stages, gov.officers, self.totals, self.turnovers, self.check_accounting,
+            (self.records.next_row(), self._year[k], self._calendar_month[k], float(gov.spent_total)))
         t.rebind(ties)
         ledger.check(m, code, value)
-        indicators.month_row(self.records.next_row(), m, self._year[k], self._calendar_month[k], festive, rainy,
-                             a, t.data, t.m, v, p, c, fa, fc, ev, self.totals, gov.knowledge, gov.balance,
-                             f.gov_spent, gov.spent_total)
         if self.record_agents:
             self.agent_records.append(indicators.agent_frame(self, m))
 

@@ -13,6 +13,7 @@ module              rules
 ``ljmp``            the LJMP's costs, aggregation, loans and defaults
 ``government``      budget, envelopes, cuts, officers, turnover, plans
 ``random``          the decisions' random numbers
+``numeric``         sums as numpy takes them, in compiled code
 ==================  =========================================================
 
 The compiled kernels import nothing from the model: they read and write the

@@ -34,6 +34,7 @@ import mesa
 import numba as nb
 import numpy as np
 
+from .numeric import numpy_sum
 from .random import TARGET_ORDER, uniform
 
 
@@ -72,8 +73,8 @@ class Government(mesa.Agent):
 
     @property
     def knowledge(self) -> float:
-        """The agency's knowledge: the mean of its officers'."""
-        return float(self.officers.sum() / len(self.officers))
+        """The agency's knowledge (:func:`agency_knowledge`)."""
+        return float(agency_knowledge(self.officers))
 
     # -- the budget ------------------------------------------------------------------
     def open_fiscal_year(self, planned: dict[str, float]) -> tuple[float, float]:
@@ -161,6 +162,12 @@ def board_turnover(villages, hit: np.ndarray, newcomer: float, written: np.ndarr
     record (``written``, with a plan) or ``newcomer``."""
     floor = newcomer if written is None else np.maximum(newcomer, written[hit])
     villages.knowledge[hit] = floor
+
+
+@nb.njit(cache=True)
+def agency_knowledge(officers):
+    """The agency's knowledge: the mean of its officers'."""
+    return numpy_sum(officers) / len(officers)
 
 
 #: the orders in which a programme offers its seats (``target.order``)
