@@ -31,6 +31,7 @@ import numpy as np
 
 from . import config as C
 from .mechanisms import government, learning, partnerships
+from .mechanisms.numeric import numpy_sum
 from .mechanisms.random import FORUM_REPS, TURNOVER, uniform_np
 from .state import DIGITAL, PRACTICES
 from .world import board_among_members
@@ -77,39 +78,30 @@ class Programme:
         return len(self.rounds(first, last))
 
     # -- targeting ----------------------------------------------------------------
-    def needs(self, model) -> np.ndarray | None:
-        """Artisans the programme can help at all (default, None: everyone)."""
-        return None
+    #: what an artisan must need for the programme to help her (:data:`NEEDS`)
+    NEED = "anything"
 
-    def eligible(self, model) -> np.ndarray:
-        a = model.artisans
-        ok = a.active & self.targeted
-        need = self.needs(model)
-        if need is not None:
-            ok &= need
-        if self.spec.target.members_only:
-            ok &= a.member
-        return ok.nonzero()[0]
+    def terms(self, model) -> tuple:
+        """What :func:`_offer` needs to know of the programme beyond its target: (what
+        an artisan must need, the least quality for a brand, the share of equipment
+        paid, the equipment's cost by tier, whether the cost is a share of the next
+        tier's equipment, the cost of a seat)."""
+        return (NEEDS.index(self.NEED), 0.0, 0.0, model.par[0]["production_equipment_cost"], False,
+                float(self.spec.cost))
 
-    def ordered(self, model, idx: np.ndarray) -> np.ndarray:
-        return government.targeting_order(np.asarray(idx, np.int64), model.artisans.skill,
-                                          government.TARGET_ORDERS.index(self.spec.target.order),
-                                          model.key, model.month, self.number)
-
-    def unit_cost(self, model, idx: np.ndarray) -> np.ndarray:
-        return np.full(len(idx), float(self.spec.cost))
+    def _offered(self, model, ordered: bool) -> tuple[np.ndarray, np.ndarray]:
+        s = self.spec
+        return _offer(model.artisans.data, self.targeted, s.target.members_only, self.terms(model), s.intensity,
+                      model.artisans.skill, government.TARGET_ORDERS.index(s.target.order), model.key,
+                      model.month, self.number, ordered)
 
     def offer(self, model) -> tuple[np.ndarray, np.ndarray]:
-        idx = self.eligible(model)
-        k = int(round(self.spec.intensity * len(idx)))
-        idx = self.ordered(model, idx)[:k]
-        return idx, self.unit_cost(model, idx)
+        """Whom the round would reach, in targeting order, and what each costs."""
+        return self._offered(model, True)
 
     def planned(self, model) -> float:
         """Cost of one full round now (for the fiscal-year plan)."""
-        idx = self.eligible(model)
-        k = int(round(self.spec.intensity * len(idx)))
-        return float(self.unit_cost(model, idx[:k]).sum())
+        return float(numpy_sum(self._offered(model, False)[1]))
 
     def effect(self, model, chosen: np.ndarray) -> None:  # pragma: no cover - abstract
         raise NotImplementedError
@@ -126,6 +118,47 @@ class Programme:
         """Train ``idx`` in ``topic`` (``learning.ALL_PRACTICES``: every practice), each at
         her delivery effectiveness ``eff``."""
         learning.train(model.artisans.data, idx, topic, eff, model.par, strength)
+
+
+#: what an artisan must need for a programme to help her (``Programme.NEED``): nothing
+#: in particular; a loan (no debt, not barred from credit); equipment (below the top
+#: tier, with the cash for her own share of the next); a brand (none yet, and quality
+#: enough for one)
+NEEDS = ("anything", "loan", "equipment", "brand")
+_LOAN, _EQUIPMENT, _BRAND = 1, 2, 3
+
+
+@nb.njit(cache=True)
+def _offer(a, targeted, members_only, terms, intensity, skill, order, key, month, number, ordered):
+    """A round's offer: the active artisans the programme targets (``targeted``) who need
+    what it gives (``terms``, :meth:`Programme.terms`) and, for ``members_only``, are
+    group members; ``intensity`` of them (rounded half to even), in targeting order
+    (:func:`ovopsim.mechanisms.government.targeting_order`) when ``ordered``, else in
+    their own. Returns them and the cost of each one's seat."""
+    need, min_quality, share, equipment_cost, per_tier, cost = terms
+    n = len(a)
+    idx = np.empty(n, np.int64)
+    e = 0
+    for i in range(n):
+        ai = a[i]
+        if not (ai.active and targeted[i]):
+            continue
+        if need == _LOAN and not (ai.debt <= 0 and not ai.barred):
+            continue
+        if need == _EQUIPMENT and not (ai.tier < 2 and ai.cash >= (1 - share) * equipment_cost[min(ai.tier + 1, 2)]):
+            continue
+        if need == _BRAND and not (not ai.brand and ai.quality >= min_quality):
+            continue
+        if members_only and not ai.member:
+            continue
+        idx[e] = i
+        e += 1
+    k = int(np.rint(intensity * e))
+    idx = government.targeting_order(idx[:e], skill, order, key, month, number)[:k] if ordered else idx[:k]
+    seat = np.empty(len(idx))
+    for q in range(len(idx)):
+        seat[q] = share * equipment_cost[min(a[idx[q]].tier + 1, 2)] if per_tier else cost
+    return idx, seat
 
 
 def _names_mask(names, all_names) -> np.ndarray:
@@ -160,12 +193,10 @@ class Mentoring(Programme):
 class Capital(Programme):
     """Capital facilitation: a grant, or a soft loan through the cluster's LJMP."""
 
-    def needs(self, model):
-        a = model.artisans
-        return (a.debt <= 0) & ~a.barred if self.spec.mode == "loan" else None
-
-    def unit_cost(self, model, idx):
-        return np.full(len(idx), self.spec.amount + self.spec.cost)
+    def terms(self, model):
+        need = "loan" if self.spec.mode == "loan" else "anything"
+        return (NEEDS.index(need), 0.0, 0.0, model.par[0]["production_equipment_cost"], False,
+                self.spec.amount + self.spec.cost)
 
     def effect(self, model, chosen):
         a = model.artisans
@@ -181,15 +212,9 @@ class Capital(Programme):
 class Equipment(Programme):
     """Equipment aid: the programme pays a share of the next equipment tier."""
 
-    def needs(self, model):
-        a = model.artisans
-        cost = model.par[0]["production_equipment_cost"]
-        own = (1 - self.spec.share) * cost[np.minimum(a.tier + 1, 2)]
-        return (a.tier < 2) & (a.cash >= own)
-
-    def unit_cost(self, model, idx):
-        cost = model.par[0]["production_equipment_cost"]
-        return self.spec.share * cost[np.minimum(model.artisans.tier[idx] + 1, 2)]
+    def terms(self, model):
+        return (NEEDS.index("equipment"), 0.0, float(self.spec.share), model.par[0]["production_equipment_cost"],
+                True, 0.0)
 
     def effect(self, model, chosen):
         a = model.artisans
@@ -202,6 +227,8 @@ class Equipment(Programme):
 
 
 class _VillageProgramme(Programme):
+    """A programme whose seats are villages (in random order)."""
+
     per_village = True
 
     def eligible(self, model):
@@ -212,9 +239,14 @@ class _VillageProgramme(Programme):
     def village_needs(self, model):
         return np.ones(len(model.village_names), bool)
 
-    def ordered(self, model, idx):
-        return government.targeting_order(np.asarray(idx, np.int64), model.artisans.skill, 0, model.key,
-                                          model.month, self.number)
+    def _offered(self, model, ordered):
+        idx = self.eligible(model)
+        k = int(round(self.spec.intensity * len(idx)))
+        if ordered:
+            idx = government.targeting_order(np.asarray(idx, np.int64), model.artisans.skill, 0, model.key,
+                                             model.month, self.number)
+        idx = idx[:k]
+        return idx, np.full(len(idx), float(self.spec.cost))
 
 
 class Facility(_VillageProgramme):
@@ -260,9 +292,9 @@ def _exhibit(a, ties, m, went, eff, fair, key, month, number, trust, events):
 class Brand(Programme):
     """Brand and IP facilitation (and product certification)."""
 
-    def needs(self, model):
-        a = model.artisans
-        return ~a.brand & (a.quality >= self.spec.min_quality)
+    def terms(self, model):
+        return (NEEDS.index("brand"), float(self.spec.min_quality), 0.0, model.par[0]["production_equipment_cost"],
+                False, float(self.spec.cost))
 
     def effect(self, model, chosen):
         a = model.artisans

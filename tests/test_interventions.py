@@ -111,3 +111,56 @@ def test_access_shock_widens_reach():
     b, t = paired([{"type": "access_shock", "start": 1, "demand": 1.0, "reach": 1.0}],
                   lambda m: float((m.artisans.reach >= 1).mean()))
     assert (t > b).all()
+
+
+@pytest.mark.parametrize("spec", [
+    {"type": "training", "topic": "gmp", "intensity": 0.5, "target": {"order": "lowest_skill"}},
+    {"type": "mentoring", "intensity": 0.35, "target": {"members_only": True, "order": "highest_skill"}},
+    {"type": "capital", "mode": "grant", "amount": 3e6, "intensity": 0.6},
+    {"type": "capital", "mode": "loan", "amount": 5e6, "intensity": 0.45},
+    {"type": "equipment", "share": 0.6, "intensity": 0.7},
+    {"type": "brand", "min_quality": 0.5, "intensity": 0.55},
+    {"type": "promotion", "intensity": 0.25, "target": {"order": "random"}},
+])
+def test_an_offer_is_the_targeting_rule(spec):
+    """A round's offer (compiled) against the rule written with numpy: who is eligible
+    (active, targeted, in need of what the programme gives, a member when it asks),
+    how many (intensity of them, rounded half to even), in what order, at what cost."""
+    from ovopsim.mechanisms import government
+    from ovopsim.model import OVOPModel
+
+    sc = world([{**spec, "start": 1}], ljmp={"enabled": True})
+    model = OVOPModel(sc, rng=4, months=12)
+    rng = np.random.default_rng(9)
+    a = model.artisans
+    for trial in range(12):
+        model.month = 1 + trial
+        n = a.n
+        a.active = rng.random(n) < 0.8
+        a.debt = np.where(rng.random(n) < 0.3, rng.uniform(1, 1e6, n), 0.0)
+        a.barred = rng.random(n) < 0.2
+        a.tier = rng.integers(0, 3, n)
+        a.cash = rng.uniform(0, 3e7, n)
+        a.brand = rng.random(n) < 0.3
+        a.quality = rng.random(n)
+        a.member = rng.random(n) < 0.5
+        a.skill = rng.random(n)
+        prog = model.programmes[0]
+        s = prog.spec
+        eq = model.par[0]["production_equipment_cost"]
+        need = {"capital": (a.debt <= 0) & ~a.barred if spec.get("mode") == "loan" else True,
+                "equipment": (a.tier < 2) & (a.cash >= (1 - getattr(s, "share", 0)) * eq[np.minimum(a.tier + 1, 2)]),
+                "brand": ~a.brand & (a.quality >= getattr(s, "min_quality", 0))}.get(s.type, True)
+        ok = a.active & prog.targeted & need & (a.member if s.target.members_only else True)
+        idx = ok.nonzero()[0]
+        k = int(round(s.intensity * len(idx)))
+        order = government.targeting_order(idx, a.skill, government.TARGET_ORDERS.index(s.target.order),
+                                           model.key, model.month, prog.number)[:k]
+        cost = (s.share * eq[np.minimum(a.tier[order] + 1, 2)] if s.type == "equipment"
+                else np.full(k, s.amount + s.cost if s.type == "capital" else float(s.cost)))
+        got, got_cost = prog.offer(model)
+        assert got.tolist() == order.tolist()
+        assert got_cost.tobytes() == cost.tobytes()
+        planned = cost if s.type != "equipment" else s.share * eq[np.minimum(a.tier[idx[:k]] + 1, 2)]
+        assert prog.planned(model) == float(planned.sum())
+        assert 0 < k < len(idx)  # some offered, not all
