@@ -18,10 +18,11 @@ submodel):
 10. new ties met this month; business contacts forgotten; officers and boards learn;
 11. the books are checked to close and the indicators recorded.
 
-Steps 2-9 are one compiled call (:func:`ovopsim.mechanisms.month.economy`); steps 2-11
-but the indicators one with the check of the books (:func:`ovopsim.months.after_government`);
-the warm-up's months, which have no government, run a year to a call
-(:func:`ovopsim.months.warm_months`).
+A month starts with one compiled call (:func:`ovopsim.months.start_month`: no flows,
+events or mentors yet, the stocks copied for the check of the books). Steps 2-9 are one
+compiled call (:func:`ovopsim.mechanisms.month.economy`), and steps 2-11 with the
+indicators one (:func:`ovopsim.months.after_government`); the warm-up's months, which
+have no government, run a year to a call (:func:`ovopsim.months.warm_months`).
 
 All randomness comes from the model's seed: the initial world from ``self.rng``,
 every decision from a counter-based hash of the seed (:mod:`ovopsim.mechanisms.random`).
