@@ -366,11 +366,14 @@ class MonthlyRecords(Sequence):
         self.pre = (np.nan, np.nan)  # the warm-up year's mean income and jobs
 
     def next_row(self) -> np.ndarray:
+        """The row the next month is written into; it counts as recorded once
+        :meth:`keep_row` is called (a month whose books fail is not recorded)."""
         if self._n == len(self._rows):
             self._rows = np.concatenate((self._rows, np.zeros_like(self._rows)))
-        row = self._rows[self._n]
+        return self._rows[self._n]
+
+    def keep_row(self) -> None:
         self._n += 1
-        return row
 
     def __len__(self) -> int:
         return self._n

@@ -15,7 +15,9 @@ never run on credit). Programme number k is run by officer k mod
 ``government.officers``: while his programmes are paused after a change of
 officer they do not run, and what he knows is their delivery effectiveness
 (:mod:`ovopsim.mechanisms.government`). Adding a programme means adding one
-class here and one ``type`` in :mod:`ovopsim.config`.
+class here and one ``type`` in :mod:`ovopsim.config`; one that helps only artisans
+in a need no programme has yet also adds the need to :data:`NEEDS` and its rule to
+the compiled offer (:func:`_offer`).
 
 Artisans offered a seat decide whether to take it (uptake:
 :func:`ovopsim.mechanisms.learning.take_part`).
@@ -82,12 +84,19 @@ class Programme:
     NEED = "anything"
 
     def terms(self, model) -> tuple:
-        """What :func:`_offer` needs to know of the programme beyond its target: (what
-        an artisan must need, the least quality for a brand, the share of equipment
-        paid, the equipment's cost by tier, whether the cost is a share of the next
-        tier's equipment, the cost of a seat)."""
-        return (NEEDS.index(self.NEED), 0.0, 0.0, model.par[0]["production_equipment_cost"], False,
-                float(self.spec.cost))
+        """What :func:`_offer` needs to know of the programme beyond its target
+        (:meth:`_terms`)."""
+        return self._terms(model)
+
+    def _terms(self, model, *, need: str | None = None, min_quality: float = 0.0, share: float = 0.0,
+               per_tier: bool = False, cost: float | None = None) -> tuple:
+        """(what an artisan must need, :data:`NEEDS`; the least quality for a brand; the
+        share of the next tier's equipment the programme pays; the equipment's cost by
+        tier; whether a seat costs that share rather than ``cost``; the cost of a seat,
+        by default the programme's)."""
+        return (NEEDS.index(need or self.NEED), float(min_quality), float(share),
+                model.par[0]["production_equipment_cost"], per_tier,
+                float(self.spec.cost if cost is None else cost))
 
     def _offered(self, model, ordered: bool) -> tuple[np.ndarray, np.ndarray]:
         s = self.spec
@@ -123,16 +132,23 @@ class Programme:
 #: what an artisan must need for a programme to help her (``Programme.NEED``): nothing
 #: in particular; a loan (no debt, not barred from credit); equipment (below the top
 #: tier, with the cash for her own share of the next); a brand (none yet, and quality
-#: enough for one)
+#: enough for one). :func:`_offer` holds the rule of each.
 NEEDS = ("anything", "loan", "equipment", "brand")
-_LOAN, _EQUIPMENT, _BRAND = 1, 2, 3
+_LOAN, _EQUIPMENT, _BRAND = (NEEDS.index(k) for k in ("loan", "equipment", "brand"))
+
+
+@nb.njit(cache=True)
+def seats(intensity, eligible):
+    """How many of ``eligible`` artisans (or villages) a round offers a seat:
+    ``intensity`` of them, rounded half to even."""
+    return int(np.rint(intensity * eligible))
 
 
 @nb.njit(cache=True)
 def _offer(a, targeted, members_only, terms, intensity, skill, order, key, month, number, ordered):
     """A round's offer: the active artisans the programme targets (``targeted``) who need
     what it gives (``terms``, :meth:`Programme.terms`) and, for ``members_only``, are
-    group members; ``intensity`` of them (rounded half to even), in targeting order
+    group members; :func:`seats` of them, in targeting order
     (:func:`ovopsim.mechanisms.government.targeting_order`) when ``ordered``, else in
     their own. Returns them and the cost of each one's seat."""
     need, min_quality, share, equipment_cost, per_tier, cost = terms
@@ -153,7 +169,7 @@ def _offer(a, targeted, members_only, terms, intensity, skill, order, key, month
             continue
         idx[e] = i
         e += 1
-    k = int(np.rint(intensity * e))
+    k = seats(intensity, e)
     idx = government.targeting_order(idx[:e], skill, order, key, month, number)[:k] if ordered else idx[:k]
     seat = np.empty(len(idx))
     for q in range(len(idx)):
@@ -194,9 +210,9 @@ class Capital(Programme):
     """Capital facilitation: a grant, or a soft loan through the cluster's LJMP."""
 
     def terms(self, model):
-        need = "loan" if self.spec.mode == "loan" else "anything"
-        return (NEEDS.index(need), 0.0, 0.0, model.par[0]["production_equipment_cost"], False,
-                self.spec.amount + self.spec.cost)
+        # a loan is for those with no debt and not barred; a grant for anyone
+        return self._terms(model, need="loan" if self.spec.mode == "loan" else "anything",
+                           cost=self.spec.amount + self.spec.cost)
 
     def effect(self, model, chosen):
         a = model.artisans
@@ -212,9 +228,10 @@ class Capital(Programme):
 class Equipment(Programme):
     """Equipment aid: the programme pays a share of the next equipment tier."""
 
+    NEED = "equipment"
+
     def terms(self, model):
-        return (NEEDS.index("equipment"), 0.0, float(self.spec.share), model.par[0]["production_equipment_cost"],
-                True, 0.0)
+        return self._terms(model, share=self.spec.share, per_tier=True, cost=0.0)  # a seat costs the share
 
     def effect(self, model, chosen):
         a = model.artisans
@@ -241,7 +258,7 @@ class _VillageProgramme(Programme):
 
     def _offered(self, model, ordered):
         idx = self.eligible(model)
-        k = int(round(self.spec.intensity * len(idx)))
+        k = seats(self.spec.intensity, len(idx))
         if ordered:
             idx = government.targeting_order(np.asarray(idx, np.int64), model.artisans.skill, 0, model.key,
                                              model.month, self.number)
@@ -292,9 +309,10 @@ def _exhibit(a, ties, m, went, eff, fair, key, month, number, trust, events):
 class Brand(Programme):
     """Brand and IP facilitation (and product certification)."""
 
+    NEED = "brand"
+
     def terms(self, model):
-        return (NEEDS.index("brand"), float(self.spec.min_quality), 0.0, model.par[0]["production_equipment_cost"],
-                False, float(self.spec.cost))
+        return self._terms(model, min_quality=self.spec.min_quality)
 
     def effect(self, model, chosen):
         a = model.artisans

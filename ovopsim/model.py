@@ -249,7 +249,8 @@ class OVOPModel(mesa.Model):
                 "products": self.products.data.copy(), "officers": self.government.officers.copy(),
                 "pre": self.records.pre, "income_pre": self.income_pre.copy(), "warmup": dict(self.warmup),
                 "month": self.month, "fresh": self._fresh.copy(), "built": built,
-                "names": (self.village_names, self.cluster_names, self.product_names, self.surveyed.copy())}
+                "names": (tuple(self.village_names), tuple(self.cluster_names), tuple(self.product_names),
+                          self.surveyed.copy())}
 
     def _start_from(self, warm: dict) -> None:
         """Start month 1 from another run's warm-up of the same world and seed
@@ -322,6 +323,7 @@ class OVOPModel(mesa.Model):
             (self.records.next_row(), self._year[k], self._calendar_month[k], float(gov.spent_total)))
         t.rebind(ties)
         ledger.check(m, code, value)
+        self.records.keep_row()
         if self.record_agents:
             self.agent_records.append(indicators.agent_frame(self, m))
 

@@ -62,7 +62,7 @@ def after_government(world, ties, m, flows, books, gov, par, key, month, festive
                                   gov[4], gov[5])
     add_totals(totals, events, fa, turnovers)
     row, year, calendar_month, spent_total = record
-    if len(row):
+    if len(row) and code == 0:  # a month whose books fail is not recorded
         month_row(row, month, year, calendar_month, festive, rainy, a, ties, m, vills, prods, clusters, fa, fc,
                   events, totals, agency_knowledge(officers), gov[1], gov[5], spent_total)
     return ties, m, code, value
@@ -89,7 +89,7 @@ def warm_months(world, ties, m, flows, blocks, books, balance, par, key, first, 
     the month's flows and events as bytes. Returns the tie records, the number of ties,
     the check of the books and the month it failed in (or the last month), each month's
     mean income of the businesses open, jobs (owners and workers) and businesses open,
-    and each slot's income summed over the months (0 while closed)."""
+    and each slot's income summed over the months it was open."""
     a, clusters = world[0], world[4]
     n = len(a)
     income = np.zeros(count)
@@ -114,8 +114,6 @@ def warm_months(world, ties, m, flows, blocks, books, balance, par, key, first, 
                 k += 1
                 hired += a[i].workers
                 own[i] += a[i].income
-            else:
-                own[i] += 0.0
         income[j] = numpy_sum(earned[:k]) / k if k else 0.0  # their mean, summed as numpy sums
         jobs[j] = k + hired
         active[j] = k

@@ -17,8 +17,10 @@ against the paired no-programme run with the same seed (``*_gain``,
 
 from __future__ import annotations
 
+import pickle
 from collections.abc import Mapping
 from functools import lru_cache
+from types import MappingProxyType
 
 import numpy as np
 import pandas as pd
@@ -140,7 +142,10 @@ def scenario_for(params: dict, seed: int | None = None) -> Scenario:
 
     With ``params["posterior"]`` (a posterior file) the run's ``seed`` first draws the
     calibrated parameters from it (:meth:`ovopsim.posterior.Posterior.draw_for`: the
-    same draw for every scenario run with that seed); explicit overrides win."""
+    same draw for every scenario run with that seed); explicit overrides win.
+
+    The scenario returned may be shared with other runs of the same parameters (the
+    replicates of a design point): it is not to be changed."""
     if "scenario" not in params:
         raise KeyError("params must name a 'scenario'")
     s = _scenario(str(params["scenario"]))
@@ -154,16 +159,21 @@ def scenario_for(params: dict, seed: int | None = None) -> Scenario:
     overrides.update({k: v for k, v in params.items() if "." in k})
     if not overrides:
         return s
-    # the replicates of a design point (and a search's candidate) apply the same overrides
-    key = (str(params["scenario"]), repr(sorted(overrides.items())))
+    # the replicates of a design point (and a search's candidate) apply the same overrides,
+    # in the same order (a later one may write what an earlier one did)
+    try:
+        key = (str(params["scenario"]), pickle.dumps(list(overrides.items())))
+    except Exception:  # noqa: BLE001 - a value pickle cannot hold: derive it afresh
+        key = None
     derived = _DERIVED.get(key)
     if derived is None:
         derived = s.with_overrides(overrides)
-        _DERIVED.put(key, derived)
+        if key is not None:
+            _DERIVED.put(key, derived)
     return derived
 
 
-#: scenarios recently derived by :func:`scenario_for` (scenarios are not changed once built)
+#: scenarios recently derived by :func:`scenario_for`, by their base and their overrides in order
 _DERIVED = RecentlyUsed(64)
 
 
@@ -196,7 +206,7 @@ class NoProgrammeRuns:
         self._tables = RecentlyUsed(size)
         self.runs = 0  # twins run (not found in the table)
 
-    def columns(self, scenario: Scenario, seed: int, months: int) -> dict[str, np.ndarray]:
+    def columns(self, scenario: Scenario, seed: int, months: int) -> Mapping[str, np.ndarray]:
         """The twin's monthly table as its columns' arrays (read-only: shared)."""
         key = (no_programme_key(scenario), seed, months)
         table = self._tables.get(key)
@@ -204,16 +214,14 @@ class NoProgrammeRuns:
             table = run(no_programme(scenario), seed=seed, months=months, share_warmup=True, scorecard=False).columns
             for x in table.values():
                 x.flags.writeable = False
+            table = MappingProxyType(table)
             self.runs += 1
             self._tables.put(key, table)
         return table
 
-    def monthly(self, scenario: Scenario, seed: int, months: int) -> pd.DataFrame:
-        """The twin's monthly table (a copy of its own)."""
-        return self.frame(self.columns(scenario, seed, months))
-
     @staticmethod
-    def frame(columns: dict[str, np.ndarray]) -> pd.DataFrame:
+    def frame(columns: Mapping[str, np.ndarray]) -> pd.DataFrame:
+        """A twin's monthly table, a copy of its own."""
         return monthly_frame({c: x.copy() for c, x in columns.items()})
 
     def clear(self) -> None:

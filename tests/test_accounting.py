@@ -74,6 +74,7 @@ def test_leaks_are_caught(leak, what):
     with pytest.raises(accounting.AccountingError, match=f"month 3: {what}"):
         for _ in range(6):
             model.step()
+    assert len(model.records) == 2  # the month whose books failed is not recorded
 
 
 def test_rounding_is_not_a_leak():

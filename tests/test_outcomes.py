@@ -62,7 +62,23 @@ def test_the_shared_twin_table_cannot_be_changed_through_a_copy_handed_out():
     from ovopsim.outcomes import NO_PROGRAMME_RUNS
 
     sc = load_scenario("rasau_jaya")
-    first = NO_PROGRAMME_RUNS.monthly(sc, 4, 12)
+    first = NO_PROGRAMME_RUNS.frame(NO_PROGRAMME_RUNS.columns(sc, 4, 12))
     first.loc[:, "income_mean"] = -1.0
     again = NO_PROGRAMME_RUNS.columns(sc, 4, 12)
     assert (again["income_mean"] > 0).all() and not again["income_mean"].flags.writeable
+    with pytest.raises(TypeError):
+        again["income_mean"] = first["income_mean"].to_numpy()
+
+
+def test_replicates_share_a_derived_scenario_and_the_order_of_overrides_counts():
+    from ovopsim.outcomes import scenario_for
+
+    one = {"scenario": "blitar_batik", "interventions.training.intensity": 0.5,
+           "interventions.design_training.intensity": 0.9}
+    other = {"scenario": "blitar_batik", "interventions.design_training.intensity": 0.9,
+             "interventions.training.intensity": 0.5}
+    a, b = scenario_for(one), scenario_for(other)
+    assert scenario_for(dict(one)) is a  # the replicates of one point share it
+    label = {iv.name: iv.intensity for iv in a.interventions}
+    assert label["design_training"] == 0.9 and {iv.name: iv.intensity for iv in b.interventions}[
+        "design_training"] == 0.5  # the last override of a field wins, as with_overrides applies them
