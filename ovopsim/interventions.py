@@ -280,30 +280,16 @@ class Promotion(Programme):
     """Promotion and exhibitions (fairs), or digital promotion."""
 
     def effect(self, model, chosen):
+        a = model.artisans
         went, eff = self.attend(model, chosen)
-        t = model.ties
-        t.reserve(len(went))
-        # exhibitors from different villages meet at a fair: new ties (Proppo, Blitar)
-        t.m = _exhibit(model.artisans.data, t.data, t.m, went, eff, not self.spec.digital, model.key, model.month,
-                       self.number, float(model.spec.network.trust_between), model.events)
+        a.exposure[went] += EXPOSURE_PER_FAIR * eff
+        a.reputation[went] += REPUTATION_PER_FAIR * eff * (1 - a.reputation[went])
         if self.spec.digital:
             self.teach(model, went, DIGITAL, DIGITAL_PROMOTION_TEACHING, eff)
-
-
-@nb.njit(cache=True)
-def _exhibit(a, ties, m, went, eff, fair, key, month, number, trust, events):
-    """Promotion's effect on those who went: exposure and reputation (x their delivery
-    effectiveness ``eff``); at a ``fair`` those from different villages meet
-    (:func:`ovopsim.mechanisms.partnerships.meetings`) and become business contacts
-    (the tie records have room for them). Returns the number of ties."""
-    for q in range(len(went)):
-        ai = a[went[q]]
-        ai.exposure += EXPOSURE_PER_FAIR * eff[q]
-        ai.reputation += REPUTATION_PER_FAIR * eff[q] * (1 - ai.reputation)
-    if fair and len(went) > 1:
-        src, dst = partnerships.meetings(a, went, key, month, number)
-        m = partnerships.append(ties, m, src, dst, np.full(len(src), trust), a, month, False, events)
-    return m
+        elif len(went) > 1:
+            # exhibitors from different villages meet: new ties (Proppo, Blitar)
+            src, dst = partnerships.meetings(a.data, went, model.key, model.month, self.number)
+            model.add_ties(src, dst, model.spec.network.trust_between)
 
 
 class Brand(Programme):

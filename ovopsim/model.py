@@ -183,6 +183,9 @@ class OVOPModel(mesa.Model):
         # what each month starts from zero: the flows and the events (as bytes)
         self._month_blocks = (self.flows.artisans.data.view(np.uint8), self.flows.clusters.data.view(np.uint8),
                               self.events.view(np.uint8))
+        # the compiled month's argument groups (ovopsim.months): arrays never reallocated
+        self._world = (self.artisans.data, self._fresh, self.villages.data, self.products.data, self.clusters.data)
+        self._flows = (self.flows.artisans.data, self.flows.clusters.data, self.events)
         self.totals = np.zeros(len(indicators.TOTALS))
         self._ledger = accounting.Ledger(self.artisans.n, len(self.cluster_names))
         self.records = indicators.MonthlyRecords(self.months)
@@ -214,14 +217,11 @@ class OVOPModel(mesa.Model):
         pre-programme year that growth is read against (``records.pre``)."""
         m = first = 1 - most
         years = []
-        t, f, ledger = self.ties, self.flows, self._ledger
-        world = (self.artisans.data, self._fresh, self.villages.data, self.products.data, self.clusters.data)
-        flows = (f.artisans.data, f.clusters.data, self.events)
-        blocks = self._month_blocks
+        t, ledger = self.ties, self._ledger
         while True:
             k0 = m - self.calendar.first
             ties, t.m, code, value, self.month, income, jobs, active, own = months.warm_months(
-                world, t.data, t.m, flows, blocks, ledger.books, float(self.government.balance), self.par,
+                self._world, t.data, t.m, self._flows, self._month_blocks, ledger.books, float(self.government.balance), self.par,
                 self.key, m, 12, self.calendar.festive_[k0:k0 + 12], self.calendar.rainy_[k0:k0 + 12],
                 self._trust, self._stages, self.government.officers, self.totals, self.check_accounting)
             t.rebind(ties)
@@ -302,23 +302,21 @@ class OVOPModel(mesa.Model):
     def _month(self, m: int) -> None:
         """Recorded month ``m`` (1 on; the warm-up's months run in :meth:`_warm_up`)."""
         self.month = m
-        a, t, f = self.artisans.data, self.ties, self.flows
-        fa, fc = f.artisans.data, f.clusters.data
-        v, c, p, par, ev, key = self.villages.data, self.clusters.data, self.products.data, self.par, \
-            self.events, self.key
+        t, f = self.ties, self.flows
         k = m - self.calendar.first
         festive, rainy = self._festive[k], self._rainy[k]
         ledger, gov = self._ledger, self.government
-        months.start_month(self._month_blocks, a, c, ledger.books, self.check_accounting)
+        months.start_month(self._month_blocks, self.artisans.data, self.clusters.data, ledger.books,
+                           self.check_accounting)
         ledger.open(gov.balance)
         f.gov_in = f.gov_lapse = f.gov_cut = f.gov_spent = 0.0
         self._peers = None
         self._government(m)
         growth = (1.0 + self.spec.market.demand_growth) ** ((m - 1) / 12)  # from month 1
         ties, t.m, code, value = months.after_government(
-            (a, self._fresh, v, p, c), t.data, t.m, (fa, fc, ev), ledger.books,
+            self._world, t.data, t.m, self._flows, ledger.books,
             (float(ledger.balance_at_open), float(gov.balance), float(f.gov_in), float(f.gov_lapse),
-             float(f.gov_cut), float(f.gov_spent)), par, key, m, festive, rainy, growth, self.access_boost,
+             float(f.gov_cut), float(f.gov_spent)), self.par, self.key, m, festive, rainy, growth, self.access_boost,
             self._trust, self._stages, gov.officers, self.totals, self.turnovers, self.check_accounting,
             (self.records.next_row(), self._year[k], self._calendar_month[k], float(gov.spent_total)))
         t.rebind(ties)

@@ -446,14 +446,13 @@ def append(ties, m, src, dst, trust, a, month, checked, events):
     return m
 
 
-def add_ties(ties, a, src, dst, trust, month: int, events, checked: bool = False) -> int:
+def add_ties(ties, a, src, dst, trust, month: int, events) -> int:
     """Add the ties ``src``-``dst`` that do not exist yet (each pair once, with the trust
     of its first mention: one value or one per pair), as business contacts, counted in
-    ``events``; ``checked``: they are known to be new and distinct. Returns how many
-    were added."""
+    ``events``. Returns how many were added."""
     src = np.asarray(src, np.int64)
     trust = np.full(len(src), float(trust)) if np.ndim(trust) == 0 else np.ascontiguousarray(trust, float)
     ties.reserve(len(src))
     before = ties.m
-    ties.m = append(ties.data, ties.m, src, np.asarray(dst, np.int64), trust, a, month, checked, events)
+    ties.m = append(ties.data, ties.m, src, np.asarray(dst, np.int64), trust, a, month, False, events)
     return ties.m - before
