@@ -293,6 +293,33 @@ class OVOPModel(mesa.Model):
         a.opened[opened] += delta
 
     # ------------------------------------------------------------------ the month
+    def run_months(self, months: int) -> None:
+        """Run ``months`` months as Mesa's ``run_for(months)`` does: each month a Mesa
+        step at its time (``steps`` and ``time`` counted by Mesa's own step), and the
+        step schedule's next event one month after the last.
+
+        When the step schedule is all that is scheduled (the model schedules nothing
+        else), the months run in a loop rather than as one Mesa event each, whose upkeep
+        (an event created, queued and taken off the queue every month) is about a sixth
+        of a small run's time; anything else scheduled, and they run through
+        ``run_for``. The months are the same either way."""
+        schedule, queue = getattr(self, "_default_schedule", None), getattr(self, "_event_list", None)
+        pending = getattr(schedule, "_current_event", None)
+        plain = (pending is not None and getattr(queue, "_events", None) == [pending] and self._simulator is None
+                 and schedule._active and not schedule._paused and schedule.schedule.interval == 1
+                 and schedule.schedule.count is None and schedule.schedule.end is None
+                 and pending.time == self.time + 1 and float(self.time).is_integer())
+        if not plain:
+            self.run_for(months)
+            return
+        queue.pop_event()  # the schedule's next step: the loop below takes it
+        start = self.time
+        for k in range(1, months + 1):
+            self.time = start + k
+            self._do_step()  # Mesa's step: counted, then the model's step
+            schedule._execution_count += 1
+        schedule._schedule_next(self.time + 1)
+
     def step(self) -> None:
         """One month (Mesa counts it in ``steps``)."""
         self._month(self.steps)

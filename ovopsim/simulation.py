@@ -76,7 +76,7 @@ def run(scenario: Scenario | str | Path, seed: int | None = None, months: int | 
                 model.step()
                 bar.update()
     else:
-        model.run_for(months)  # Mesa's own loop over the months' steps
+        model.run_months(months)  # as Mesa's run_for, without an event a month
     # a kept model may step on: the result keeps the months of this run
     records = model.records.snapshot() if keep_model else model.records
     return RunResult(records=records, scorecard=model.scorecard() if scorecard else None,

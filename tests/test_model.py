@@ -141,3 +141,51 @@ def test_every_source_of_compiled_code_drops_the_cache_when_it_changes():
     package = Path(__file__).resolve().parents[1] / "ovopsim"
     compiled = {p for p in package.rglob("*.py") if "@nb.njit" in p.read_text()}
     assert compiled and compiled <= set(KERNEL_SOURCES), sorted(map(str, compiled - set(KERNEL_SOURCES)))
+
+
+def test_run_months_is_mesa_run_for():
+    """The months run in a loop are Mesa's steps as run_for runs them: the same records,
+    steps, time and next scheduled step, and the model steps on the same way after;
+    with something else scheduled they go through run_for itself."""
+    sc = load_scenario("rasau_jaya")
+    loop, mesa_way = _Seen(sc, rng=4, months=30), _Seen(sc, rng=4, months=30)
+    loop.run_months(12)
+    mesa_way.run_for(12)
+    assert loop.seen == mesa_way.seen == [(k, float(k)) for k in range(1, 13)]  # each month a step, at its time
+    for m in (loop, mesa_way):
+        assert (m.steps, m.time, m._default_schedule.execution_count) == (12, 12.0, 12)
+        assert m._default_schedule.next_scheduled_time == 13.0
+    assert (loop.through_run_for, mesa_way.through_run_for) == (0, 1)  # the loop's months took no event
+    loop.run_for(3)
+    mesa_way.run_months(3)
+    loop.step()
+    mesa_way.step()
+    pd.testing.assert_frame_equal(loop.monthly(), mesa_way.monthly())
+    assert loop.steps == mesa_way.steps == 16 and loop.time == mesa_way.time == 16.0
+
+    # an event of the user's own: the months go through run_for, which runs it in its place
+    other = _Seen(sc, rng=4, months=30)
+    met = []
+
+    def meet():
+        met.append(other.steps)
+    other.schedule_event(meet, at=2.5)
+    other.run_months(4)
+    assert met == [2] and other.steps == 4 and other.time == 4.0 and other.through_run_for == 1
+    pd.testing.assert_frame_equal(other.monthly(), mesa_way.monthly().iloc[:4])
+
+
+class _Seen(OVOPModel):
+    """A model subclass with a step of its own (as Mesa's batch_run wrappers have)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.seen, self.through_run_for = [], 0
+
+    def run_for(self, duration):
+        self.through_run_for += 1
+        super().run_for(duration)
+
+    def step(self):
+        super().step()
+        self.seen.append((self.steps, self.time))
