@@ -64,6 +64,9 @@ class Programme:
         a = model.artisans
         # artisans never move village or change product: the targeted ones, once
         self.targeted = self.village_mask[a.village] & self.product_mask[a.product]
+        # nor does a programme change its terms or its targeting order in a run
+        self._offer_terms = self.terms(model)
+        self._order = government.TARGET_ORDERS.index(t.order)
 
     def rounds(self, first: int, last: int) -> range:
         """The months from ``first`` to ``last`` with a round: every ``every`` months from
@@ -100,9 +103,8 @@ class Programme:
 
     def _offered(self, model, ordered: bool) -> tuple[np.ndarray, np.ndarray]:
         s = self.spec
-        return _offer(model.artisans.data, self.targeted, s.target.members_only, self.terms(model), s.intensity,
-                      model.artisans.skill, government.TARGET_ORDERS.index(s.target.order), model.key,
-                      model.month, self.number, ordered)
+        return _offer(model.artisans.data, self.targeted, s.target.members_only, self._offer_terms, s.intensity,
+                      model.artisans.skill, self._order, model.key, model.month, self.number, ordered)
 
     def offer(self, model) -> tuple[np.ndarray, np.ndarray]:
         """Whom the round would reach, in targeting order, and what each costs."""
