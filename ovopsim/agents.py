@@ -42,19 +42,6 @@ class Artisan(mesa.Agent):
         super().__init__(model)
         self.idx = idx
 
-    def __getattr__(self, name):
-        # only called when normal lookup fails: fall through to the record
-        if name != "model" and name in _FIELDS:
-            value = getattr(self.model.artisans, name)[self.idx]
-            return value.item() if np.ndim(value) == 0 else value.copy()
-        raise AttributeError(name)
-
-    def __setattr__(self, name, value):
-        if name in _FIELDS:
-            getattr(self.model.artisans, name)[self.idx] = value
-        else:
-            super().__setattr__(name, value)
-
     @property
     def village_name(self) -> str:
         return self.model.village_names[self.model.artisans.village[self.idx]]
@@ -69,6 +56,24 @@ class Artisan(mesa.Agent):
         t = self.model.ties.used
         p = t["partner"]
         return sorted(t["v"][p & (t["u"] == self.idx)].tolist() + t["u"][p & (t["v"] == self.idx)].tolist())
+
+
+def _record_field(name: str) -> property:
+    """An artisan's field as an attribute: read from her record (a copy for an array
+    field), written to it."""
+
+    def read(self):
+        value = getattr(self.model.artisans, name)[self.idx]
+        return value.item() if np.ndim(value) == 0 else value.copy()
+
+    def write(self, value):
+        getattr(self.model.artisans, name)[self.idx] = value
+
+    return property(read, write, doc=f"The artisan's ``{name}``, in her record.")
+
+
+for _name in sorted(_FIELDS):
+    setattr(Artisan, _name, _record_field(_name))
 
 
 class Association(mesa.Agent):
