@@ -13,7 +13,7 @@ import errno
 import stat
 import tomllib
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, TypeVar, get_args, get_origin
 
 import pydantic
 
@@ -91,12 +91,17 @@ def _strip_union_tags(loc: tuple, model: type[pydantic.BaseModel]) -> tuple:
 def _fields_at(model: type[pydantic.BaseModel], loc: tuple) -> list[str]:
     """Field names valid at the parent of ``loc`` (for did-you-mean suggestions)."""
     current: Any = model
+    keyed = False  # the part before was a table of tables: this part is a name the user chose
     for part in loc[:-1]:
         if isinstance(part, int):
             continue
         fields = getattr(current, "model_fields", None) or {}
         if part in fields:
             current = _innermost_model(fields[part].annotation) or current
+            keyed = _is_mapping(fields[part].annotation)
+            continue
+        if keyed:
+            keyed = False
             continue
         # the tag of a discriminated union names the member class (e.g. "budget_cut")
         tagged = getattr(model, "__union_tags__", {})
@@ -125,6 +130,13 @@ def _length_bounds(model: type[pydantic.BaseModel], loc: tuple) -> tuple[int, in
         lo = getattr(m, "min_length", None) or lo
         hi = getattr(m, "max_length", None) or hi
     return lo, hi
+
+
+def _is_mapping(ann: Any) -> bool:
+    """Whether a field holds a table of named entries (``dict[str, ...]``)."""
+    if get_origin(ann) is dict:
+        return True
+    return any(_is_mapping(arg) for arg in get_args(ann))
 
 
 def _innermost_model(ann: Any) -> type[pydantic.BaseModel] | None:

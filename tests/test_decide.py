@@ -234,6 +234,12 @@ def test_spec_mistakes_are_one_line_errors(tmp_path):
     bad = budget_spec(outcomes={"incme": {"direction": "max"}})
     with pytest.raises(InputError, match=r'outcomes.incme: .*got "incme" \(did you mean "income"\?\)'):
         as_decision(bad)
+    # inside a named outcome's table: its own keys, not the spec's
+    bad = budget_spec(outcomes={"income": {"diretion": "max"}})
+    with pytest.raises(InputError, match=r'outcomes.income.diretion: expected one of the known keys '
+                                         r'\(direction, target\), got unknown key "diretion" '
+                                         r'\(did you mean "direction"\?\)'):
+        as_decision(bad)
     bad = budget_spec(robust={"candidates": [{"label": "x", "shares": {"a": 0.5, "b": 0.2}}]})
     with pytest.raises(InputError, match=r"robust.candidates\[0\].shares: expected shares that sum to 1"):
         as_decision(bad)
