@@ -41,7 +41,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from .errors import InputError, load_model, read_toml, suggest
+from .errors import InputError, load_model, read_toml, suggest, truth_error
 
 SCENARIO_DIR = Path(__file__).resolve().parent.parent / "scenarios"
 
@@ -817,7 +817,25 @@ class Scenario(Strict):
                 raise InputError(file, key, "a known parameter", f'"{parts[-1]}"' + suggest(parts[-1], node))
             node[parts[-1]] = value
         data = _drop_none_defaults(data)
-        return load_model(Scenario, data, file)
+        # this scenario was checked already: only the overrides can bring true or false
+        out = load_model(Scenario, data, file, truth_values=False)
+        for key, value in overrides.items():
+            if isinstance(value, bool):
+                made = [v for v in out._values_at(key) if not isinstance(v, bool) and isinstance(v, (int, float))]
+                if made:
+                    raise truth_error(file, key, value, made[0])
+        return out
+
+    def _values_at(self, key: str) -> list[Any]:
+        """The values a dotted override key names (one per matching intervention)."""
+        parts = key.split(".")
+        if parts[0] == "interventions":
+            return [getattr(iv, parts[2], None) for iv in self.interventions
+                    if getattr(iv, "name", None) == parts[1] or iv.type == parts[1]]
+        node: Any = self
+        for part in parts:
+            node = getattr(node, part, None)
+        return [node]
 
 
 # memory_estimate: bytes a built world holds per artisan (agent state, its Mesa agent,

@@ -251,12 +251,50 @@ def _raise(err: InputError):
     raise err
 
 
-def load_model(model: type[M], data: dict, file: str | Path | None = None) -> M:
-    """Validate ``data`` against ``model``; any problem becomes one InputError."""
+def load_model(model: type[M], data: dict, file: str | Path | None = None, *,
+               truth_values: bool = True) -> M:
+    """Validate ``data`` against ``model``; any problem becomes one InputError, and so
+    does true or false where a number is wanted (:func:`truth_read_as_number`; with
+    ``truth_values=False`` the caller checks that itself)."""
     try:
-        return model.model_validate(data)
+        out = model.model_validate(data)
     except pydantic.ValidationError as exc:
         raise from_validation_error(exc, file, model) from None
+    where = truth_read_as_number(data, out) if truth_values else None
+    if where is not None:
+        loc, given, value = where
+        raise truth_error(file, _loc_to_key(loc), given, value)
+    return out
+
+
+def truth_error(file: str | Path | None, key: str, given: bool, value: Any) -> InputError:
+    """True or false given at ``key`` where the number ``value`` was made of it."""
+    kind = "a whole number" if isinstance(value, int) else "a number"
+    return InputError(file, key, f"{kind} (not true or false)", str(given).lower())
+
+
+def truth_read_as_number(data: Any, value: Any, loc: tuple = ()) -> tuple | None:
+    """no_truth_values: the first place (location, what was given, what it became)
+    where ``data`` had true or false and the validated ``value`` holds a number there
+    (pydantic reads true as 1); None when there is none."""
+    if isinstance(data, bool):
+        number = isinstance(value, (int, float)) and not isinstance(value, bool)
+        return (loc, data, value) if number else None
+    if isinstance(data, dict):
+        for k, d in data.items():
+            fields = value.__dict__ if isinstance(value, pydantic.BaseModel) else value
+            if not isinstance(fields, dict) or k not in fields:
+                continue
+            sub = fields[k]
+            found = truth_read_as_number(d, sub, (*loc, k))
+            if found is not None:
+                return found
+    elif isinstance(data, list) and isinstance(value, (list, tuple)) and len(data) == len(value):
+        for i, (d, v) in enumerate(zip(data, value, strict=True)):
+            found = truth_read_as_number(d, v, (*loc, i))
+            if found is not None:
+                return found
+    return None
 
 
 def load_toml_model(model: type[M], path: str | Path) -> M:

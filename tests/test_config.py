@@ -67,6 +67,24 @@ def test_wrong_type(tmp_path):
     assert "'lots'" in e.message and "number" in e.expected
 
 
+def test_true_or_false_where_a_number_is_wanted(tmp_path):
+    """pydantic reads true as 1: a scenario, an override and an experiment spec refuse it."""
+    e = err(tmp_path, "[scenario]\nseed = true\n")
+    assert (e.key, e.expected, e.given) == ("scenario.seed", "a whole number (not true or false)", "true")
+    e = err(tmp_path, '[[interventions]]\ntype = "training"\nintensity = false\n')
+    assert (e.key, e.expected, e.given) == ("interventions[0].intensity", "a number (not true or false)", "false")
+    s = load_scenario("blitar_batik")
+    with pytest.raises(InputError, match=r"interventions.exhibitions.intensity: expected a number \(not true"):
+        s.with_overrides({"interventions.exhibitions.intensity": True})
+    assert s.with_overrides({"ljmp.enabled": False}).ljmp.enabled is False  # a true/false field takes it
+    from ovopsim.experiments.spec import load_spec
+
+    spec = write(tmp_path, '[experiment]\nkind = "sweep"\nmodel = "ovop"\nseed = true\n'
+                           '[parameters]\n"trust.gain" = { levels = [0.1, 0.2] }\n', "e.toml")
+    with pytest.raises(InputError, match=r"experiment.seed: expected a whole number \(not true or false\), got true"):
+        load_spec(spec)
+
+
 def test_out_of_range(tmp_path):
     e = err(tmp_path, "[market]\nfestive_boost = 5.0\n")
     assert e.key == "market.festive_boost"
