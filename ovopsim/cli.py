@@ -129,7 +129,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", type=Path, help="output directory (default: results/<scenario name>)")
     p.add_argument("--agents", action="store_true", help="also write per-artisan monthly records")
     p.add_argument("--force", action="store_true", help="replace results already in --out")
-    p.add_argument("--no-progress", action="store_true", help="no progress bar")
+    p.add_argument("--no-progress", action="store_true",
+                   help="no progress bar (a first compilation of the model is still announced)")
     p.set_defaults(func=cmd_run)
 
     p = sub.add_parser("scenarios", help="list the shipped scenarios")

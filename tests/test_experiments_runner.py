@@ -155,3 +155,24 @@ def test_unreachable_scheduler_is_an_input_error(tmp_path):
         run_design(design, tf.ishigami, out_dir=tmp_path / "o", executor="dask",
                    scheduler="tcp://127.0.0.1:9", progress=False)
     assert not (tmp_path / "o").exists()
+
+
+def test_a_first_compilation_is_announced_without_a_progress_bar(tmp_path):
+    """A model's prepare hook gets the stream for its one-line notice (the OVOP model's
+    first compilation takes a minute) whether or not there is a progress bar."""
+    import sys
+
+    from ovopsim.experiments.registry import MODEL_INFO, MODELS, register_model
+
+    streams = []
+    register_model("ishigami_prepared", tf.ishigami, parameters=("x1", "x2", "x3"), outcomes=("y",),
+                   prepare=streams.append)
+    try:
+        design = full_factorial({"x1": [0.0], "x2": [0.5], "x3": [1.0]})
+        for progress in (False, True):
+            run_design(design, tf.ishigami, model_name="ishigami_prepared", out_dir=tmp_path / str(progress),
+                       executor="serial", progress=progress)
+    finally:
+        MODELS.pop("ishigami_prepared")
+        MODEL_INFO.pop("ishigami_prepared")
+    assert streams == [sys.stderr, sys.stderr]

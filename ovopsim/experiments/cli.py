@@ -83,7 +83,7 @@ def _common_options(p, default_out: str) -> None:
                         f"{DASK_HANDSHAKE:g} s, or this if shorter)")
     p.add_argument("--retry-failed", action="store_true",
                    help="when resuming, run again the runs that failed before")
-    p.add_argument("--no-progress", action="store_true", help="no progress bar")
+    p.add_argument("--no-progress", action="store_true", help="no progress bar (a first compilation of the model is still announced)")
     p.set_defaults(interrupted=INTERRUPTED)
 
 

@@ -198,8 +198,9 @@ def run_design(design: Design, model_fn: Callable, *, out_dir: str | Path,
     store = ResultStore(out_dir)
     resuming = store.check(design_hash, inputs)
     if info is not None and info.prepare is not None:
-        # once here rather than in every worker: workers forked later inherit it
-        info.prepare(sys.stderr if progress else None)
+        # once here rather than in every worker: workers forked later inherit it; a first
+        # compilation says so whether or not there is a progress bar (it takes a minute)
+        info.prepare(sys.stderr)
     manifest = None if resuming else {
         "model": name, "design_hash": design_hash, "root_seed": design.root_seed,
         "n_runs": design.n_runs, "inputs": inputs, "provenance": provenance(),
