@@ -134,6 +134,21 @@ def test_unknown_override_in_a_spec_is_one_error_with_a_suggestion(tmp_path):
         load_spec(bad)
 
 
+def test_a_spec_names_its_scenario_by_file_or_by_shipped_name(tmp_path):
+    text = (ROOT / "experiments" / "morris_screening.toml").read_text()
+    by_name = tmp_path / "by_name.toml"
+    by_name.write_text(text.replace('"../scenarios/blitar_batik.toml"', '"blitar_batik"'))
+    assert load_spec(by_name).fixed_parameters()["scenario"] == str((ROOT / "scenarios" / "blitar_batik.toml").resolve())
+    by_name.write_text(text.replace('"../scenarios/blitar_batik.toml"', '"blitar_batk"'))
+    with pytest.raises(InputError, match=r"got \"blitar_batk\" \(not in .*, nor a shipped scenario's name\) "
+                                         r"\(did you mean \"blitar_batik\"\?\)"):
+        load_spec(by_name)
+    by_path = tmp_path / "by_path.toml"
+    by_path.write_text(text.replace('"../scenarios/blitar_batik.toml"', f'"{ROOT}/scenarios/blitar_batk.toml"'))
+    with pytest.raises(InputError, match=r'\(no such file\) \(did you mean "blitar_batik.toml"\?\)'):
+        load_spec(by_path)
+
+
 def test_morris_screening_runs_in_a_reduced_form(tmp_path):
     spec = load_spec(ROOT / "experiments" / "morris_screening.toml")
     spec.sensitivity.n = 2

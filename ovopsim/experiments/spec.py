@@ -49,7 +49,7 @@ from typing import Any, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator, model_validator
 
-from ovopsim.config import MAX_MONTHS
+from ovopsim.config import MAX_MONTHS, SCENARIO_DIR
 from ovopsim.errors import (
     InputError,
     check_regular_file,
@@ -200,9 +200,8 @@ class ExperimentSpec(Strict):
         return self._file.parent if self._file is not None else Path.cwd()
 
     def path(self, name: str) -> str:
-        """A file the spec names, relative to the spec, as an absolute path (so that
-        workers started anywhere read the same file)."""
-        return str((self.base_dir / str(name)).resolve())
+        """The scenario file the spec names (:func:`scenario_path`)."""
+        return scenario_path(self.base_dir, name)
 
     def fixed_parameters(self) -> dict[str, Scalar]:
         """Parameters passed unchanged to every run (``[fixed]``, months, scenario)."""
@@ -256,12 +255,28 @@ def check_spec(spec: ExperimentSpec, file: Path | None = None) -> ExperimentSpec
     return spec
 
 
-def _scenario_file(spec: ExperimentSpec, name, key: str, file) -> None:
-    """A scenario the spec names exists and is a regular file (regular_files_only)."""
-    path = spec.base_dir / str(name)
+def scenario_path(base_dir: Path, name) -> str:
+    """A scenario a spec names: a file relative to the spec (or an absolute path), else
+    the name of a shipped scenario (``blitar_batik``); as an absolute path, so that
+    workers started anywhere read the same file."""
+    path = base_dir / str(name)
     if not path.exists():
-        raise InputError(file, key, "an existing scenario file",
-                         f'"{name}" (not found in {spec.base_dir})')
+        shipped = SCENARIO_DIR / f"{name}.toml"
+        if "/" not in str(name) and shipped.is_file():
+            return str(shipped.resolve())
+    return str(path.resolve())
+
+
+def _scenario_file(spec, name, key: str, file) -> None:
+    """A scenario the spec names exists and is a regular file (regular_files_only)."""
+    path = Path(spec.path(name))
+    if not path.exists():
+        where = "no such file" if Path(str(name)).is_absolute() else \
+            f"not in {spec.base_dir}, nor a shipped scenario's name"
+        near = [f.name for f in path.parent.glob("*.toml")] if path.parent.is_dir() else []
+        near += [f.stem for f in SCENARIO_DIR.glob("*.toml")]
+        raise InputError(file, key, "an existing scenario file (relative to the spec) or a shipped "
+                         "scenario's name", f'"{name}" ({where}){suggest(Path(str(name)).name, near)}')
     try:
         check_regular_file(path)
     except InputError as e:

@@ -72,6 +72,7 @@ from ..spec import (
     _flat_parameters,
     _scenario_file,
     load_checked,
+    scenario_path,
 )
 from .conditions import Condition, parse_conditions
 
@@ -209,7 +210,8 @@ class DecisionSpec(Strict):
         return list(self.budget.programmes) if self.budget is not None else []
 
     def path(self, name: str) -> str:
-        return str((self.base_dir / str(name)).resolve())
+        """The scenario file the spec names (:func:`ovopsim.experiments.spec.scenario_path`)."""
+        return scenario_path(self.base_dir, name)
 
     def fixed_parameters(self) -> dict[str, Scalar]:
         """Parameters every run gets unchanged (``[fixed]``, months, scenario)."""
