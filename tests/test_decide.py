@@ -21,7 +21,8 @@ import pytest
 
 import tests.models as tm
 from ovopsim.errors import InputError
-from ovopsim.experiments.decide import discover, optimize, robust
+from ovopsim.experiments.decide import discover, optimize, report, robust
+from ovopsim.experiments.decide.discover import spec_settings
 from ovopsim.experiments.decide.methods import cart, prim
 from ovopsim.experiments.decide.spec import DiscoverSection, as_decision
 
@@ -228,6 +229,66 @@ def test_discovery_on_robustness_results_finds_the_cut(tmp_path):
     assert res.findings["prim"].stats["coverage"] == 1.0
     saved = json.loads((tmp_path / "robust" / "discovery" / "discovery.json").read_text())
     assert saved["candidate"] == "income_best" and saved["prim"]["rules"]
+
+
+def test_discovery_takes_its_target_and_settings_from_the_spec(tmp_path, monkeypatch):
+    """discover RESULTS without a target uses the spec's [discover] section (target and
+    the tree's depth), which the results keep; a spec without a target asks for one.
+    The brief then asks for weasyprint before it writes anything."""
+    spec = _hand_mixes_spec(tmp_path)
+    spec["discover"] = {"target": "income < 36.5", "max_depth": 1}
+    robust(spec, out_dir=tmp_path / "robust", executor="serial", progress=False)
+    assert spec_settings(tmp_path / "robust") == DiscoverSection(target="income < 36.5", max_depth=1)
+    res = discover(tmp_path / "robust", candidate="income_best", plots=False)
+    assert res.target == "income < 36.5" and res.findings["prim"].stats["density"] == 1.0
+    monkeypatch.setitem(sys.modules, "weasyprint", None)  # not installed
+    with pytest.raises(InputError, match="--pdf: expected weasyprint installed"):
+        report(tmp_path / "robust", "id", out=tmp_path / "brief.html", pdf=True)
+    assert not (tmp_path / "brief.html").exists()
+    assert report(tmp_path / "robust", "id", out=tmp_path / "brief.html")[0].is_file()
+    del spec["discover"]
+    robust(spec, out_dir=tmp_path / "plain", executor="serial", progress=False)
+    with pytest.raises(InputError, match=r"--target: expected a condition .*no \[discover\] target"):
+        discover(tmp_path / "plain", plots=False)
+
+
+def test_robustness_candidates_from_a_pareto_table_parquet_or_csv(tmp_path):
+    """The Pareto table as optimize writes it, in either format, gives the same candidates;
+    a table that is not one is refused before anything runs."""
+    spec = budget_spec(outcomes={"income": {"direction": "max"}, "jobs": {"direction": "max"}},
+                       optimize={"population": 8, "generations": 2}, robust={"futures": 4})
+    optimize(spec, out_dir=tmp_path / "optimize", executor="serial", progress=False)
+    runs = {}
+    for suffix in ("parquet", "csv"):
+        runs[suffix] = robust(spec, out_dir=tmp_path / suffix, candidates=tmp_path / "optimize" / f"pareto.{suffix}",
+                              executor="serial", progress=False)
+    pd.testing.assert_frame_equal(runs["parquet"].summary, runs["csv"].summary, check_exact=True)
+    # nothing uncertain in this spec: one future, the one it describes
+    assert runs["csv"].futures["future"].tolist() == [0] * len(runs["csv"].candidates)
+    bad = tmp_path / "notes.csv"
+    bad.write_text("label,comment\nP1,good\n")
+    with pytest.raises(InputError, match=r"--candidates: .* got .*notes.csv, without the columns share.a"):
+        robust(spec, out_dir=tmp_path / "bad", candidates=bad, executor="serial", progress=False)
+    with pytest.raises(InputError, match=r"--candidates: .* which cannot be read as one"):
+        robust(spec, out_dir=tmp_path / "bad", candidates=tmp_path / "optimize" / "optimize.json",
+               executor="serial", progress=False)
+    assert not (tmp_path / "bad").exists()
+
+
+def test_the_brief_writes_in_its_readers_language():
+    """Rupiah as each reader writes them (M is a billion, miliar, to an Indonesian
+    reader), a plan's yes or no, and a rule's inputs and "and" in the brief's language."""
+    from ovopsim.experiments.decide.report import _lever_text, _rule_text
+    from ovopsim.experiments.decide.texts import TEXT, rupiah
+
+    assert [rupiah(x, "id") for x in (600e6, 124.05e6, 1.35e9, 250_000)] == [
+        "Rp 600 juta", "Rp 124,05 juta", "Rp 1,35 miliar", "Rp 250.000"]
+    assert [rupiah(x, "en") for x in (600e6, 124.05e6, 1.35e9, 250_000)] == [
+        "Rp 600 million", "Rp 124.05 million", "Rp 1.35 billion", "Rp 250,000"]
+    assert [_lever_text(v, TEXT["id"]) for v in (np.True_, False, "random")] == ["ya", "tidak", "random"]
+    rule = "interventions.officer_turnover.rate <= 1.55 and market.national_demand > 0.239"
+    assert _rule_text(rule, "id") == "pergantian pejabat per tahun <= 1.55 dan permintaan dari provinsi lain > 0.239"
+    assert _rule_text(rule, "en") == "officer turnovers a year <= 1.55 and demand from other provinces > 0.239"
 
 
 def test_spec_mistakes_are_one_line_errors(tmp_path):

@@ -286,7 +286,8 @@ def robust_figure(summary: pd.DataFrame, outcome: str, path: Path,
     lo, mid, hi = (summary[f"{outcome}_p{q}"].to_numpy(float) for q in (5, 50, 95))
     a2.hlines(y, lo, hi, color="C0", linewidth=3)
     a2.plot(mid, y, "o", color="C0")
-    a2.set_xlabel(f"{_t(text, outcome)}: {_t(text, '5th-95th percentile of futures, median')}",
+    # two lines: the label is long in Bahasa Indonesia
+    a2.set_xlabel(f"{_t(text, outcome)}:\n{_t(text, '5th-95th percentile of futures, median')}",
                   fontsize="small")
     return [_save(fig, path)]
 

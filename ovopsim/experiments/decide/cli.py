@@ -28,20 +28,21 @@ def add_parsers(subparsers) -> None:
         _common_options(p, f"results/<spec name>/{cmd}")
         if cmd == "robust":
             p.add_argument("--candidates", metavar="PARETO", default=None,
-                           help="take the candidates from this Pareto table (pareto.parquet "
+                           help="take the candidates from this Pareto table (pareto.parquet or pareto.csv "
                                 "of an optimize run) instead of the spec's")
         p.set_defaults(decide_command=cmd)
     p = subparsers.add_parser("discover", help=COMMANDS["discover"],
                               description=COMMANDS["discover"])
     p.add_argument("results", help="output folder of ovopsim robust, sweep or optimize")
-    p.add_argument("--target", required=True, metavar="CONDITION",
+    p.add_argument("--target", default=None, metavar="CONDITION",
                    help='the cases of interest, e.g. "income_gain < 0.2" (several joined '
-                        "with and)")
+                        "with and; default: the decision spec's [discover] target)")
     p.add_argument("--candidate", default=None, metavar="LABEL",
                    help="robustness results: the candidate whose futures are analysed "
                         "(default: the top-ranked; all: every candidate)")
-    p.add_argument("--threshold", type=float, default=0.8,
-                   help="PRIM: the least density of the chosen box (default 0.8)")
+    p.add_argument("--threshold", type=float, default=None,
+                   help="PRIM: the least density of the chosen box (default: the decision "
+                        "spec's [discover] threshold, else 0.8)")
     p.add_argument("--out", metavar="DIR", default=None,
                    help="output directory (default: RESULTS/discovery)")
     p.set_defaults(decide_command="discover")
@@ -67,13 +68,15 @@ def handle(args: argparse.Namespace) -> int:
             print(f"written: {f}")
         return 0
     if cmd == "discover":
-        from .discover import discover
-        from .spec import DiscoverSection
+        from .discover import discover, spec_settings
 
-        if not 0 < args.threshold <= 1:
-            raise InputError(None, "--threshold", "a density in (0, 1]", args.threshold)
+        settings = spec_settings(args.results)
+        if args.threshold is not None:
+            if not 0 < args.threshold <= 1:
+                raise InputError(None, "--threshold", "a density in (0, 1]", args.threshold)
+            settings = settings.model_copy(update={"threshold": args.threshold})
         res = discover(args.results, args.target, out_dir=args.out, candidate=args.candidate,
-                       settings=DiscoverSection(threshold=args.threshold))
+                       settings=settings)
         print(f"{int(res.cases['target'].sum())} of {len(res.cases)} cases meet "
               f"\"{res.target}\"" + (f" (candidate {res.candidate})" if res.candidate else ""))
         print(res.findings["prim"].text)

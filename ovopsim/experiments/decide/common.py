@@ -1,5 +1,5 @@
 """What optimize and robust share: evaluating candidates through the runner, and
-their per-candidate statistics."""
+their per-candidate statistics; and reading back the spec a results folder was made from."""
 
 from __future__ import annotations
 
@@ -17,6 +17,18 @@ from ..executors import DASK_WAIT
 from ..registry import get_model
 from ..runner import run_design
 from .spec import DecisionSpec
+
+
+def spec_table(meta: dict) -> dict:
+    """The decision spec a run was made from, as a table, from its record (robust.json,
+    optimize.json: the spec file's text, or the spec as JSON when it was given from Python)."""
+    import json
+    import tomllib
+
+    try:
+        return tomllib.loads(meta["spec_text"])
+    except tomllib.TOMLDecodeError:
+        return json.loads(meta["spec_text"])
 
 
 def default_root(spec: DecisionSpec) -> Path:

@@ -1,5 +1,8 @@
 """``ovopsim discover RESULTS --target "income_gain < 0.2"``: scenario discovery.
 
+The target and the methods' settings default to the ``[discover]`` section of the
+decision spec the results were made from (``--target`` and ``--threshold`` override it).
+
 Where, in the space of inputs, does the target hold? RESULTS is the output folder
 of any of
 
@@ -29,9 +32,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ovopsim.errors import InputError
+from ovopsim.errors import InputError, load_model
 from ovopsim.output import write_json, write_table
 
+from .common import spec_table
 from .conditions import all_hold, parse_condition
 from .methods import METHODS, Finding
 from .methods.prim import describe
@@ -95,13 +99,32 @@ def load_cases(results: Path, candidate: str | None = None
                      f"{results}")
 
 
-def discover(results: str | Path, target: str, *, out_dir: str | Path | None = None,
+def spec_settings(results: str | Path) -> DiscoverSection:
+    """The ``[discover]`` section (target, PRIM and CART settings) of the decision spec a
+    robustness or search run was made from (kept in its robust.json or optimize.json);
+    the defaults for other results (a sweep's)."""
+    for record in ("robust.json", "optimize.json"):
+        f = Path(results) / record
+        if f.is_file():
+            meta = json.loads(f.read_text())
+            table = spec_table(meta).get("discover", {})
+            return load_model(DiscoverSection, table, meta.get("spec_file"))
+    return DiscoverSection()
+
+
+def discover(results: str | Path, target: str | None = None, *, out_dir: str | Path | None = None,
              candidate: str | None = None, settings: DiscoverSection | None = None,
              seed: int = 0, plots: bool = True) -> DiscoveryResult:
-    """Scenario discovery of ``target`` on a results folder (see the module docstring)."""
+    """Scenario discovery of ``target`` on a results folder (see the module docstring).
+    ``target`` and ``settings`` default to the results' spec's ``[discover]`` section
+    (:func:`spec_settings`)."""
     results = Path(results)
-    settings = settings or DiscoverSection()
     cases, inputs, candidate = load_cases(results, candidate)
+    settings = settings or spec_settings(results)
+    target = target if target is not None else settings.target
+    if target is None:
+        raise InputError(None, "--target", 'a condition such as "income_gain < 0.2" (the results\' '
+                         "spec has no [discover] target)", "none")
     if not inputs:
         raise InputError(None, "RESULTS", "results whose inputs vary (uncertainties or "
                          "parameters)", f"{results}, where none does")

@@ -21,15 +21,16 @@ import base64
 import json
 import math
 import tempfile
-import tomllib
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from ovopsim.errors import InputError
 
 from ..compare import fmt
-from .texts import LANGS, TEXT, name
+from .common import spec_table
+from .texts import LANGS, TEXT, name, rupiah
 
 TEMPLATE = "report.html.j2"
 #: recommended mixes shown (the top-ranked of the robustness summary)
@@ -78,10 +79,7 @@ def context(root: Path, lang: str) -> dict:
     t = TEXT[lang]
     robust_meta = json.loads((where["robust"] / "robust.json").read_text())
     summary = pd.read_parquet(where["robust"] / "summary.parquet")
-    try:
-        spec = tomllib.loads(robust_meta["spec_text"])
-    except tomllib.TOMLDecodeError:  # a spec given as a dict (from Python) is kept as JSON
-        spec = json.loads(robust_meta["spec_text"])
+    spec = spec_table(robust_meta)
     rep = spec.get("report", {})
     programmes = robust_meta["programmes"]
     directions = robust_meta["directions"]
@@ -94,9 +92,9 @@ def context(root: Path, lang: str) -> dict:
     mixes = []
     for _, r in shown.iterrows():
         shares = [{"key": p, "value": repr(float(r[f"share.{p}"])), "text": pct(r[f"share.{p}"]),
-                   "rp": "Rp " + num(float(r[f"share.{p}"]) * budget) if budget else ""}
+                   "rp": rupiah(float(r[f"share.{p}"]) * budget, lang) if budget else ""}
                   for p in programmes]
-        levers = [{"key": c[6:], "text": str(r[c])} for c in shown.columns if c.startswith("lever.")]
+        levers = [{"key": c[6:], "text": _lever_text(r[c], t)} for c in shown.columns if c.startswith("lever.")]
         mixes.append({"rank": int(r["rank"]), "label": r["label"], "shares": shares,
                       "levers": levers,
                       "satisficing": {"value": repr(float(r["satisficing"])),
@@ -152,7 +150,7 @@ def context(root: Path, lang: str) -> dict:
     if where["discovery"] is not None:
         d = json.loads((where["discovery"] / "discovery.json").read_text())
         traj = pd.read_parquet(where["discovery"] / "prim_trajectory.parquet")
-        rules = " & ".join(_rule_text(r, lang) for r in d["prim"]["rules"]) or "-"
+        rules = f" {t['and']} ".join(_rule_text(r, lang) for r in d["prim"]["rules"]) or "-"
         label = d.get("candidate") or best["label"]
         discovery = {"intro": t["break_intro"].format(label=label, target=d["target"]),
                      "box": t["prim_box"].format(rules=rules),
@@ -160,7 +158,7 @@ def context(root: Path, lang: str) -> dict:
                      "density": repr(float(d["prim"]["density"])),
                      "stats": t["prim_stats"].format(coverage=pct(d["prim"]["coverage"]),
                                                      density=pct(d["prim"]["density"])),
-                     "cart": d["cart"]["rules"][:3]}
+                     "cart": [_rule_text(r, lang) for r in d["cart"]["rules"][:3]]}
         f = plots.prim_figure(traj, int(d["prim"]["box"]), tmp / "prim.png", names)[0]
         figures["discovery"].append({"src": _data_uri(f), "caption": "PRIM"})
 
@@ -187,7 +185,7 @@ def context(root: Path, lang: str) -> dict:
     return {"lang": lang, "t": t, "title": rep.get(f"title_{lang}") or t["brief"],
             "question": rep.get(f"question_{lang}", ""), "answer": answer,
             "recommended_intro": t["recommended_intro"].format(
-                budget=f"Rp {num(budget)}" if budget else "-"),
+                budget=rupiah(budget, lang) if budget else "-"),
             "programmes": [{"key": p, "name": name(lang, p)} for p in programmes],
             "levers": [{"key": c[6:], "name": name(lang, c[6:])} for c in shown.columns
                        if c.startswith("lever.")],
@@ -206,11 +204,19 @@ def TEXT_FIGURES(lang: str) -> dict:  # noqa: N802 - a table, read like a consta
 
 
 def _rule_text(rule: str, lang: str) -> str:
-    """A PRIM rule (``a >= 0.4``) with the input's shown name."""
+    """A PRIM or CART rule (``a >= 0.4 and b < 2``) with each input's shown name and
+    the language's "and"."""
     for key in sorted(TEXT_FIGURES(lang), key=len, reverse=True):
-        if key in rule and "." in key:
-            return rule.replace(key, name(lang, key))
-    return rule
+        if "." in key and key in rule:
+            rule = rule.replace(key, name(lang, key))
+    return rule.replace(" and ", f" {TEXT[lang]['and']} ")
+
+
+def _lever_text(value, t: dict) -> str:
+    """A lever's value as the brief shows it (yes or no for a plan)."""
+    if isinstance(value, (bool, np.bool_)):
+        return t["yes"] if value else t["no"]
+    return str(value)
 
 
 def _range(u: dict) -> str:
@@ -236,17 +242,18 @@ def report(root: str | Path, lang: str = "en", *, out: str | Path | None = None,
     """Write the brief (``RESULTS/report_<lang>.html`` by default) and, with ``pdf``,
     the PDF beside it. Returns the files written."""
     root = Path(root)
+    if pdf:  # before anything is written: a failed command leaves nothing behind
+        try:
+            import weasyprint
+        except ImportError:
+            raise InputError(None, "--pdf", "weasyprint installed (pip install weasyprint)",
+                             "it is not") from None
     html = render(root, lang)
     path = Path(out) if out is not None else root / f"report_{lang}.html"
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(html, encoding="utf-8")
     files = [path]
     if pdf:
-        try:
-            import weasyprint
-        except ImportError:
-            raise InputError(None, "--pdf", "weasyprint installed (pip install weasyprint)",
-                             "it is not") from None
         pdf_path = path.with_suffix(".pdf")
         weasyprint.HTML(string=html).write_pdf(pdf_path)
         files.append(pdf_path)

@@ -65,8 +65,8 @@ def draw_futures(spec: DecisionSpec) -> pd.DataFrame:
 
     unc = spec.uncertainty_params
     n = spec.robust.futures
-    if not unc:
-        return pd.DataFrame(index=range(1))
+    if not unc:  # nothing uncertain: the one future the spec describes
+        return pd.DataFrame({"future": [0]})
     unit = qmc.LatinHypercube(d=len(unc), seed=np.random.default_rng(spec.experiment.seed)).random(n)
     cols = {}
     for j, (name, u) in enumerate(unc.items()):
@@ -136,7 +136,7 @@ def candidates_from(spec: DecisionSpec, pareto_path: Path | None) -> pd.DataFram
         raise InputError(spec.file, "robust.candidates", f'"pareto" after ovopsim optimize '
                          f"(its {path}), or a list of mixes", "no Pareto set there; run "
                          "ovopsim optimize first or give --candidates")
-    front = pd.read_parquet(path)
+    front = _pareto_table(Path(path), spec)
     keep = [c for c in front.columns if c == "label" or c.startswith((SHARE, LEVER))]
     front = front[keep]
     k = spec.robust.max_candidates
@@ -144,6 +144,22 @@ def candidates_from(spec: DecisionSpec, pareto_path: Path | None) -> pd.DataFram
         idx = np.unique(np.round(np.linspace(0, len(front) - 1, k)).astype(int))
         front = front.iloc[idx]
     return front.reset_index(drop=True)
+
+
+def _pareto_table(path: Path, spec: DecisionSpec) -> pd.DataFrame:
+    """A Pareto table of ``ovopsim optimize``: its pareto.parquet, or the pareto.csv beside
+    it; one with a label and a share of each of the spec's programmes."""
+    expected = "a Pareto table of ovopsim optimize (pareto.parquet or pareto.csv)"
+    try:
+        front = pd.read_csv(path) if path.suffix.lower() == ".csv" else pd.read_parquet(path)
+    except (OSError, ValueError) as exc:  # pyarrow's ArrowInvalid is a ValueError
+        raise InputError(None, "--candidates", expected,
+                         f"{path}, which cannot be read as one ({type(exc).__name__})") from None
+    missing = [c for c in ["label", *(SHARE + p for p in spec.programmes)] if c not in front.columns]
+    if missing:
+        raise InputError(None, "--candidates", expected + " for this spec's programmes",
+                         f"{path}, without the column{'s' if len(missing) > 1 else ''} {', '.join(missing)}")
+    return front
 
 
 def _default_lever(spec: DecisionSpec, name: str):

@@ -63,6 +63,7 @@ TEXT: dict[str, dict[str, str]] = {
         "provenance": "Provenance",
         "spec": "specification", "created": "created", "versions": "software",
         "target_met": "target", "at_least": "at least", "at_most": "at most",
+        "and": "and", "yes": "yes", "no": "no",
     },
     "id": {
         "brief": "Ringkasan keputusan",
@@ -117,8 +118,33 @@ TEXT: dict[str, dict[str, str]] = {
         "provenance": "Asal-usul",
         "spec": "spesifikasi", "created": "dibuat", "versions": "perangkat lunak",
         "target_met": "target", "at_least": "paling sedikit", "at_most": "paling banyak",
+        "and": "dan", "yes": "ya", "no": "tidak",
     },
 }
+
+#: amounts in rupiah: the words for a million and a billion, the thousands separator and
+#: the decimal mark, as a reader of each language writes them
+MONEY = {"en": ("million", "billion", ",", "."), "id": ("juta", "miliar", ".", ",")}
+
+
+def rupiah(x: float, lang: str) -> str:
+    """An amount in rupiah as a reader of ``lang`` writes it: Rp 124.05 million or
+    Rp 124,05 juta; Rp 1.35 billion or Rp 1,35 miliar; below a million in full
+    (Rp 250,000 or Rp 250.000); whole millions without decimals (Rp 600 juta)."""
+    import math
+
+    if x is None or not math.isfinite(x):
+        return "-"
+    million, billion, thousands, decimal = MONEY[lang]
+    a = abs(x)
+    if a >= 1e9:
+        text, word = f"{x / 1e9:,.2f}", f" {billion}"
+    elif a >= 1e6:
+        text, word = f"{x / 1e6:,.2f}", f" {million}"
+    else:
+        text, word = f"{x:,.0f}", ""
+    text = text.removesuffix(".00").replace(",", "\0").replace(".", decimal).replace("\0", thousands)
+    return f"Rp {text}{word}"
 
 #: names of outcomes, programmes, uncertainties and figure labels
 NAMES: dict[str, dict[str, str]] = {
