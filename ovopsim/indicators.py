@@ -368,12 +368,16 @@ class MonthlyRecords(Sequence):
     def next_row(self) -> np.ndarray:
         """The row the next month is written into; it counts as recorded once
         :meth:`keep_row` is called (a month whose books fail is not recorded)."""
-        if self._n == len(self._rows):
-            self._rows = np.concatenate((self._rows, np.zeros_like(self._rows)))
-        return self._rows[self._n]
+        return self.next_rows(1)[0]
 
-    def keep_row(self) -> None:
-        self._n += 1
+    def next_rows(self, count: int) -> np.ndarray:
+        """The rows the next ``count`` months are written into (see :meth:`next_row`)."""
+        while self._n + count > len(self._rows):
+            self._rows = np.concatenate((self._rows, np.zeros_like(self._rows)))
+        return self._rows[self._n:self._n + count]
+
+    def keep_row(self, count: int = 1) -> None:
+        self._n += count
 
     def __len__(self) -> int:
         return self._n

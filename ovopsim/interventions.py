@@ -352,9 +352,18 @@ class Shock:
     def apply(self, model, month: int) -> None:  # pragma: no cover - abstract
         raise NotImplementedError
 
+    def acts_in(self, month: int) -> bool:
+        """Whether :meth:`apply` may change anything in ``month`` (a month in which no
+        shock acts, no round is due and no fiscal year opens is a quiet one:
+        :meth:`ovopsim.model.OVOPModel.run_months` runs those in one compiled call)."""
+        return True
+
 
 class BudgetCut(Shock):
     """A cut to the budget from a month on, by a share, optionally of named programmes (Blitar)."""
+
+    def acts_in(self, month):
+        return month in (self.spec.start, self.end + 1)
 
     def apply(self, model, month):
         s = self.spec
@@ -380,6 +389,9 @@ class OfficerTurnover(Shock):
         if spec.medium_term_plan:
             model.government.plan = True
             model.board_plan = True
+
+    def acts_in(self, month):
+        return self.spec.start <= month <= self.end
 
     def apply(self, model, month):
         s = self.spec
@@ -407,6 +419,9 @@ class OfficerTurnover(Shock):
 
 class AccessShock(Shock):
     """Better market access from a month on (Singkawang's new airport, a road)."""
+
+    def acts_in(self, month):
+        return month in (self.spec.start, self.end + 1)
 
     def apply(self, model, month):
         s = self.spec

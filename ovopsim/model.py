@@ -22,7 +22,9 @@ A month starts with one compiled call (:func:`ovopsim.months.start_month`: no fl
 events or mentors yet, the stocks copied for the check of the books). Steps 2-9 are one
 compiled call (:func:`ovopsim.mechanisms.month.economy`), and steps 2-11 with the
 indicators one (:func:`ovopsim.months.after_government`); the warm-up's months, which
-have no government, run a year to a call (:func:`ovopsim.months.warm_months`).
+have no government, run a year to a call (:func:`ovopsim.months.warm_months`), and
+recorded months in which the government does nothing several to a call
+(:meth:`OVOPModel.run_months`, :func:`ovopsim.months.quiet_months`).
 
 All randomness comes from the model's seed: the initial world from ``self.rng``,
 every decision from a counter-based hash of the seed (:mod:`ovopsim.mechanisms.random`).
@@ -195,6 +197,10 @@ class OVOPModel(mesa.Model):
         self._peers = None
         self.programmes, self.shocks = iv.build(scenario.interventions, self)
         self._rounds = iv.schedule(self.programmes, self.months)
+        #: for each month to the horizon, whether the government does nothing in it: no
+        #: fiscal year opens, no programme round is due, no shock acts (see run_months)
+        self._quiet = [m > 0 and (m - 1) % 12 != 0 and not self._rounds[m]
+                       and not any(s.acts_in(m) for s in self.shocks) for m in range(self.months + 1)]
         for i in range(self.artisans.n):  # registered in record order (Agent.create_agents' order)
             Artisan(self, i)
         if warm is not None:
@@ -302,7 +308,10 @@ class OVOPModel(mesa.Model):
         else), the months run in a loop rather than as one Mesa event each, whose upkeep
         (an event created, queued and taken off the queue every month) is about a sixth
         of a small run's time; anything else scheduled, and they run through
-        ``run_for``. The months are the same either way."""
+        ``run_for``. In the loop, consecutive months in which the government does
+        nothing (:meth:`_quiet_months`) run in one compiled call, unless a subclass
+        changes what a month does or per-artisan records are kept. The months are the
+        same either way."""
         schedule, queue = getattr(self, "_default_schedule", None), getattr(self, "_event_list", None)
         pending = getattr(schedule, "_current_event", None)
         plain = (pending is not None and getattr(queue, "_events", None) == [pending] and self._simulator is None
@@ -314,11 +323,61 @@ class OVOPModel(mesa.Model):
             return
         queue.pop_event()  # the schedule's next step: the loop below takes it
         start = self.time
-        for k in range(1, months + 1):
+        batch = not self.record_agents and all(
+            getattr(type(self), name) is getattr(OVOPModel, name) for name in ("step", "_month", "_government"))
+        k = 0
+        while k < months:
+            quiet = self._quiet_run(self.steps + 1, months - k) if batch else 0
+            if quiet:
+                before = self.steps
+                try:
+                    self._quiet_months(self.steps + 1, quiet)
+                finally:
+                    done = self.steps - before
+                    self.time = start + k + done
+                    schedule._execution_count += done
+                k += quiet
+                continue
+            k += 1
             self.time = start + k
             self._do_step()  # Mesa's step: counted, then the model's step
             schedule._execution_count += 1
         schedule._schedule_next(self.time + 1)
+
+    def _quiet_run(self, m: int, most: int) -> int:
+        """How many months from ``m`` on, at most ``most``, are quiet ones (``_quiet``)."""
+        n = 0
+        while n < most and m + n < len(self._quiet) and self._quiet[m + n]:
+            n += 1
+        return n
+
+    def _quiet_months(self, first: int, count: int) -> None:
+        """Months ``first`` to ``first + count - 1``, in which the government does nothing
+        (no fiscal year opens, no round is due, no shock acts), in one compiled call
+        (:func:`ovopsim.months.quiet_months`): each exactly as :meth:`_month` would run it,
+        and each counted as a Mesa step."""
+        t, f, gov, ledger = self.ties, self.flows, self.government, self._ledger
+        k0 = first - self.calendar.first
+        ahead = slice(k0, k0 + count)
+        g = 1.0 + self.spec.market.demand_growth
+        growth = np.array([g ** ((m - 1) / 12) for m in range(first, first + count)])  # as in _month
+        ties, t.m, code, value, last = months.quiet_months(
+            self._world, t.data, t.m, self._flows, self._month_blocks, ledger.books, float(gov.balance),
+            float(gov.spent_total), self.par, self.key, first, count, self.calendar.festive_[ahead],
+            self.calendar.rainy_[ahead], growth, self.access_boost, self._trust, self._stages, gov.officers,
+            self.totals, self.turnovers, self.check_accounting, self.records.next_rows(count),
+            self.calendar.year[ahead], self.calendar.month[ahead])
+        t.rebind(ties)
+        self.records.keep_row(last - first + (0 if code else 1))  # a month whose books fail is not recorded
+        self.steps += last - first + 1
+        self.month = last
+        ledger.open(gov.balance)
+        f.gov_in = f.gov_lapse = f.gov_cut = f.gov_spent = 0.0
+        gov.spent_month = 0.0
+        self._peers = None
+        ledger.check(last, code, value)
+        if self.steps >= self.months:
+            self.running = False
 
     def step(self) -> None:
         """One month (Mesa counts it in ``steps``)."""

@@ -10,7 +10,9 @@ learning (:func:`ovopsim.mechanisms.month.end`), the books checked to close
 (:func:`ovopsim.indicators.month_row`).
 
 Every month starts with :func:`start_month` (no flows, events or mentors yet; the
-stocks copied for the check of the books). The warm-up's months have no government,
+stocks copied for the check of the books). Recorded months in which the government
+does nothing (no fiscal year opens, no round is due, no shock acts) run several to a
+call (:func:`quiet_months`). The warm-up's months have no government,
 so :func:`warm_months` runs them in one call, each month :func:`start_month` and then
 :func:`after_government`; it returns each month's mean income, jobs and businesses
 open, from which the model reads whether the economy has settled, and each slot's
@@ -118,3 +120,27 @@ def warm_months(world, ties, m, flows, blocks, books, balance, par, key, first, 
         jobs[j] = k + hired
         active[j] = k
     return ties, m, 0, 0.0, first + count - 1, income, jobs, active, own
+
+
+@nb.njit(cache=True)
+def quiet_months(world, ties, m, flows, blocks, books, balance, spent_total, par, key, first, count, festive,
+                 rainy, growth, access_boost, trust, n_stages, officers, totals, turnovers, check, rows, year,
+                 calendar_month):
+    """``count`` recorded months from month ``first`` in which the government does
+    nothing: each :func:`start_month` then :func:`after_government` with the budget's
+    balance unchanged and nothing appropriated, cut or spent, its indicators into
+    ``rows[j]``; ``festive``, ``rainy``, ``growth``, ``year`` and ``calendar_month`` per
+    month. Returns the tie records, the number of ties, the check of the books and the
+    month it failed in (that month not recorded) or the last month."""
+    a, clusters = world[0], world[4]
+    gov = (balance, balance, 0.0, 0.0, 0.0, 0.0)
+    for j in range(count):
+        month = first + j
+        start_month(blocks, a, clusters, books, check)
+        ties, m, code, value = after_government(world, ties, m, flows, books, gov, par, key, month, festive[j],
+                                                rainy[j], growth[j], access_boost, trust, n_stages, officers,
+                                                totals, turnovers, check,
+                                                (rows[j], year[j], calendar_month[j], spent_total))
+        if code:
+            return ties, m, code, value, month
+    return ties, m, 0, 0.0, first + count - 1

@@ -189,3 +189,70 @@ class _Seen(OVOPModel):
     def step(self):
         super().step()
         self.seen.append((self.steps, self.time))
+
+
+class _MonthByMonth(OVOPModel):
+    """The same model stepped one month at a time (a subclass's step: no quiet batches)."""
+
+    def step(self):
+        super().step()
+
+
+@pytest.mark.parametrize("name", ["rasau_jaya", "singkawang_ljmp", "blitar_cut_turnover"])
+def test_quiet_months_in_one_call_are_the_months_stepped_one_by_one(name, monkeypatch):
+    """Months in which the government does nothing run several to a compiled call; the
+    records, the state and Mesa's counters are those of stepping month by month."""
+    sc = load_scenario(name)
+    batches = []
+    quiet = OVOPModel._quiet_months
+    monkeypatch.setattr(OVOPModel, "_quiet_months", lambda self, first, count: (
+        batches.append((first, count)), quiet(self, first, count))[1])
+    fast, slow = OVOPModel(sc, rng=6, months=120), _MonthByMonth(sc, rng=6, months=120)
+    fast.run_months(120)
+    slow.run_months(120)
+    pd.testing.assert_frame_equal(fast.monthly(), slow.monthly(), check_exact=True)
+    assert np.array_equal(fast.artisans.data, slow.artisans.data)
+    assert np.array_equal(fast.ties.used, slow.ties.used)
+    assert (fast.steps, fast.time, fast.running) == (slow.steps, slow.time, slow.running) == (120, 120.0, False)
+    quiet_months = sum(c for _, c in batches)
+    assert quiet_months == sum(fast._quiet)
+    # rasau_jaya's package ends early; Singkawang has an LJMP and an access shock;
+    # blitar_cut_turnover's turnover may strike any month: no month is quiet there
+    assert quiet_months == {"rasau_jaya": 83, "singkawang_ljmp": 70, "blitar_cut_turnover": 0}[name]
+
+
+def test_a_shock_changes_nothing_in_a_month_it_does_not_act_in():
+    """Shock.acts_in is what makes a month quiet: in every other month apply is a no-op."""
+    for name in ("singkawang_ljmp", "blitar_cut_turnover"):
+        model = OVOPModel(load_scenario(name), rng=2, months=120)
+        assert model.shocks
+        for shock in model.shocks:
+            for m in range(1, 121):
+                if shock.acts_in(m):
+                    continue
+                before = (model.artisans.data.copy(), model.villages.data.copy(), model.government.balance,
+                          model.access_boost, model.turnovers, model.government.officers.copy())
+                shock.apply(model, m)
+                after = (model.artisans.data, model.villages.data, model.government.balance,
+                         model.access_boost, model.turnovers, model.government.officers)
+                assert all(np.array_equal(b, a) for b, a in zip(before, after, strict=True)), (name, shock, m)
+
+
+def test_books_that_fail_in_a_quiet_month_fail_there():
+    """A negative budget before a quiet stretch: the check fails in its first month, as
+    stepping finds, and that month is not recorded."""
+    from ovopsim.accounting import AccountingError
+
+    sc = load_scenario("rasau_jaya")
+    results = []
+    for cls in (OVOPModel, _MonthByMonth):
+        model = cls(sc, rng=3, months=120)
+        model.run_months(30)
+        assert model._quiet[31]
+        model.government.balance = -5.0
+        with pytest.raises(AccountingError, match="month 31: negative government budget") as err:
+            model.run_months(10)
+        results.append((str(err.value), len(model.records), model.steps, model.time, model.monthly()))
+    (msg, n, steps, time, frame), (msg2, n2, steps2, time2, frame2) = results
+    assert (msg, n, steps, time) == (msg2, n2, steps2, time2) == (msg, 30, 31, 31.0)
+    pd.testing.assert_frame_equal(frame, frame2, check_exact=True)
