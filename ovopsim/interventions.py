@@ -282,16 +282,32 @@ class Promotion(Programme):
     """Promotion and exhibitions (fairs), or digital promotion."""
 
     def effect(self, model, chosen):
-        a = model.artisans
-        went, eff = self.attend(model, chosen)
-        a.exposure[went] += EXPOSURE_PER_FAIR * eff
-        a.reputation[went] += REPUTATION_PER_FAIR * eff * (1 - a.reputation[went])
-        if self.spec.digital:
-            self.teach(model, went, DIGITAL, DIGITAL_PROMOTION_TEACHING, eff)
-        elif len(went) > 1:
-            # exhibitors from different villages meet: new ties (Proppo, Blitar)
-            src, dst = partnerships.meetings(a.data, went, model.key, model.month, self.number)
-            model.add_ties(src, dst, model.spec.network.trust_between)
+        t = model.ties
+        data, t.m = _exhibit(model.artisans.data, model.villages.data, model.peers(), np.asarray(chosen, np.int64),
+                             float(model.government.officers[self.officer]), model.key, model.month, self.number,
+                             model.par, self.spec.digital, float(model.spec.network.trust_between), t.data, t.m,
+                             model.events)
+        t.rebind(data)
+
+
+@nb.njit(cache=True)
+def _exhibit(a, vills, peers, chosen, officer, key, month, number, par, digital, trust_between, ties, m, events):
+    """A promotion round for ``chosen`` (in one compiled call): who takes part
+    (:func:`ovopsim.mechanisms.learning.take_part`) gains exposure and reputation by
+    the round's delivery effectiveness; a digital promotion teaches digital marketing,
+    a fair's exhibitors from different villages meet (new ties: Proppo, Blitar).
+    Returns the tie records (a new array when they grew) and the number of ties."""
+    went, eff = learning.take_part(a, vills, peers, chosen, officer, key, month, number, par)
+    for q in range(len(went)):
+        ai = a[went[q]]
+        ai.exposure += EXPOSURE_PER_FAIR * eff[q]
+        ai.reputation += REPUTATION_PER_FAIR * eff[q] * (1 - ai.reputation)
+    if digital:
+        learning.train(a, went, DIGITAL, eff, par, DIGITAL_PROMOTION_TEACHING)
+    elif len(went) > 1:
+        src, dst = partnerships.meetings(a, went, key, month, number)
+        return partnerships.tie_up(ties, m, a, src, dst, np.full(len(src), trust_between), month, events)
+    return ties, m
 
 
 class Brand(Programme):

@@ -39,6 +39,7 @@ from __future__ import annotations
 import numba as nb
 import numpy as np
 
+from ..state import with_room
 from .exchange import MIN_PASSED, PASS_SHARE, trust_of
 from .random import (
     BUYER,
@@ -449,10 +450,20 @@ def append(ties, m, src, dst, trust, a, month, checked, events):
 def add_ties(ties, a, src, dst, trust, month: int, events) -> int:
     """Add the ties ``src``-``dst`` that do not exist yet (each pair once, with the trust
     of its first mention: one value or one per pair), as business contacts, counted in
-    ``events``. Returns how many were added."""
+    ``events`` (:func:`tie_up`). Returns how many were added."""
     src = np.asarray(src, np.int64)
     trust = np.full(len(src), float(trust)) if np.ndim(trust) == 0 else np.ascontiguousarray(trust, float)
-    ties.reserve(len(src))
     before = ties.m
-    ties.m = append(ties.data, ties.m, src, np.asarray(dst, np.int64), trust, a, month, False, events)
+    data, ties.m = tie_up(ties.data, ties.m, a, src, np.asarray(dst, np.int64), trust, month, events)
+    ties.rebind(data)
     return ties.m - before
+
+
+@nb.njit(cache=True)
+def tie_up(ties, m, a, src, dst, trust, month, events):
+    """The pairs ``src``-``dst`` that are not ties yet added as business contacts (each
+    once, with the trust of its first mention; :func:`append`), the tie records grown
+    first when full. Returns the tie records (a new array when they grew) and the new
+    number of ties."""
+    ties = with_room(ties, m, len(src))
+    return ties, append(ties, m, src, dst, trust, a, month, False, events)
