@@ -309,13 +309,15 @@ class ResultStore:
         frames, first_seen = [], {}
         for df in self._load("runs", ("run_id", *RESULT_COLUMNS)):
             frames.append(df)
-            for pos, col in enumerate(df.columns):
-                if col in ("run_id", *RESULT_COLUMNS):
-                    continue
-                ok = df[col].notna().to_numpy()
-                if ok.any():
-                    key = (int(df["run_id"].to_numpy()[ok].min()), pos)
-                    first_seen[col] = min(first_seen.get(col, key), key)
+            cols = [(pos, col) for pos, col in enumerate(df.columns) if col not in ("run_id", *RESULT_COLUMNS)]
+            if not cols:
+                continue
+            ok = df[[col for _, col in cols]].notna().to_numpy()  # one pass over the part
+            ids = df["run_id"].to_numpy()
+            for j in np.flatnonzero(ok.any(axis=0)):
+                pos, col = cols[j]
+                key = (int(ids[ok[:, j]].min()), pos)
+                first_seen[col] = min(first_seen.get(col, key), key)
         if not frames:
             return pd.DataFrame({"run_id": pd.Series([], dtype=np.int64),
                                  "status": pd.Series([], dtype=object)}), []
