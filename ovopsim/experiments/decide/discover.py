@@ -42,6 +42,8 @@ from .methods.prim import describe
 from .spec import DiscoverSection
 
 CANDIDATE = "candidate"
+#: columns of the cases a target cannot name: a run's or future's bookkeeping
+NOT_OUTCOMES = ("status", "error", "future", "n", "run_id", "point", "replicate", "seed")
 
 
 @dataclass
@@ -128,7 +130,9 @@ def discover(results: str | Path, target: str | None = None, *, out_dir: str | P
     if not inputs:
         raise InputError(None, "RESULTS", "results whose inputs vary (uncertainties or "
                          "parameters)", f"{results}, where none does")
-    numeric = [c for c in cases.columns if c not in inputs and c not in ("status", "error")
+    # what a target may name: the outcomes (and a future's regrets and whether it met the
+    # targets), not the bookkeeping of the cases
+    numeric = [c for c in cases.columns if c not in inputs and c not in NOT_OUTCOMES
                and pd.api.types.is_numeric_dtype(cases[c]) and not c.endswith(("_low", "_high"))]
     conditions = parse_condition(target, numeric, None, "--target")
     y = all_hold(conditions, cases)
