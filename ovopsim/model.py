@@ -47,6 +47,11 @@ from .mechanisms.government import Government
 from .state import EVENTS
 
 
+def fiscal_year_opens(m: int) -> bool:
+    """Whether a fiscal year opens in month ``m``: months 1, 13, 25, ..."""
+    return (m - 1) % 12 == 0
+
+
 def warm_key(scenario: Scenario, seed: int) -> tuple[str, int]:
     """What a world's build and warm-up depend on: the scenario without its interventions,
     its name and horizon and the annual budget (none of which acts before month 1), and
@@ -199,7 +204,7 @@ class OVOPModel(mesa.Model):
         self._rounds = iv.schedule(self.programmes, self.months)
         #: for each month to the horizon, whether the government does nothing in it: no
         #: fiscal year opens, no programme round is due, no shock acts (see run_months)
-        self._quiet = [m > 0 and (m - 1) % 12 != 0 and not self._rounds[m]
+        self._quiet = [m > 0 and not fiscal_year_opens(m) and not self._rounds[m]
                        and not any(s.acts_in(m) for s in self.shocks) for m in range(self.months + 1)]
         for i in range(self.artisans.n):  # registered in record order (Agent.create_agents' order)
             Artisan(self, i)
@@ -359,8 +364,7 @@ class OVOPModel(mesa.Model):
         t, f, gov, ledger = self.ties, self.flows, self.government, self._ledger
         k0 = first - self.calendar.first
         ahead = slice(k0, k0 + count)
-        g = 1.0 + self.spec.market.demand_growth
-        growth = np.array([g ** ((m - 1) / 12) for m in range(first, first + count)])  # as in _month
+        growth = np.array([self._demand_growth(m) for m in range(first, first + count)])
         ties, t.m, code, value, last = months.quiet_months(
             self._world, t.data, t.m, self._flows, self._month_blocks, ledger.books, float(gov.balance),
             float(gov.spent_total), self.par, self.key, first, count, self.calendar.festive_[ahead],
@@ -398,7 +402,7 @@ class OVOPModel(mesa.Model):
         f.gov_in = f.gov_lapse = f.gov_cut = f.gov_spent = 0.0
         self._peers = None
         self._government(m)
-        growth = (1.0 + self.spec.market.demand_growth) ** ((m - 1) / 12)  # from month 1
+        growth = self._demand_growth(m)
         ties, t.m, code, value = months.after_government(
             self._world, t.data, t.m, self._flows, ledger.books,
             (float(ledger.balance_at_open), float(gov.balance), float(f.gov_in), float(f.gov_lapse),
@@ -411,11 +415,15 @@ class OVOPModel(mesa.Model):
         if self.record_agents:
             self.agent_records.append(indicators.agent_frame(self, m))
 
+    def _demand_growth(self, m: int) -> float:
+        """Demand's growth factor in month ``m``: ``market.demand_growth`` a year from month 1."""
+        return (1.0 + self.spec.market.demand_growth) ** ((m - 1) / 12)
+
     def _government(self, m: int) -> None:
         """The fiscal year, shocks and programmes (from month 1: the warm-up has none)."""
         gov, f = self.government, self.flows
         gov.spent_month = 0.0
-        if (m - 1) % 12 == 0:
+        if fiscal_year_opens(m):
             last = m + 11
             planned: dict[str, float] = {}
             for prog in self.programmes:
