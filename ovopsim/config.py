@@ -92,18 +92,27 @@ def ListOf(item: type, *, length: int | None = None, min_length: int = 0,
 
 def _check_numbers(value: Any) -> Any:
     """finite_numbers, beyond pydantic's own refusal of inf and NaN: sizes."""
-    if isinstance(value, bool):
-        return value
-    if isinstance(value, int) and abs(value) > MAX_COUNT:
-        raise ValueError(f"a whole number from -{MAX_COUNT} to {MAX_COUNT}")
-    if isinstance(value, float) and abs(value) > MAX_NUMBER:
-        raise ValueError(f"a number from -{MAX_NUMBER:g} to {MAX_NUMBER:g}")
-    if isinstance(value, (list, tuple)):
+    kind = type(value)  # the common types first (every field of every scenario passes here)
+    if kind is float:
+        if not -MAX_NUMBER <= value <= MAX_NUMBER:
+            raise ValueError(f"a number from -{MAX_NUMBER:g} to {MAX_NUMBER:g}")
+    elif kind is int:
+        if not -MAX_COUNT <= value <= MAX_COUNT:
+            raise ValueError(f"a whole number from -{MAX_COUNT} to {MAX_COUNT}")
+    elif kind is bool or kind is str or value is None:
+        pass
+    elif isinstance(value, (list, tuple)):
         for v in value:
             _check_numbers(v)
     elif isinstance(value, dict):
         for v in value.values():
             _check_numbers(v)
+    elif isinstance(value, bool):
+        pass
+    elif isinstance(value, int) and abs(value) > MAX_COUNT:
+        raise ValueError(f"a whole number from -{MAX_COUNT} to {MAX_COUNT}")
+    elif isinstance(value, float) and abs(value) > MAX_NUMBER:
+        raise ValueError(f"a number from -{MAX_NUMBER:g} to {MAX_NUMBER:g}")
     return value
 
 
