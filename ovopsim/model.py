@@ -202,10 +202,6 @@ class OVOPModel(mesa.Model):
         self._peers = None
         self.programmes, self.shocks = iv.build(scenario.interventions, self)
         self._rounds = iv.schedule(self.programmes, self.months)
-        #: for each month to the horizon, whether the government does nothing in it: no
-        #: fiscal year opens, no programme round is due, no shock acts (see run_months)
-        self._quiet = [m > 0 and not fiscal_year_opens(m) and not self._rounds[m]
-                       and not any(s.acts_in(m) for s in self.shocks) for m in range(self.months + 1)]
         for i in range(self.artisans.n):  # registered in record order (Agent.create_agents' order)
             Artisan(self, i)
         if warm is not None:
@@ -313,34 +309,42 @@ class OVOPModel(mesa.Model):
         else), the months run in a loop rather than as one Mesa event each, whose upkeep
         (an event created, queued and taken off the queue every month) is about a sixth
         of a small run's time; anything else scheduled, and they run through
-        ``run_for``. In the loop, consecutive months in which the government does
-        nothing (:meth:`_quiet_months`) run in one compiled call, unless a subclass
-        changes what a month does or per-artisan records are kept. The months are the
-        same either way."""
+        ``run_for`` (and so does a duration that is not a whole number of months). In the
+        loop, consecutive months in which the government does nothing
+        (:meth:`_quiet_months`) run in one compiled call (without Mesa's log line for
+        each), unless a subclass or a patch changes what a month does or per-artisan
+        records are kept. The months are the same either way."""
         schedule, queue = getattr(self, "_default_schedule", None), getattr(self, "_event_list", None)
         pending = getattr(schedule, "_current_event", None)
         plain = (pending is not None and getattr(queue, "_events", None) == [pending] and self._simulator is None
                  and schedule._active and not schedule._paused and schedule.schedule.interval == 1
                  and schedule.schedule.count is None and schedule.schedule.end is None
                  and pending.time == self.time + 1 and float(self.time).is_integer())
-        if not plain:
+        if not plain or int(months) != months:
             self.run_for(months)
             return
+        months = int(months)
         queue.pop_event()  # the schedule's next step: the loop below takes it
         start = self.time
         batch = not self.record_agents and all(
-            getattr(type(self), name) is getattr(OVOPModel, name) for name in ("step", "_month", "_government"))
+            getattr(type(self), name) is _PLAIN_MONTH[name] for name in _PLAIN_MONTH)
+        quiet_mask = self._quiet_mask(self.steps + 1, months) if batch else [False] * months
         k = 0
         while k < months:
-            quiet = self._quiet_run(self.steps + 1, months - k) if batch else 0
+            quiet = 0
+            while k + quiet < months and quiet_mask[k + quiet]:
+                quiet += 1
             if quiet:
                 before = self.steps
                 try:
                     self._quiet_months(self.steps + 1, quiet)
-                finally:
-                    done = self.steps - before
+                except BaseException:
+                    done = self.steps - before  # the failing month counts as a step begun,
                     self.time = start + k + done
-                    schedule._execution_count += done
+                    schedule._execution_count += max(done - 1, 0)  # not as one finished
+                    raise
+                self.time = start + k + quiet
+                schedule._execution_count += quiet
                 k += quiet
                 continue
             k += 1
@@ -349,12 +353,13 @@ class OVOPModel(mesa.Model):
             schedule._execution_count += 1
         schedule._schedule_next(self.time + 1)
 
-    def _quiet_run(self, m: int, most: int) -> int:
-        """How many months from ``m`` on, at most ``most``, are quiet ones (``_quiet``)."""
-        n = 0
-        while n < most and m + n < len(self._quiet) and self._quiet[m + n]:
-            n += 1
-        return n
+    def _quiet_mask(self, first: int, count: int) -> list[bool]:
+        """For each of ``count`` months from ``first``, whether the government does nothing
+        in it: no fiscal year opens, no programme round is due, no shock acts
+        (:meth:`ovopsim.interventions.Shock.acts_in`). Months past the horizon are not
+        quiet (their rounds are found month by month)."""
+        return [m < len(self._rounds) and not fiscal_year_opens(m) and not self._rounds[m]
+                and not any(s.acts_in(m) for s in self.shocks) for m in range(first, first + count)]
 
     def _quiet_months(self, first: int, count: int) -> None:
         """Months ``first`` to ``first + count - 1``, in which the government does nothing
@@ -518,3 +523,8 @@ class OVOPModel(mesa.Model):
                                         "partner": bool(r["partner"]), "between": bool(r["between"])})
             for r in t)
         return g
+
+
+#: what a month does, as OVOPModel defines it: a subclass or a patch that changes any of
+#: these runs every month through them (no quiet months in one call: run_months)
+_PLAIN_MONTH = {name: OVOPModel.__dict__[name] for name in ("step", "_month", "_government")}

@@ -4,6 +4,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from ovopsim import interventions as iv
 from ovopsim.agents import Artisan, Government
 from ovopsim.config import load_scenario, shipped_scenarios
 from ovopsim.model import OVOPModel
@@ -215,7 +216,7 @@ def test_quiet_months_in_one_call_are_the_months_stepped_one_by_one(name, monkey
     assert np.array_equal(fast.ties.used, slow.ties.used)
     assert (fast.steps, fast.time, fast.running) == (slow.steps, slow.time, slow.running) == (120, 120.0, False)
     quiet_months = sum(c for _, c in batches)
-    assert quiet_months == sum(fast._quiet)
+    assert quiet_months == sum(fast._quiet_mask(1, 120))
     # rasau_jaya's package ends early; Singkawang has an LJMP and an access shock;
     # blitar_cut_turnover's turnover may strike any month: no month is quiet there
     assert quiet_months == {"rasau_jaya": 83, "singkawang_ljmp": 70, "blitar_cut_turnover": 0}[name]
@@ -248,11 +249,36 @@ def test_books_that_fail_in_a_quiet_month_fail_there():
     for cls in (OVOPModel, _MonthByMonth):
         model = cls(sc, rng=3, months=120)
         model.run_months(30)
-        assert model._quiet[31]
+        assert model._quiet_mask(31, 1) == [True]
         model.government.balance = -5.0
         with pytest.raises(AccountingError, match="month 31: negative government budget") as err:
             model.run_months(10)
-        results.append((str(err.value), len(model.records), model.steps, model.time, model.monthly()))
-    (msg, n, steps, time, frame), (msg2, n2, steps2, time2, frame2) = results
-    assert (msg, n, steps, time) == (msg2, n2, steps2, time2) == (msg, 30, 31, 31.0)
+        results.append((str(err.value), len(model.records), model.steps, model.time,
+                        model._default_schedule.execution_count, model.monthly()))
+    (*first, frame), (*second, frame2) = results
+    assert first == second and first[0].startswith("month 31: negative government budget")
+    assert first[1:] == [30, 31, 31.0, 30]  # records, steps (the failing one begun), time, steps finished
     pd.testing.assert_frame_equal(frame, frame2, check_exact=True)
+
+
+def test_what_changes_a_month_after_the_model_is_built_is_seen_by_quiet_months(monkeypatch):
+    """A shock added after the model was built acts in its months; a patch to the
+    government's month runs every month; a fraction of a month goes through run_for."""
+    from types import SimpleNamespace
+
+    sc = load_scenario("rasau_jaya")
+    fast, slow = OVOPModel(sc, rng=8, months=60), _MonthByMonth(sc, rng=8, months=60)
+    for model in (fast, slow):
+        spec = SimpleNamespace(name="road", type="access_shock", start=40, end=50, demand=0.5, reach=0.1,
+                               villages=[])
+        model.shocks.append(iv.AccessShock(spec, model, 99))
+        model.run_months(45)
+    assert fast.access_boost == slow.access_boost == 0.5
+    pd.testing.assert_frame_equal(fast.monthly(), slow.monthly(), check_exact=True)
+    seen = []
+    government = OVOPModel._government
+    monkeypatch.setattr(OVOPModel, "_government", lambda self, m: (seen.append(m), government(self, m))[1])
+    fast.run_months(10)
+    assert seen == list(range(46, 56))
+    fast.run_months(2.5)  # Mesa's run_for: two months, and the clock at 57.5
+    assert (fast.steps, fast.time) == (57, 57.5)
