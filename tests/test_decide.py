@@ -55,6 +55,16 @@ def test_single_objective_search_recovers_the_optimal_split(tmp_path):
     assert len(res.evaluations) == 400 and (res.evaluations["n"] == 2).all()
 
 
+def test_a_search_shows_each_generations_runs_as_they_finish(tmp_path, capsys):
+    """The search's bar counts generations; under it, each generation's runs are counted
+    as they finish (a bar that is cleared when the generation is done)."""
+    spec = budget_spec(optimize={"population": 8, "generations": 2})
+    optimize(spec, out_dir=tmp_path / "opt", executor="serial", progress=True)
+    err = capsys.readouterr().err
+    assert "generation 1/2" in err and "generation 2/2" in err and "/16 [" in err  # 8 mixes x 2 replicates
+    assert "search: 100%" in err and "2/2 [" in err
+
+
 def test_constraint_is_honoured(tmp_path):
     """Most income with jobs >= 30: the unconstrained optimum has jobs ~ 26.1, so the
     constraint binds; the best feasible mix meets it and its income is within 0.5% of

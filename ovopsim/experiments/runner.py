@@ -149,7 +149,7 @@ def run_design(design: Design, model_fn: Callable, *, out_dir: str | Path,
                scheduler: str | None = None, dask_local: int | None = None,
                progress: bool = True, chunk_size: int | None = None,
                model_name: str | None = None, retry_failed: bool = False,
-               dask_wait: float = DASK_WAIT) -> pd.DataFrame:
+               dask_wait: float = DASK_WAIT, progress_label: str | None = None) -> pd.DataFrame:
     """Run every (point, replicate) of ``design`` with ``model_fn``; resume if possible.
 
     Args:
@@ -170,6 +170,8 @@ def run_design(design: Design, model_fn: Callable, *, out_dir: str | Path,
             (by this name, else by function) supplies its hooks.
         retry_failed: run again the runs that failed in an earlier attempt.
         dask_wait: seconds to wait for a Dask scheduler's answer and workers.
+        progress_label: the bar's label when it is one step of a longer task (e.g. a
+            search's generation): the bar is then cleared when done.
 
     Returns:
         One row per run sorted by ``run_id``: ``run_id, point, replicate, seed``,
@@ -212,12 +214,12 @@ def run_design(design: Design, model_fn: Callable, *, out_dir: str | Path,
         pending = design.run_params(runs[~runs["run_id"].isin(done)])
         if pending:
             _execute(pending, chunk_size, model_fn, store, ex, progress,
-                     total=design.n_runs, initial=len(done))
+                     total=design.n_runs, initial=len(done), label=progress_label)
         return store.read_runs(design)
 
 
 def _execute(pending, chunk_size, model_fn, store: ResultStore, ex: Executor, progress, *,
-             total: int, initial: int) -> None:
+             total: int, initial: int, label: str | None = None) -> None:
     from tqdm.auto import tqdm
 
     class Bar(tqdm):
@@ -226,8 +228,8 @@ def _execute(pending, chunk_size, model_fn, store: ResultStore, ex: Executor, pr
     size = chunk_size or _auto_chunk(len(pending), ex.n_workers)
     chunks = [(model_fn, pending[i:i + size]) for i in range(0, len(pending), size)]
     results = ex.map(run_chunk, chunks)  # a generator: the workers start on first next()
-    bar = Bar(total=total, initial=initial, unit="run", desc="runs", disable=not progress,
-              dynamic_ncols=True, smoothing=0.1)
+    bar = Bar(total=total, initial=initial, unit="run", desc=label or "runs", disable=not progress,
+              dynamic_ncols=True, smoothing=0.1, leave=label is None)
     failed = 0
     crashes: list[str] = []
     try:

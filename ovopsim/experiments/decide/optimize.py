@@ -127,8 +127,10 @@ def optimize(spec_or_path, *, out_dir: str | Path | None = None, executor: str =
             X = enc.repair(pop.get("X"))
             pop.set("X", X)
             cands = [enc.decode(x) for x in X]
-            runs = evaluate(spec, [enc.params(s, v) for s, v in cands],
-                            out / GENERATIONS / f"{gen:04d}", fixed, options)
+            # each generation's runs counted as they finish, under the search's bar
+            runs = evaluate(spec, [enc.params(s, v) for s, v in cands], out / GENERATIONS / f"{gen:04d}",
+                            fixed, {**options, "progress": progress,
+                                    "progress_label": f"generation {gen + 1}/{spec.optimize.generations}"})
             stats = point_stats(runs, outcomes)
             F = oriented(stats, objectives, directed)
             G = constraint_values(conditions, stats)
