@@ -41,7 +41,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from .errors import InputError, load_model, read_toml, suggest, truth_error
+from .errors import InputError, load_model, read_toml, suggest, truth_error, truth_read_as_number
 
 SCENARIO_DIR = Path(__file__).resolve().parent.parent / "scenarios"
 
@@ -92,27 +92,21 @@ def ListOf(item: type, *, length: int | None = None, min_length: int = 0,
 
 def _check_numbers(value: Any) -> Any:
     """finite_numbers, beyond pydantic's own refusal of inf and NaN: sizes."""
-    kind = type(value)  # the common types first (every field of every scenario passes here)
-    if kind is float:
-        if not -MAX_NUMBER <= value <= MAX_NUMBER:
-            raise ValueError(f"a number from -{MAX_NUMBER:g} to {MAX_NUMBER:g}")
-    elif kind is int:
+    kind = type(value)
+    if kind is bool or kind is str or value is None:  # the common kinds first: every field passes here
+        return value
+    if isinstance(value, int):
         if not -MAX_COUNT <= value <= MAX_COUNT:
             raise ValueError(f"a whole number from -{MAX_COUNT} to {MAX_COUNT}")
-    elif kind is bool or kind is str or value is None:
-        pass
+    elif isinstance(value, float):
+        if not -MAX_NUMBER <= value <= MAX_NUMBER:
+            raise ValueError(f"a number from -{MAX_NUMBER:g} to {MAX_NUMBER:g}")
     elif isinstance(value, (list, tuple)):
         for v in value:
             _check_numbers(v)
     elif isinstance(value, dict):
         for v in value.values():
             _check_numbers(v)
-    elif isinstance(value, bool):
-        pass
-    elif isinstance(value, int) and abs(value) > MAX_COUNT:
-        raise ValueError(f"a whole number from -{MAX_COUNT} to {MAX_COUNT}")
-    elif isinstance(value, float) and abs(value) > MAX_NUMBER:
-        raise ValueError(f"a number from -{MAX_NUMBER:g} to {MAX_NUMBER:g}")
     return value
 
 
@@ -799,22 +793,24 @@ class Scenario(Strict):
         ``interventions.<name or type>.<field>`` changes every matching intervention.
         The result is validated again."""
         data = self.model_dump(mode="python", exclude_none=False)
+        written = []  # (key, where it was written), for the check of true or false below
         for key, value in overrides.items():
             parts = key.split(".")
             if parts[0] == "interventions":
                 if len(parts) != 3:
                     raise InputError(file, key, "interventions.<name or type>.<field>", key)
-                hits = [iv for iv in data["interventions"]
+                hits = [(i, iv) for i, iv in enumerate(data["interventions"])
                         if iv.get("name") == parts[1] or iv["type"] == parts[1]]
                 if not hits:
                     labels = [iv.get("name") or iv["type"] for iv in data["interventions"]]
                     raise InputError(file, key, "an intervention of this scenario",
                                      f'"{parts[1]}"' + suggest(parts[1], labels))
-                for iv in hits:
+                for i, iv in hits:
                     if parts[2] not in iv:
                         raise InputError(file, key, f"a field of {iv['type']}",
                                          f'"{parts[2]}"' + suggest(parts[2], iv))
                     iv[parts[2]] = value
+                    written.append((key, ("interventions", i, parts[2])))
                 continue
             node = data
             for part in parts[:-1]:
@@ -825,26 +821,17 @@ class Scenario(Strict):
             if parts[-1] not in node:
                 raise InputError(file, key, "a known parameter", f'"{parts[-1]}"' + suggest(parts[-1], node))
             node[parts[-1]] = value
+            written.append((key, tuple(parts)))
         data = _drop_none_defaults(data)
         # this scenario was checked already: only the overrides can bring true or false
         out = load_model(Scenario, data, file, truth_values=False)
-        for key, value in overrides.items():
-            if isinstance(value, bool):
-                made = [v for v in out._values_at(key) if not isinstance(v, bool) and isinstance(v, (int, float))]
-                if made:
-                    raise truth_error(file, key, value, made[0])
+        for key, where in written:
+            made: Any = out
+            for part in where:  # what the override became, where it was written
+                made = made[part] if isinstance(part, int) or isinstance(made, dict) else getattr(made, part)
+            if truth_read_as_number(overrides[key], made) is not None:
+                raise truth_error(file, key, overrides[key], made)
         return out
-
-    def _values_at(self, key: str) -> list[Any]:
-        """The values a dotted override key names (one per matching intervention)."""
-        parts = key.split(".")
-        if parts[0] == "interventions":
-            return [getattr(iv, parts[2], None) for iv in self.interventions
-                    if getattr(iv, "name", None) == parts[1] or iv.type == parts[1]]
-        node: Any = self
-        for part in parts:
-            node = getattr(node, part, None)
-        return [node]
 
 
 # memory_estimate: bytes a built world holds per artisan (agent state, its Mesa agent,

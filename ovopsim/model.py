@@ -366,7 +366,7 @@ class OVOPModel(mesa.Model):
         (no fiscal year opens, no round is due, no shock acts), in one compiled call
         (:func:`ovopsim.months.quiet_months`): each exactly as :meth:`_month` would run it,
         and each counted as a Mesa step."""
-        t, f, gov, ledger = self.ties, self.flows, self.government, self._ledger
+        t, gov, ledger = self.ties, self.government, self._ledger
         k0 = first - self.calendar.first
         ahead = slice(k0, k0 + count)
         growth = np.array([self._demand_growth(m) for m in range(first, first + count)])
@@ -380,19 +380,29 @@ class OVOPModel(mesa.Model):
         self.records.keep_row(last - first + (0 if code else 1))  # a month whose books fail is not recorded
         self.steps += last - first + 1
         self.month = last
-        ledger.open(gov.balance)
-        f.gov_in = f.gov_lapse = f.gov_cut = f.gov_spent = 0.0
+        self._open_month()  # the Python side as the last of them left it: opened, nothing spent
         gov.spent_month = 0.0
-        self._peers = None
         ledger.check(last, code, value)
-        if self.steps >= self.months:
-            self.running = False
+        self._stop_at_horizon()
 
     def step(self) -> None:
         """One month (Mesa counts it in ``steps``)."""
         self._month(self.steps)
+        self._stop_at_horizon()
+
+    def _stop_at_horizon(self) -> None:
+        """``running`` turns off once the horizon's months have run."""
         if self.steps >= self.months:
             self.running = False
+
+    def _open_month(self) -> None:
+        """What the Python side of every month starts from: the budget's balance at its
+        opening (for the check of the books), no government flows yet, no programme's
+        reach among peers counted yet."""
+        self._ledger.open(self.government.balance)
+        f = self.flows
+        f.gov_in = f.gov_lapse = f.gov_cut = f.gov_spent = 0.0
+        self._peers = None
 
     def _month(self, m: int) -> None:
         """Recorded month ``m`` (1 on; the warm-up's months run in :meth:`_warm_up`)."""
@@ -403,9 +413,7 @@ class OVOPModel(mesa.Model):
         ledger, gov = self._ledger, self.government
         months.start_month(self._month_blocks, self.artisans.data, self.clusters.data, ledger.books,
                            self.check_accounting)
-        ledger.open(gov.balance)
-        f.gov_in = f.gov_lapse = f.gov_cut = f.gov_spent = 0.0
-        self._peers = None
+        self._open_month()
         self._government(m)
         growth = self._demand_growth(m)
         ties, t.m, code, value = months.after_government(
