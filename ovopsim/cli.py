@@ -291,12 +291,11 @@ def sigterm_as_interrupt():
 def main(argv: list[str] | None = None) -> int:
     """Run a command; every outcome is an exit status and at most one line on stderr
     (see the module docstring)."""
-    parser = build_parser()
     args = argparse.Namespace()
-    with sigterm_as_interrupt():
+    with sigterm_as_interrupt():  # first: loading the subcommands takes a while
         try:
             try:
-                args = parser.parse_args(argv)
+                args = build_parser().parse_args(argv)
                 return int(args.func(args) or 0)
             except SystemError as exc:
                 # a signal that arrives inside compiled code surfaces as a SystemError

@@ -9,6 +9,8 @@ import errno
 import io
 import os
 import pathlib
+import re
+import signal
 import subprocess
 import sys
 import time
@@ -226,6 +228,16 @@ def test_a_staging_folder_left_by_a_killed_run_is_removed_by_the_next(tmp_path, 
     assert len(pd.read_parquet(out / "monthly.parquet")) == 3
 
 
+def _terminated_cleanly(proc, folder):
+    """SIGTERM to the command ``proc``: it exits with 143 and one line, leaving ``folder`` empty."""
+    proc.terminate()
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 143, err
+    assert err.strip().splitlines()[-1] == "interrupted; nothing partial was written"
+    assert "Traceback" not in err
+    assert list(folder.iterdir()) == []
+
+
 def test_sigterm_during_a_run_exits_like_ctrl_c_and_leaves_nothing(tmp_path):
     out = tmp_path / "o"
     proc = subprocess.Popen([sys.executable, "-m", "ovopsim", "run", "baseline", "--months",
@@ -233,13 +245,28 @@ def test_sigterm_during_a_run_exits_like_ctrl_c_and_leaves_nothing(tmp_path):
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
                             cwd=tmp_path)
     time.sleep(4)  # loading, compiling or simulating: in every phase the same clean exit
-    proc.terminate()
-    _, err = proc.communicate(timeout=60)
-    assert proc.returncode == 143, err
-    assert err.strip().splitlines()[-1] == "interrupted; nothing partial was written"
-    assert "Traceback" not in err
-    assert list(tmp_path.iterdir()) == []
+    _terminated_cleanly(proc, tmp_path)
 
+
+
+def test_the_command_catches_sigterm_before_it_loads_the_model():
+    # the command's module loads no model library: its handler is in place while they load
+    code = "import sys, ovopsim.cli; print(sorted(m for m in ('mesa', 'numba', 'pandas') if m in sys.modules))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"
+
+
+def test_sigterm_while_the_command_is_still_loading_exits_cleanly(tmp_path):
+    proc = subprocess.Popen([sys.executable, "-m", "ovopsim", "run", "baseline", "--months", "12",
+                             "--out", str(tmp_path / "o"), "--no-progress"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, cwd=tmp_path)
+    # the moment the process catches SIGTERM (its mask in /proc), it is loading its subcommands
+    status = Path(f"/proc/{proc.pid}/status")
+    deadline = time.monotonic() + 60
+    while not int(re.search(r"SigCgt:\s*([0-9a-f]+)", status.read_text())[1], 16) & (1 << (signal.SIGTERM - 1)):
+        assert proc.poll() is None and time.monotonic() < deadline, "SIGTERM never caught"
+        time.sleep(0.001)
+    _terminated_cleanly(proc, tmp_path)
 
 # --------------------------------------------------------------------------- fuzzing
 
