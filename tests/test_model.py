@@ -144,6 +144,27 @@ def test_every_source_of_compiled_code_drops_the_cache_when_it_changes():
     assert compiled and compiled <= set(KERNEL_SOURCES), sorted(map(str, compiled - set(KERNEL_SOURCES)))
 
 
+
+def test_a_process_with_its_own_cache_leaves_the_cache_beside_the_sources_alone(tmp_path):
+    """With NUMBA_CACHE_DIR set, Numba caches only there: a process starting with an
+    empty one (whose stamp is missing) drops nothing beside the sources, where other
+    processes' compiled kernels are."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from ovopsim.simulation import ensure_compiled
+
+    ensure_compiled()  # the kernels cached beside the sources
+    package = Path(__file__).resolve().parents[1] / "ovopsim"
+    cached = sorted(package.rglob("__pycache__/*.nbi"))
+    assert cached
+    env = {**os.environ, "NUMBA_CACHE_DIR": str(tmp_path / "own")}
+    subprocess.run([sys.executable, "-c", "import ovopsim.mechanisms"], env=env, check=True)
+    assert (tmp_path / "own" / "ovopsim-kernels.stamp").exists()  # it checked its own cache
+    assert sorted(package.rglob("__pycache__/*.nbi")) == cached
+
 def test_run_months_is_mesa_run_for():
     """The months run in a loop are Mesa's steps as run_for runs them: the same records,
     steps, time and next scheduled step, and the model steps on the same way after;

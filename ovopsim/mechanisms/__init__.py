@@ -36,11 +36,13 @@ KERNEL_SOURCES = (*sorted(Path(__file__).resolve().parent.glob("*.py")),
 
 
 def _cache_dirs() -> list[Path]:
-    dirs = {p.parent / "__pycache__" for p in KERNEL_SOURCES}
+    """Where Numba caches the kernels: under ``NUMBA_CACHE_DIR`` when it is set (and
+    only there: another process's cache, beside the sources, is left alone), else beside
+    the sources."""
     root = os.environ.get("NUMBA_CACHE_DIR")
     if root:
-        dirs |= {Path(root) / p.parent.relative_to(p.anchor) for p in KERNEL_SOURCES}
-    return sorted(dirs)
+        return sorted({Path(root) / p.parent.relative_to(p.anchor) for p in KERNEL_SOURCES})
+    return sorted({p.parent / "__pycache__" for p in KERNEL_SOURCES})
 
 
 def refresh_kernel_cache() -> bool:
