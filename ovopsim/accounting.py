@@ -41,6 +41,12 @@ def _signs(names_in, names_out) -> np.ndarray:
 
 #: rows: cash, debt, goods; columns: the fields of FLOW in order
 EFFECT = np.stack([_signs(CASH_IN, CASH_OUT), _signs(DEBT_IN, DEBT_OUT), _signs(GOODS_IN, GOODS_OUT)])
+#: the fields of FLOW whose totals are checked against each other (paid and received)
+_BETWEEN = (1, 2, 4, 7, 8, 9, 13, 14)
+#: EFFECT's non-zero entries, what :func:`close_books` adds: (stock, field of FLOW, sign)
+#: for each, stock by stock, each stock's fields in FLOW's order
+TERMS = np.array([(s, k, int(EFFECT[s, k])) for s in range(3) for k in range(len(FLOW.names)) if EFFECT[s, k]],
+                 np.int64)
 
 FAILURES = {1: "artisan cash", 2: "artisan debt", 3: "artisan stock of goods", 4: "LJMP funds",
             5: "government budget", 6: "inputs paid between partners", 7: "commissions",
@@ -60,26 +66,25 @@ def _bad(got, want):
 
 
 @nb.njit(cache=True)
-def close_books(before, after, flows, effect, f_before_fund, clusters, cflows, gov_before, gov_after,
+def close_books(before, after, flows, terms, f_before_fund, clusters, cflows, gov_before, gov_after,
                 gov_in, gov_lapse, gov_cut, gov_spent):
-    """Returns (0, 0.0) or (code of :data:`FAILURES`, the gap or the value)."""
+    """Returns (0, 0.0) or (code of :data:`FAILURES`, the gap or the value). ``flows``:
+    the artisans' flows as a matrix (a row per artisan, a column per field of
+    :data:`FLOW`); ``terms``: :data:`TERMS`."""
     n = len(after)
-    names = 21  # fields of FLOW
-    sums = np.zeros(names)
     for i in range(n):
-        f = flows[i]
-        vals = (f.revenue, f.supply_in, f.supply_out, f.materials, f.fee, f.wages, f.fixed, f.interest,
-                f.principal, f.loan_in, f.grant, f.draw, f.invest, f.com_in, f.com_out, f.owner_in,
-                f.closure_loss, f.written_off, f.produced, f.sold, f.spoiled)
         want_cash = before[i, 0]
         want_debt = before[i, 1]
         want_goods = before[i, 2]
-        for k in range(names):
-            x = vals[k]
-            sums[k] += x
-            want_cash += effect[0, k] * x
-            want_debt += effect[1, k] * x
-            want_goods += effect[2, k] * x
+        for q in range(len(terms)):
+            x = terms[q, 2] * flows[i, terms[q, 1]]
+            stock = terms[q, 0]
+            if stock == 0:
+                want_cash += x
+            elif stock == 1:
+                want_debt += x
+            else:
+                want_goods += x
         bad, d = _bad(after[i].cash, want_cash)
         if bad:
             return 1, d
@@ -89,6 +94,10 @@ def close_books(before, after, flows, effect, f_before_fund, clusters, cflows, g
         bad, d = _bad(after[i].inventory, want_goods)
         if bad:
             return 3, d
+    sums = np.zeros(flows.shape[1])
+    for i in range(n):
+        for k in _BETWEEN:
+            sums[k] += flows[i, k]
     nc = len(clusters)
     fund_in = 0.0
     fund_out = 0.0
@@ -135,6 +144,8 @@ def close_books(before, after, flows, effect, f_before_fund, clusters, cflows, g
 
 
 assert FLOW.names[1:3] == ("supply_in", "supply_out") and FLOW.names[13:15] == ("com_in", "com_out")
+# a record of FLOW is a row of floats: close_books reads the flows as a matrix
+assert FLOW.itemsize == 8 * len(FLOW.names) and all(FLOW[k] == np.float64 for k in range(len(FLOW.names)))
 assert FLOW.names[4] == "fee" and FLOW.names[7:10] == ("interest", "principal", "loan_in")
 assert len(FLOW.names) == 21 and CLUSTER_FLOW.names == ("fund_in", "fund_out", "injection", "costs")
 
@@ -185,9 +196,12 @@ class Ledger:
     in the compiled rest of the month, :mod:`ovopsim.months`) checks them against the
     month's flows and :meth:`check` says what failed."""
 
-    def __init__(self, n: int, n_clusters: int):
+    def __init__(self, flows: Flows):
+        n, n_clusters = len(flows.artisans.data), len(flows.clusters.data)
         self._held = np.empty((n, 3))
         self._fund = np.empty(n_clusters)
+        # the artisans' flows as a matrix, a column per field (a view: what the month records)
+        self._flows = flows.artisans.data.view(np.float64).reshape(n, len(FLOW.names))
         self._gov = 0.0
 
     def open(self, balance: float) -> None:
@@ -196,10 +210,11 @@ class Ledger:
         self._gov = balance
 
     @property
-    def books(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    def books(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         """What the compiled check of the month reads (:func:`close_books`): the stocks and
-        LJMP funds at the start of the month, and the flows' effects on the stocks."""
-        return self._held, self._fund, EFFECT
+        LJMP funds at the start of the month, the artisans' flows as a matrix, and the
+        flows' effects on the stocks (:data:`TERMS`)."""
+        return self._held, self._fund, self._flows, TERMS
 
     @property
     def balance_at_open(self) -> float:

@@ -194,7 +194,7 @@ class OVOPModel(mesa.Model):
         self._world = (self.artisans.data, self._fresh, self.villages.data, self.products.data, self.clusters.data)
         self._flows = (self.flows.artisans.data, self.flows.clusters.data, self.events)
         self.totals = np.zeros(len(indicators.TOTALS))
-        self._ledger = accounting.Ledger(self.artisans.n, len(self.cluster_names))
+        self._ledger = accounting.Ledger(self.flows)
         self.records = indicators.MonthlyRecords(self.months)
         self.agent_records: list[pd.DataFrame] = []
         self.turnovers = 0

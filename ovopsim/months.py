@@ -20,8 +20,8 @@ income over the months.
 
 Arguments come in named groups (tuples): ``world`` = (artisans, fresh households,
 villages, products, clusters), ``flows`` = (artisan flows, cluster flows, events),
-``books`` = (stocks at the start of the month, LJMP funds at the start, the flows'
-effects on the stocks), ``gov`` = (the budget's balance at the start and at the end,
+``books`` = (stocks at the start of the month, LJMP funds at the start, the artisans'
+flows as a matrix, the flows' effects on the stocks), ``gov`` = (the budget's balance at the start and at the end,
 appropriated, lapsed, cut, spent), ``trust`` = (initial trust within and between
 villages).
 """
@@ -59,8 +59,8 @@ def after_government(world, ties, m, flows, books, gov, par, key, month, festive
     m = month_kernels.end(a, ties, m, vills, officers, par, month)
     code, value = 0, 0.0
     if check:
-        held, fund, effect = books
-        code, value = close_books(held, a, fa, effect, fund, clusters, fc, gov[0], gov[1], gov[2], gov[3],
+        held, fund, flow_matrix, terms = books
+        code, value = close_books(held, a, flow_matrix, terms, fund, clusters, fc, gov[0], gov[1], gov[2], gov[3],
                                   gov[4], gov[5])
     add_totals(totals, events, fa, turnovers)
     row, year, calendar_month, spent_total = record

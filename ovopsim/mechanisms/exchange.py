@@ -228,12 +228,27 @@ def _tie_between(ptr, nbr, edge, x, y):
 
 
 @nb.njit(cache=True)
+def _grown(x):
+    """``x`` in an array twice as long (at least 8)."""
+    out = np.empty(max(2 * len(x), 8), x.dtype)
+    out[:len(x)] = x
+    return out
+
+
+@nb.njit(cache=True)
 def settle(a, ties, m, ptr, nbr, edge, flows, events, par, key, month, trust_within, trust_between):
     """Debts of the month paid or not, then the trust rule on every tie and gossip
-    (see the module). Clears the month's dealings."""
+    (see the module). Clears the month's dealings.
+
+    One pass over the ties: a tie's debts, then its trust rule (which reads only that
+    tie's experiences), then its dealings cleared; the bad experiences are kept, in
+    that order, for gossip, which reads the trust the pass left on every tie."""
     pr = par[0]
     ev = events[0]
     n_bad = 0
+    gossip = pr.trust_gossip > 0
+    bad_from = np.empty(m if gossip else 0, np.int64)  # grown when full
+    bad_to = np.empty(m if gossip else 0, np.int64)
     for j in range(m):
         tj = ties[j]
         for side in range(2):
@@ -263,9 +278,7 @@ def settle(a, ties, m, ptr, nbr, edge, flows, events, par, key, month, trust_wit
                 else:
                     tj.bad[1 - side] += 1
                 tj.volume += owe
-    # the trust rule
-    for j in range(m):
-        tj = ties[j]
+        # the trust rule
         used = tj.last_used == month
         base = trust_between if tj.between else trust_within
         for side in range(2):
@@ -281,19 +294,22 @@ def settle(a, ties, m, ptr, nbr, edge, flows, events, par, key, month, trust_wit
                 tj.trust_uv = t
             else:
                 tj.trust_vu = t
-            n_bad += tj.bad[side]
-    # what partners say: a bad experience of x with y travels to x's partners tied to y
-    if n_bad and pr.trust_gossip > 0:
-        bad_from = np.empty(n_bad, np.int64)
-        bad_to = np.empty(n_bad, np.int64)
-        c = 0
-        for j in range(m):
-            tj = ties[j]
-            for side in range(2):
+            if gossip:
                 for _ in range(tj.bad[side]):
-                    bad_from[c] = tj.u if side == 0 else tj.v
-                    bad_to[c] = tj.v if side == 0 else tj.u
-                    c += 1
+                    if n_bad == len(bad_from):
+                        bad_from = _grown(bad_from)
+                        bad_to = _grown(bad_to)
+                    bad_from[n_bad] = tj.u if side == 0 else tj.v
+                    bad_to[n_bad] = tj.v if side == 0 else tj.u
+                    n_bad += 1
+        tj.volume *= VOLUME_MEMORY
+        for side in range(2):
+            tj.owe_supply[side] = 0.0
+            tj.owe_com[side] = 0.0
+            tj.good[side] = 0
+            tj.bad[side] = 0
+    # what partners say: a bad experience of x with y travels to x's partners tied to y
+    if n_bad:
         for e in range(n_bad):
             x = bad_from[e]
             y = bad_to[e]
@@ -316,11 +332,3 @@ def settle(a, ties, m, ptr, nbr, edge, flows, events, par, key, month, trust_wit
                 else:
                     ties[ky].trust_vu = t
                 ev.gossip += 1
-    for j in range(m):
-        tj = ties[j]
-        tj.volume *= VOLUME_MEMORY
-        for side in range(2):
-            tj.owe_supply[side] = 0.0
-            tj.owe_com[side] = 0.0
-            tj.good[side] = 0
-            tj.bad[side] = 0
