@@ -444,11 +444,13 @@ def main(argv=None) -> int:
           f"All five produced identical outcomes in every round: **{'yes' if same else 'NO'}**."
         + "\n\n### What a search evaluates\n\n"
         + table(["how (2 processes)", "evaluations", "seconds", "evaluations / s",
-                 "runs / s (run and twin)", "100,000 evaluations (min)"],
-                [[label, search[m]["runs"], search[m]["seconds"], search[m]["runs_per_s"],
-                  2 * search[m]["runs_per_s"], 100_000 / search[m]["runs_per_s"] / 60]
-                 for label, m in (("shared warm-ups and twins (as the runner makes them)", "search2"),
-                                  ("each evaluation alone", "search_alone2"))])
+                 "model runs per evaluation", "100,000 evaluations (min)"],
+                [[label, search[m]["runs"], search[m]["seconds"], search[m]["runs_per_s"], per_eval,
+                  100_000 / search[m]["runs_per_s"] / 60]
+                 for label, m, per_eval in (
+                     ("shared warm-ups and twins (as the runner makes them)", "search2",
+                      f"1, and each seed's twin once per worker (at most {2 * w.SEARCH_REPLICATES} in all)"),
+                     ("each evaluation alone", "search_alone2", "2 (the run and its twin)"))])
         + f"\n\nThe search design: {search['search2']['runs']} evaluations, a Latin hypercube of "
           f"{search['search2']['runs'] // w.SEARCH_REPLICATES} programme mixes of the default "
           f"scenario (the intensities of its GMP training, mentoring and exhibitions, 0.1 to 0.9) "
