@@ -61,8 +61,10 @@ def _tolerance(scale):
 
 @nb.njit(cache=True)
 def _bad(got, want):
+    """Whether ``got`` misses ``want`` by more than rounding, or either is not a finite
+    number (an infinite flow makes ``want`` infinite, and so its tolerance); and the gap."""
     d = abs(got - want)
-    return not d <= _tolerance(abs(want)), d
+    return not (d <= _tolerance(abs(want)) and np.isfinite(want)), d
 
 
 @nb.njit(cache=True)

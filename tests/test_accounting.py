@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 from ovopsim import accounting
 from ovopsim.config import load_scenario
 from ovopsim.model import OVOPModel
+from ovopsim.state import FLOW
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -75,6 +76,16 @@ def test_leaks_are_caught(leak, what):
         for _ in range(6):
             model.step()
     assert len(model.records) == 2  # the month whose books failed is not recorded
+
+
+@pytest.mark.parametrize("value", [np.inf, -np.inf, np.nan])
+@pytest.mark.parametrize("flow", FLOW.names)
+def test_a_flow_that_is_not_a_number_is_caught(flow, value):
+    model = _leaky(lambda m: getattr(m.flows, flow).__setitem__(3, value))
+    with pytest.raises(accounting.AccountingError, match="month 3: "):
+        for _ in range(6):
+            model.step()
+    assert len(model.records) == 2
 
 
 def test_rounding_is_not_a_leak():
