@@ -14,6 +14,8 @@ model and its libraries first: the command handles Ctrl-C and SIGTERM from its s
 
 import importlib
 
+from . import mechanisms  # noqa: F401 - first: drops a stale kernel cache before any kernel loads
+
 __all__ = ["Scenario", "load_scenario", "OVOPModel", "RunResult", "run"]
 __version__ = "0.1.0"
 

@@ -145,25 +145,40 @@ def test_every_source_of_compiled_code_drops_the_cache_when_it_changes():
 
 
 
-def test_a_process_with_its_own_cache_leaves_the_cache_beside_the_sources_alone(tmp_path):
-    """With NUMBA_CACHE_DIR set, Numba caches only there: a process starting with an
-    empty one (whose stamp is missing) drops nothing beside the sources, where other
-    processes' compiled kernels are."""
+def test_a_process_with_its_own_cache_refreshes_it_and_leaves_the_one_beside_the_sources(tmp_path):
+    """With NUMBA_CACHE_DIR set, Numba caches there, in a folder per source folder: a
+    process finding a stale stamp there drops the kernels cached there, and leaves the
+    cache beside the sources (whose own stamp is current) as it is."""
     import os
     import subprocess
     import sys
     from pathlib import Path
 
+    from numba.core.caching import _CacheLocator
+
+    from ovopsim import mechanisms
     from ovopsim.simulation import ensure_compiled
 
     ensure_compiled()  # the kernels cached beside the sources
     package = Path(__file__).resolve().parents[1] / "ovopsim"
     cached = sorted(package.rglob("__pycache__/*.nbi"))
     assert cached
-    env = {**os.environ, "NUMBA_CACHE_DIR": str(tmp_path / "own")}
-    subprocess.run([sys.executable, "-c", "import ovopsim.mechanisms"], env=env, check=True)
-    assert (tmp_path / "own" / "ovopsim-kernels.stamp").exists()  # it checked its own cache
+    own = tmp_path / "own"
+    folders = sorted({os.path.dirname(os.path.abspath(p)) for p in mechanisms.KERNEL_SOURCES})
+    stale = []
+    for folder in folders:  # where Numba would cache each folder's kernels, by its own rule
+        where = own / _CacheLocator.get_suitable_cache_subpath(os.path.join(folder, "x.py"))
+        assert where.name == mechanisms._numba_subpath(folder)
+        where.mkdir(parents=True)
+        stale.append(where / "months.after_government-43.py312.nbi")
+        stale[-1].write_text("old machine code")
+    (own / "ovopsim-kernels.stamp").write_text("a source changed since")
+    env = {**os.environ, "NUMBA_CACHE_DIR": str(own)}
+    subprocess.run([sys.executable, "-c", "import ovopsim"], env=env, check=True)
+    assert not any(p.exists() for p in stale)
+    assert (own / "ovopsim-kernels.stamp").read_text() != "a source changed since"
     assert sorted(package.rglob("__pycache__/*.nbi")) == cached
+
 
 def test_run_months_is_mesa_run_for():
     """The months run in a loop are Mesa's steps as run_for runs them: the same records,

@@ -35,42 +35,54 @@ KERNEL_SOURCES = (*sorted(Path(__file__).resolve().parent.glob("*.py")),
                   _PACKAGE / "months.py", _PACKAGE / "interventions.py", _PACKAGE / "config.py")
 
 
-def _cache_dirs() -> list[Path]:
-    """Where Numba caches the kernels: under ``NUMBA_CACHE_DIR`` when it is set (and
-    only there: another process's cache, beside the sources, is left alone), else beside
-    the sources."""
+def _numba_subpath(folder: str) -> str:
+    """The folder under ``NUMBA_CACHE_DIR`` where Numba caches a source folder's kernels,
+    by Numba's own rule (``numba.core.caching._CacheLocator.get_suitable_cache_subpath``,
+    which a test checks this against): the folder's name and the SHA-1 of its path."""
+    return f"{os.path.basename(folder)}_{hashlib.sha1(folder.encode()).hexdigest()}"
+
+
+def _caches() -> list[tuple[Path, list[Path]]]:
+    """Each place Numba may cache the kernels, as (where its stamp is, its folders):
+    beside the sources, and under ``NUMBA_CACHE_DIR`` when it is set (where Numba caches
+    then, unless it cannot write there). Each has its own stamp: a process with its own
+    cache leaves the cache beside the sources as it is, where other processes load it."""
+    folders = sorted({os.path.dirname(os.path.abspath(p)) for p in KERNEL_SOURCES})
+    places = [(Path(folders[0]) / "__pycache__", [Path(f) / "__pycache__" for f in folders])]
     root = os.environ.get("NUMBA_CACHE_DIR")
     if root:
-        return sorted({Path(root) / p.parent.relative_to(p.anchor) for p in KERNEL_SOURCES})
-    return sorted({p.parent / "__pycache__" for p in KERNEL_SOURCES})
+        places.append((Path(root), [Path(root) / _numba_subpath(f) for f in folders]))
+    return places
 
 
 def refresh_kernel_cache() -> bool:
     """Drop Numba's cached machine code when any kernel source changed since it was
-    cached (a stamp of their hash sits beside the cache). Returns whether it did."""
+    cached (a stamp of their hash sits beside each cache). Returns whether it did."""
     digest = hashlib.sha256()
     for p in KERNEL_SOURCES:
         digest.update(p.read_bytes())
     stamp_text = digest.hexdigest()
-    dirs = _cache_dirs()
-    stamp = Path(os.environ.get("NUMBA_CACHE_DIR") or dirs[0]) / "ovopsim-kernels.stamp"
-    try:
-        if stamp.read_text() == stamp_text:
-            return False
-    except OSError:
-        pass
     names = {p.stem for p in KERNEL_SOURCES}
-    for d in dirs:
-        if d.is_dir():
-            for f in d.iterdir():
-                if f.suffix in (".nbi", ".nbc") and f.name.split(".")[0] in names:
-                    f.unlink(missing_ok=True)
-    try:
-        stamp.parent.mkdir(parents=True, exist_ok=True)
-        stamp.write_text(stamp_text)
-    except OSError:  # a read-only install: Numba then caches elsewhere or compiles
-        pass
-    return True
+    dropped = False
+    for where, folders in _caches():
+        stamp = where / "ovopsim-kernels.stamp"
+        try:
+            if stamp.read_text() == stamp_text:
+                continue
+        except OSError:
+            pass
+        dropped = True
+        for d in folders:
+            if d.is_dir():
+                for f in d.iterdir():
+                    if f.suffix in (".nbi", ".nbc") and f.name.split(".")[0] in names:
+                        f.unlink(missing_ok=True)
+        try:
+            stamp.parent.mkdir(parents=True, exist_ok=True)
+            stamp.write_text(stamp_text)
+        except OSError:  # a read-only install: Numba then caches elsewhere or compiles
+            pass
+    return dropped
 
 
 refresh_kernel_cache()
