@@ -13,15 +13,16 @@ import errno
 import stat
 import tomllib
 from pathlib import Path
-from typing import Any, TypeVar, get_args, get_origin
+from typing import TYPE_CHECKING, Any, TypeVar, get_args, get_origin
 
-import pydantic
+if TYPE_CHECKING:  # imported where used: the command loads this module before its signal handler
+    import pydantic
 
 EXIT_USAGE = 2
 EXIT_FAILED = 1
 EXIT_INTERRUPTED = 130
 
-M = TypeVar("M", bound=pydantic.BaseModel)
+M = TypeVar("M", bound="pydantic.BaseModel")
 
 
 class InputError(Exception):
@@ -140,6 +141,8 @@ def _is_mapping(ann: Any) -> bool:
 
 
 def _innermost_model(ann: Any) -> type[pydantic.BaseModel] | None:
+    import pydantic
+
     if isinstance(ann, type) and issubclass(ann, pydantic.BaseModel):
         return ann
     for arg in getattr(ann, "__args__", ()) or ():
@@ -256,6 +259,8 @@ def load_model(model: type[M], data: dict, file: str | Path | None = None, *,
     """Validate ``data`` against ``model``; any problem becomes one InputError, and so
     does true or false where a number is wanted (:func:`truth_read_as_number`; with
     ``truth_values=False`` the caller checks that itself)."""
+    import pydantic
+
     try:
         out = model.model_validate(data)
     except pydantic.ValidationError as exc:
@@ -277,6 +282,8 @@ def truth_read_as_number(data: Any, value: Any, loc: tuple = ()) -> tuple | None
     """no_truth_values: the first place (location, what was given, what it became)
     where ``data`` had true or false and the validated ``value`` holds a number there
     (pydantic reads true as 1); None when there is none."""
+    import pydantic
+
     if isinstance(data, bool):
         number = isinstance(value, (int, float)) and not isinstance(value, bool)
         return (loc, data, value) if number else None
