@@ -23,7 +23,7 @@ import tests.models as tm
 from ovopsim.errors import InputError
 from ovopsim.experiments.decide import discover, optimize, report, robust
 from ovopsim.experiments.decide.discover import spec_settings
-from ovopsim.experiments.decide.methods import cart, prim
+from ovopsim.experiments.decide.methods import cart, has_levels, prim
 from ovopsim.experiments.decide.spec import DiscoverSection, as_decision
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -239,6 +239,23 @@ def test_discovery_on_robustness_results_finds_the_cut(tmp_path):
     assert res.findings["prim"].stats["coverage"] == 1.0
     saved = json.loads((tmp_path / "robust" / "discovery" / "discovery.json").read_text())
     assert saved["candidate"] == "income_best" and saved["prim"]["rules"]
+
+
+def test_discovery_across_every_candidate_finds_the_candidate_as_a_level(tmp_path):
+    """--candidate all: the candidate is an input (text, which pandas may hold in its
+    string dtype). The income of a_only is below 20 in every future (at most
+    sqrt(100) = 10) and that of the other two above it in every one, so both PRIM's
+    box and CART's tree are the candidate alone: coverage and density 1."""
+    spec = _hand_mixes_spec(tmp_path)
+    robust(spec, out_dir=tmp_path / "robust", executor="serial", progress=False)
+    res = discover(tmp_path / "robust", "income < 20", candidate="all")
+    assert res.cases["target"].sum() == 21  # a_only's 21 futures, no other
+    rules = res.findings["prim"].rules
+    assert list(rules["input"]) == ["candidate"] and rules["levels"].iloc[0] == "a_only"
+    assert res.findings["prim"].stats["coverage"] == 1.0 and res.findings["prim"].stats["density"] == 1.0
+    assert res.findings["cart"].stats["coverage"] == 1.0 and res.findings["cart"].stats["density"] == 1.0
+    text = pd.Series(["a", "b", "a"], dtype="string")
+    assert has_levels(text) and has_levels(pd.Series([True, False])) and not has_levels(pd.Series([1.5, 2.0]))
 
 
 def test_discovery_takes_its_target_and_settings_from_the_spec(tmp_path, monkeypatch):

@@ -43,6 +43,13 @@ def coverage_density(inside, y) -> dict:
             "cases": k}
 
 
+def has_levels(column: pd.Series) -> bool:
+    """Whether an input is read as levels (true/false, or text such as a candidate's
+    label) rather than as a number: whatever pandas does not hold as numbers
+    (object or its string dtype), and booleans."""
+    return pd.api.types.is_bool_dtype(column) or not pd.api.types.is_numeric_dtype(column)
+
+
 from . import cart, prim  # noqa: E402
 
 #: method name -> its module

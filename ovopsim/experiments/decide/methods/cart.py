@@ -7,7 +7,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from . import Finding, coverage_density
+from . import Finding, coverage_density, has_levels
 
 
 def _numeric(x: pd.DataFrame) -> pd.DataFrame:
@@ -15,7 +15,7 @@ def _numeric(x: pd.DataFrame) -> pd.DataFrame:
     cols = {}
     for col in x.columns:
         s = x[col]
-        if s.dtype == bool or not np.issubdtype(s.dtype, np.number):
+        if has_levels(s):
             for level in sorted(map(str, s.unique())):
                 cols[f"{col}={level}"] = (s.astype(str) == level).astype(float)
         else:

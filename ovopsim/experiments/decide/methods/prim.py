@@ -13,7 +13,7 @@ import warnings
 import numpy as np
 import pandas as pd
 
-from . import Finding, coverage_density
+from . import Finding, coverage_density, has_levels
 
 
 def _prim_module():
@@ -42,8 +42,8 @@ def analyze(x: pd.DataFrame, y: np.ndarray, seed: int, settings) -> Finding:
     prim = _prim_module()
     x = x.copy()
     for col in x.columns:
-        if x[col].dtype == bool or not np.issubdtype(x[col].dtype, np.number):
-            x[col] = x[col].astype(str)
+        if has_levels(x[col]):
+            x[col] = x[col].astype(str).astype(object)
         else:
             x[col] = x[col].astype(float)
     y = np.asarray(y, bool)
