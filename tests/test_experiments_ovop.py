@@ -1,6 +1,8 @@
 """The OVOP model in the experiments: compare, its statistics, the shipped specs."""
 
 import math
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -171,3 +173,58 @@ def test_a_points_spec_compares_its_points(tmp_path):
     assert labels[0] == res.baseline == "no_programme" and "full_programme" in labels
     spent = res.summary[res.summary["outcome"] == "budget_spent"].set_index("scenario")["mean"]
     assert spent["no_programme"] == 0 and spent["full_programme"] > 0
+
+
+def test_a_points_spec_with_a_label_given_twice_is_refused(tmp_path):
+    """Two points labelled alike would merge into one arm (a comparison against the
+    wrong baseline): compare and sweep refuse the spec, naming the second label, and
+    write nothing."""
+    text = (ROOT / "experiments" / "compare_interventions.toml").read_text()
+    text = text.replace('{label = "forum_only",', '{label = "no_programme",')
+    text = text.replace('scenario = "../scenarios/', f'scenario = "{ROOT}/scenarios/')
+    spec = tmp_path / "twice.toml"
+    spec.write_text(text)
+    for verb in ("compare", "sweep"):
+        out = tmp_path / verb
+        proc = subprocess.run([sys.executable, "-m", "ovopsim", verb, str(spec), "--out", str(out)],
+                              capture_output=True, text=True)
+        assert proc.returncode == 2, proc.stderr
+        assert proc.stderr.strip().splitlines() == [
+            f'ovopsim: error: {spec}: design.points[1].label: expected a label no other point has, '
+            'got "no_programme", the label of design.points[0] too']
+        assert not out.exists()
+
+
+def test_a_series_spec_asks_only_for_what_is_recorded_every_month(tmp_path):
+    """With at = "all", ovop_series's outcomes are its monthly indicators: a run's
+    summary (income) is refused before anything runs, naming the outcome; a monthly
+    indicator (income_mean) is kept month by month in the sweep's series table."""
+    spec = tmp_path / "series.toml"
+    text = f"""[experiment]
+kind = "sweep"
+model = "ovop_series"
+scenario = "{ROOT / 'scenarios' / 'rasau_jaya.toml'}"
+months = 6
+replicates = 1
+[design]
+method = "full_factorial"
+[parameters."trust.gain"]
+levels = [0.05, 0.1]
+[outputs]
+outcomes = ["income", "jobs"]
+at = "all"
+"""
+    spec.write_text(text)
+    with pytest.raises(InputError) as err:
+        load_spec(spec)
+    assert (err.value.key, err.value.given) == ("outputs.outcomes[0]", '"income" (did you mean "income_pre"?)')
+    assert "records every month" in err.value.expected and "income_mean" in err.value.expected
+    spec.write_text(text.replace('["income", "jobs"]', '["income_mean", "jobs"]'))
+    from ovopsim.experiments import sweep
+
+    res = sweep(spec, out_dir=tmp_path / "out", executor="serial", progress=False)
+    series = pd.read_parquet(tmp_path / "out" / "series.parquet")
+    assert list(series.columns) == ["run_id", "point", "replicate", "t", "income_mean", "jobs"]
+    assert len(series) == 2 * 6 and series["income_mean"].gt(0).all()
+    last = series[series["t"] == 6].set_index("run_id")["income_mean"]
+    assert np.array_equal(res.runs.set_index("run_id")["income_mean"].loc[last.index], last)

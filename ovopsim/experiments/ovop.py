@@ -49,6 +49,7 @@ from typing import Any
 import pandas as pd
 
 from ovopsim.errors import InputError, suggest
+from ovopsim.indicators import MONTH_COLUMNS
 from ovopsim.outcomes import OUTCOMES, simulate, simulate_tables, summarise
 
 from .registry import register_model
@@ -57,6 +58,12 @@ from .registry import register_model
 PLAIN = ("scenario", "months", "label", "posterior")
 OVERRIDE_SECTIONS = ("world", "network", "market", "production", "money", "trust", "learning",
                      "government", "ljmp", "generate")
+
+
+#: the monthly indicators ``simulate_with_series`` returns for every month (the
+#: monthly table's numeric columns but the calendar's)
+SERIES = tuple(name for name, kind in MONTH_COLUMNS
+               if kind != "b" and name not in ("month", "year", "calendar_month"))
 
 
 def simulate_with_series(params: dict, seed: int) -> tuple[dict[str, float], pd.DataFrame]:
@@ -201,4 +208,5 @@ def allocate(params: dict[str, Any], amounts: dict[str, float]) -> dict[str, Any
 HOOKS = {"check": check_params, "prepare": prepare, "inputs": scenario_files,
          "allocate": allocate}
 register_model("ovop", simulate, outcomes=tuple(OUTCOMES), **HOOKS)
-register_model("ovop_series", simulate_with_series, **HOOKS)
+register_model("ovop_series", simulate_with_series, outcomes=tuple(dict.fromkeys((*OUTCOMES, *SERIES))),
+               series=SERIES, **HOOKS)

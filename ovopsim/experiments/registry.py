@@ -6,6 +6,9 @@ it, each optional:
 
 ``parameters`` / ``outcomes``
     the names a spec may vary and ask for (checked before anything runs);
+``series``
+    of a model that returns time series, the outcomes it records at every time
+    step: what a spec with ``at = "all"`` may ask for (checked before anything runs);
 ``check(params)``
     validates one parameter set as a run would receive it, raising
     :class:`~ovopsim.errors.InputError` whose ``key`` names the offending parameter;
@@ -51,6 +54,7 @@ class ModelInfo:
     prepare: Callable[[IO[str] | None], object] | None = None
     inputs: Callable[[dict], Iterable[str | Path]] | None = None
     allocate: Callable[[dict, dict[str, float]], dict] | None = None
+    series: tuple[str, ...] | None = None
 
 
 #: registered model functions, by the name used in spec files (``model = "..."``)
@@ -63,14 +67,15 @@ def register_model(name: str, fn: Callable, *, parameters: Sequence[str] | None 
                    check: Callable[[dict], None] | None = None,
                    prepare: Callable[[IO[str] | None], object] | None = None,
                    inputs: Callable[[dict], Iterable[str | Path]] | None = None,
-                   allocate: Callable[[dict, dict[str, float]], dict] | None = None) -> ModelInfo:
+                   allocate: Callable[[dict, dict[str, float]], dict] | None = None,
+                   series: Sequence[str] | None = None) -> ModelInfo:
     """Make ``fn`` available to spec files as ``model = name`` (see the module docstring).
 
     ``fn`` must be picklable (a module-level function or a functools.partial of one).
     """
     info = ModelInfo(name, fn, tuple(parameters) if parameters is not None else None,
                      tuple(outcomes) if outcomes is not None else None, check, prepare, inputs,
-                     allocate)
+                     allocate, tuple(series) if series is not None else None)
     MODELS[name] = fn
     MODEL_INFO[name] = info
     return info

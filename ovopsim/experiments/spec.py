@@ -245,6 +245,12 @@ def check_spec(spec: ExperimentSpec, file: Path | None = None) -> ExperimentSpec
                 raise InputError(file, f"outputs.outcomes[{i}]",
                                  f"an outcome of model {exp.model} ({', '.join(info.outcomes)})",
                                  f'"{out}"{suggest(out, info.outcomes)}')
+    if spec.outputs.at == "all" and info is not None and info.series is not None:
+        for i, out in enumerate(spec.outputs.outcomes or info.series):
+            if out not in info.series:  # a summary of the run, with no value each month
+                raise InputError(file, f"outputs.outcomes[{i}]",
+                                 f'an outcome model {exp.model} records every month, as at = "all" asks '
+                                 f"({', '.join(info.series)})", f'"{out}"{suggest(out, info.series)}')
 
     if exp.kind == "sweep":
         _check_sweep(spec, params, file)
@@ -348,6 +354,20 @@ def _check_drawn(spec: ExperimentSpec, check, fixed: dict, name: str, bounds, fi
                          "full_factorial design instead)", f"{value!r} refused") from None
 
 
+def _unique_labels(points: list[dict], file) -> None:
+    """Each point's label names it alone: a comparison takes its baseline and its arms
+    by label, so a label given twice would silently merge two points."""
+    first: dict[str, int] = {}
+    for i, p in enumerate(points):
+        if "label" not in p:
+            continue
+        label = str(p["label"])
+        if label in first:
+            raise InputError(file, f"design.points[{i}].label", "a label no other point has",
+                             f'"{label}", the label of design.points[{first[label]}] too')
+        first[label] = i
+
+
 def _check_sweep(spec: ExperimentSpec, params: dict[str, Parameter], file) -> None:
     if spec.sensitivity is not None:
         raise InputError(file, "sensitivity", 'no [sensitivity] table when kind = "sweep"',
@@ -366,6 +386,7 @@ def _check_sweep(spec: ExperimentSpec, params: dict[str, Parameter], file) -> No
                                  sorted(p))
             if "scenario" in p:
                 _scenario_file(spec, p["scenario"], f"design.points[{i}].scenario", file)
+        _unique_labels(d.points, file)
         if params:
             raise InputError(file, "parameters", 'no [parameters] with method = "points" '
                              "(put the values in design.points)", sorted(params))
