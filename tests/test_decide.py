@@ -357,6 +357,16 @@ def test_cli_errors_exit_2_with_one_line(tmp_path):
                         "--target", "income < 1"], cwd=tmp_path, capture_output=True, text=True,
                        timeout=120)
     assert r.returncode == 2 and len(r.stderr.strip().splitlines()) == 1
+    # a search into a folder holding something else (not a search) is refused, like robust's
+    other = tmp_path / "notes"
+    other.mkdir()
+    (other / "notes.txt").write_text("mine")
+    r = subprocess.run([sys.executable, "-m", "ovopsim", "optimize", str(ROOT / "experiments" / "blitar_budget_mix.toml"),
+                        "--out", str(other)], cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    assert r.returncode == 2 and r.stderr.strip().splitlines() == [
+        f"ovopsim: error: --out: expected a new or empty directory (or a search to resume), got {other}, "
+        "which holds other files and no generations/ of a search"]
+    assert [p.name for p in other.iterdir()] == ["notes.txt"]
 
 
 def test_ovop_budget_mix_buys_what_its_share_pays_for():
@@ -373,3 +383,28 @@ def test_ovop_budget_mix_buys_what_its_share_pays_for():
     assert out["interventions.dialogue.intensity"] == 1.0  # 200M > the forum's 80M a year
     with pytest.raises(InputError, match='did you mean "mentoring"'):
         ovop.allocate(params, {"mentorin": 1e8})
+
+
+def test_a_brief_refuses_a_search_made_from_another_spec(tmp_path):
+    """The brief puts the search's Pareto set beside the robustness test: when the search
+    was made with other replicates (or months, budget, ...), it refuses, naming the key
+    and both values, and writes nothing; a change to the robustness test alone (its
+    futures) is accepted."""
+    first = budget_spec(optimize={"population": 8, "generations": 2}, robust={"futures": 4})
+    optimize(first, out_dir=tmp_path / "optimize", executor="serial", progress=False)
+    pareto = tmp_path / "optimize" / "pareto.parquet"
+    other = {**first, "robust": {"futures": 6}}  # the robustness test alone changed
+    robust(other, out_dir=tmp_path / "robust", candidates=pareto, executor="serial", progress=False)
+    assert report(tmp_path, "en")[0].is_file()
+    (tmp_path / "report_en.html").unlink()
+    changed = {**other, "experiment": {**first["experiment"], "replicates": 3}}
+    robust(changed, out_dir=tmp_path / "robust2", candidates=pareto, executor="serial", progress=False)
+    (tmp_path / "robust").rename(tmp_path / "robust_first")
+    (tmp_path / "robust2").rename(tmp_path / "robust")
+    with pytest.raises(InputError) as err:
+        report(tmp_path, "en")
+    e = err.value
+    assert (Path(e.file), e.key, e.given) == (tmp_path / "optimize" / "optimize.json", "experiment.replicates",
+                                             "a search made with 2")
+    assert "(experiment.replicates = 3)" in e.expected
+    assert not (tmp_path / "report_en.html").exists()

@@ -228,3 +228,31 @@ at = "all"
     assert len(series) == 2 * 6 and series["income_mean"].gt(0).all()
     last = series[series["t"] == 6].set_index("run_id")["income_mean"]
     assert np.array_equal(res.runs.set_index("run_id")["income_mean"].loc[last.index], last)
+
+
+def test_an_intervention_starting_after_the_last_month_is_refused(tmp_path):
+    """A sweep level or a future's cut that starts after the run's horizon would never
+    act: the dry run refuses it, naming the key, the horizon and the value."""
+    from ovopsim.experiments.ovop import check_params
+
+    rasau = str(ROOT / "scenarios" / "rasau_jaya.toml")
+    check_params({"scenario": rasau, "months": 12, "interventions.gmp_training.start": 12})
+    with pytest.raises(InputError) as err:
+        check_params({"scenario": rasau, "months": 12, "interventions.gmp_training.start": 13})
+    assert (err.value.key, err.value.given) == ("interventions.gmp_training.start", "13")
+    assert "within the run's 12 months" in err.value.expected
+    spec = tmp_path / "late.toml"
+    spec.write_text(f"""[experiment]
+kind = "sweep"
+model = "ovop"
+scenario = "{rasau}"
+months = 24
+replicates = 1
+[design]
+method = "full_factorial"
+[parameters."interventions.exhibitions.start"]
+levels = [6, 36]
+""")
+    with pytest.raises(InputError) as err:
+        load_spec(spec)
+    assert (err.value.key, err.value.given) == ("parameters.interventions.exhibitions.start", "36")

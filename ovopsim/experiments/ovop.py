@@ -120,9 +120,20 @@ def check_params(params: dict[str, Any]) -> None:
             scenario.with_overrides({key: value})
         except InputError as exc:
             raise InputError(None, key, exc.expected, exc.given) from None
+        _starts_within(key, value, months if months is not None else scenario.scenario.months)
         overrides[key] = value
     if len(overrides) > 1:
         scenario.with_overrides(overrides)
+
+
+def _starts_within(key: str, value: Any, horizon: int) -> None:
+    """An intervention's start month set by ``key`` falls within the run's months:
+    a programme or shock that would start after the last month never acts, so a
+    sweep's level or a future's draw that says it does would be silently wrong."""
+    if (key.startswith("interventions.") and key.endswith(".start") and isinstance(value, (int, float))
+            and not isinstance(value, bool) and value > horizon):
+        raise InputError(None, key, f"a month within the run's {horizon} months (an intervention "
+                         "starting later never acts)", repr(value))
 
 
 def with_posterior(fixed: dict[str, Any] | None, posterior: str | Path) -> dict[str, Any]:

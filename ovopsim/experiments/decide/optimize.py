@@ -46,6 +46,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from ovopsim.errors import InputError
 from ovopsim.output import write_table
 
 from ..executors import DASK_WAIT
@@ -104,6 +105,9 @@ def optimize(spec_or_path, *, out_dir: str | Path | None = None, executor: str =
 
     spec = as_decision(spec_or_path)
     out = Path(out_dir) if out_dir is not None else default_root(spec) / "optimize"
+    if out.is_dir() and not (out / GENERATIONS).is_dir() and any(out.iterdir()):
+        raise InputError(None, "--out", "a new or empty directory (or a search to resume)",
+                         f"{out}, which holds other files and no {GENERATIONS}/ of a search")
     options = executor_options(executor, workers, scheduler, dask_local, retry_failed,
                                dask_wait, chunk_size)
     enc = Encoding(spec)
