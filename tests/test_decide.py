@@ -305,8 +305,8 @@ def test_robustness_candidates_from_a_pareto_table_parquet_or_csv(tmp_path):
 def test_the_brief_writes_in_its_readers_language():
     """Rupiah as each reader writes them (M is a billion, miliar, to an Indonesian
     reader), a plan's yes or no, and a rule's inputs and "and" in the brief's language."""
-    from ovopsim.experiments.decide.report import _lever_text, _rule_text
-    from ovopsim.experiments.decide.texts import TEXT, rupiah
+    from ovopsim.experiments.decide.report import _lever_text, _range, _rule_text
+    from ovopsim.experiments.decide.texts import TEXT, number, rupiah
 
     assert [rupiah(x, "id") for x in (600e6, 124.05e6, 1.35e9, 250_000)] == [
         "Rp 600 juta", "Rp 124,05 juta", "Rp 1,35 miliar", "Rp 250.000"]
@@ -314,8 +314,14 @@ def test_the_brief_writes_in_its_readers_language():
         "Rp 600 million", "Rp 124.05 million", "Rp 1.35 billion", "Rp 250,000"]
     assert [_lever_text(v, TEXT["id"]) for v in (np.True_, False, "random")] == ["ya", "tidak", "random"]
     rule = "interventions.officer_turnover.rate <= 1.55 and market.national_demand > 0.239"
-    assert _rule_text(rule, "id") == "pergantian pejabat per tahun <= 1.55 dan permintaan dari provinsi lain > 0.239"
+    assert _rule_text(rule, "id") == "pergantian pejabat per tahun <= 1,55 dan permintaan dari provinsi lain > 0,239"
     assert _rule_text(rule, "en") == "officer turnovers a year <= 1.55 and demand from other provinces > 0.239"
+    # every number with the reader's separators (a point reads as thousands in Indonesian)
+    assert [number(x, "id") for x in (0.272, 290.4, 1234.0, 2.08e6, 1.35e9, float("nan"))] == [
+        "0,272", "290", "1.234", "2,08 juta", "1,35 miliar", "-"]
+    assert [number(x, "en") for x in (0.272, 290.4, 1234.0, 2.08e6, 1.35e9)] == [
+        "0.272", "290", "1,234", "2.08M", "1.35B"]
+    assert _range({"bounds": [0.0, 0.8]}, "id") == "0 - 0,8" and _range({"levels": [13, 25]}, "id") == "13; 25"
 
 
 def test_spec_mistakes_are_one_line_errors(tmp_path):

@@ -11,9 +11,8 @@ import pandas as pd
 import pytest
 
 from benchmarks import appdriver as drv
-from ovopsim.experiments.compare import fmt
 from ovopsim.experiments.decide import discover, optimize, report, robust
-from ovopsim.experiments.decide.texts import TEXT
+from ovopsim.experiments.decide.texts import TEXT, number
 from tests.test_decide import budget_spec
 
 pytestmark = [pytest.mark.browser,
@@ -81,7 +80,7 @@ def test_report_numbers_equal_the_tables(results, lang):
         if col.startswith("share.") or col == "satisficing":
             assert shown == f"{100 * want:.0f}%", c
         else:
-            assert shown == fmt(want), c
+            assert shown == number(want, lang), c  # 0.272 in English, 0,272 in Bahasa Indonesia
         checked += 1
     assert checked >= len(summary.head(5)) * 5
     assert {c["table"] for c in cells} == {"mixes", "expected"}  # no cost outcomes here

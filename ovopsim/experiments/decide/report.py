@@ -28,10 +28,9 @@ import pandas as pd
 
 from ovopsim.errors import InputError
 
-from ..compare import fmt
 from ..spec import _flat, _flat_parameters
 from .common import spec_table
-from .texts import LANGS, TEXT, name, rupiah
+from .texts import LANGS, TEXT, localised, localised_numbers, name, number, rupiah
 
 TEMPLATE = "report.html.j2"
 #: recommended mixes shown (the top-ranked of the robustness summary)
@@ -40,10 +39,6 @@ SHOWN = 5
 
 def pct(x: float) -> str:
     return "-" if x is None or not math.isfinite(x) else f"{100 * x:.0f}%"
-
-
-def num(x: float) -> str:
-    return fmt(x)
 
 
 def _folder(root: Path, sub: str, marker: str) -> Path | None:
@@ -125,17 +120,18 @@ def context(root: Path, lang: str) -> dict:
                       "satisficing": {"value": repr(float(r["satisficing"])),
                                       "text": pct(r["satisficing"])},
                       "outcomes": [{"key": o, "value": repr(float(r[f"{o}_p50"])),
-                                    "text": num(r[f"{o}_p50"]), "low": num(r[f"{o}_p5"]),
-                                    "high": num(r[f"{o}_p95"])} for o in outcomes]})
+                                    "text": number(r[f"{o}_p50"], lang), "low": number(r[f"{o}_p5"], lang),
+                                    "high": number(r[f"{o}_p95"], lang)} for o in outcomes]})
     best = summary.iloc[0]
     nfut = int(robust_meta["futures"])
     if float(best["satisficing"]) > 0:
         answer = t["answer_text"].format(label=best["label"], satisficing=pct(best["satisficing"]),
+                                         met=round(float(best["satisficing"]) * nfut),
                                          futures=nfut)
     else:
         answer = t["answer_none"]
     tgt = "; ".join(f"{name(lang, o)} {t['at_least'] if v['direction'] == 'max' else t['at_most']}"
-                    f" {v['target']:g}" for o, v in targets.items())
+                    f" {localised(format(v['target'], 'g'), lang)}" for o, v in targets.items())
     if tgt:
         answer += f" ({t['target_met']}: {tgt})"
 
@@ -160,14 +156,14 @@ def context(root: Path, lang: str) -> dict:
         keep = pareto[pareto["label"].isin(shown["label"])]
         for _, r in keep.iterrows():
             expected.append({"label": r["label"], "cells": [
-                {"key": o["key"], "value": repr(float(r[o["key"]])), "text": num(r[o["key"]]),
-                 "low": num(r[f"{o['key']}_low"]), "high": num(r[f"{o['key']}_high"])}
+                {"key": o["key"], "value": repr(float(r[o["key"]])), "text": number(r[o["key"]], lang),
+                 "low": number(r[f"{o['key']}_low"], lang), "high": number(r[f"{o['key']}_high"], lang)}
                 for o in expected_outcomes]})
             if "cost_per_income" in r:
                 costs.append({"label": r["label"], "value": repr(float(r["cost_per_income"])),
-                              "text": num(r["cost_per_income"]),
-                              "low": num(r["cost_per_income_low"]),
-                              "high": num(r["cost_per_income_high"])})
+                              "text": number(r["cost_per_income"], lang),
+                              "low": number(r["cost_per_income_low"], lang),
+                              "high": number(r["cost_per_income_high"], lang)})
         f = plots.pareto_figure(evaluations, pareto, opt_meta["objectives"],
                                 opt_meta["directions"], tmp / "pareto.png", names)[0]
         figures["pareto"].append({"src": _data_uri(f), "caption": t["figures_pareto"]})
@@ -192,6 +188,8 @@ def context(root: Path, lang: str) -> dict:
     assumptions = [t["assume_model"].format(scenario=exp.get("scenario", "-"),
                                             months=exp.get("months", "-"),
                                             replicates=robust_meta["replicates"])]
+    if any(o.endswith("_gain") for o in outcomes):
+        assumptions.insert(0, t["assume_gain"])
     if opt_meta is not None:
         n_eval = len(pd.read_parquet(where["optimize"] / "evaluations.parquet"))
         assumptions.append(t["assume_search"].format(
@@ -199,7 +197,7 @@ def context(root: Path, lang: str) -> dict:
             generations=opt_meta["generations"], population=opt_meta["population"],
             candidates=robust_meta["candidates"], futures=nfut))
     assumptions += [t["assume_budget"], t["assume_limits"]]
-    uncertainties = [{"name": name(lang, k), "range": _range(u)}
+    uncertainties = [{"name": name(lang, k), "range": _range(u, lang)}
                      for k, u in robust_meta["uncertainties"].items()]
     versions = robust_meta.get("packages", {})
     provenance = {"spec_file": robust_meta.get("spec_file"),
@@ -235,7 +233,7 @@ def _rule_text(rule: str, lang: str) -> str:
     for key in sorted(TEXT_FIGURES(lang), key=len, reverse=True):
         if "." in key and key in rule:
             rule = rule.replace(key, name(lang, key))
-    return rule.replace(" and ", f" {TEXT[lang]['and']} ")
+    return localised_numbers(rule, lang).replace(" and ", f" {TEXT[lang]['and']} ")
 
 
 def _lever_text(value, t: dict) -> str:
@@ -245,11 +243,11 @@ def _lever_text(value, t: dict) -> str:
     return str(value)
 
 
-def _range(u: dict) -> str:
+def _range(u: dict, lang: str) -> str:
     if u.get("bounds") is not None:
         lo, hi = u["bounds"]
-        return f"{lo:g} - {hi:g}"
-    return ", ".join(str(v) for v in u.get("levels") or [])
+        return localised(f"{lo:g} - {hi:g}", lang)
+    return f"{TEXT[lang]['interval_sep']} ".join(localised(str(v), lang) for v in u.get("levels") or [])
 
 
 def render(root: str | Path, lang: str) -> str:

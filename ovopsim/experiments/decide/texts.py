@@ -7,6 +7,8 @@ shown as it is written in the spec).
 
 from __future__ import annotations
 
+import re
+
 LANGS = ("en", "id")
 
 TEXT: dict[str, dict[str, str]] = {
@@ -14,8 +16,8 @@ TEXT: dict[str, dict[str, str]] = {
         "brief": "Decision brief",
         "question": "The question",
         "answer": "The answer in short",
-        "answer_text": "Mix {label} meets every target in {satisficing} of {futures} possible "
-                       "futures, more than any other mix tested.",
+        "answer_text": "Mix {label} meets every target in {met} of {futures} possible futures "
+                       "({satisficing}), more than any other mix tested.",
         "answer_none": "No mix tested meets every target in any future: lower the targets or "
                        "change the programmes.",
         "recommended": "Recommended budget mixes",
@@ -46,6 +48,9 @@ TEXT: dict[str, dict[str, str]] = {
                       "over the horizon, in the reference future (ratio of means, Fieller 95% "
                       "interval). Below 1: every rupiah spent brings more than a rupiah of income.",
         "assumptions": "Assumptions and limits",
+        "assume_gain": "A gain compares the same villages, in the same future and with the same "
+                       "chance events, without any programme: an income gain of 0.3 is 30% more "
+                       "income than without the programmes, 1 is double.",
         "assume_model": "Results come from the ovopsim agent-based model of the scenario "
                         "{scenario}, over {months} months, each mix run {replicates} times with "
                         "the same random seeds (common random numbers) and compared with the same "
@@ -63,14 +68,14 @@ TEXT: dict[str, dict[str, str]] = {
         "provenance": "Provenance",
         "spec": "specification", "created": "created", "versions": "software",
         "target_met": "target", "at_least": "at least", "at_most": "at most",
-        "and": "and", "yes": "yes", "no": "no",
+        "and": "and", "yes": "yes", "no": "no", "interval_sep": ",",
     },
     "id": {
         "brief": "Ringkasan keputusan",
         "question": "Pertanyaan",
         "answer": "Jawaban singkat",
-        "answer_text": "Campuran {label} memenuhi semua target di {satisficing} dari {futures} "
-                       "kemungkinan masa depan, lebih banyak dari campuran lain yang diuji.",
+        "answer_text": "Campuran {label} memenuhi semua target di {met} dari {futures} "
+                       "kemungkinan masa depan ({satisficing}), lebih banyak dari campuran lain yang diuji.",
         "answer_none": "Tidak ada campuran yang memenuhi semua target di masa depan mana pun: "
                        "turunkan target atau ubah programnya.",
         "recommended": "Campuran anggaran yang dianjurkan",
@@ -102,6 +107,9 @@ TEXT: dict[str, dict[str, str]] = {
                       "Fieller). Di bawah 1: setiap rupiah yang dibelanjakan menghasilkan lebih "
                       "dari satu rupiah pendapatan.",
         "assumptions": "Asumsi dan batasan",
+        "assume_gain": "Kenaikan membandingkan desa yang sama, di masa depan yang sama dan dengan "
+                       "kejadian acak yang sama, tanpa program apa pun: kenaikan pendapatan 0,3 berarti "
+                       "pendapatan 30% lebih tinggi daripada tanpa program, 1 berarti dua kali lipat.",
         "assume_model": "Hasil berasal dari model berbasis agen ovopsim untuk skenario "
                         "{scenario}, selama {months} bulan, setiap campuran dijalankan "
                         "{replicates} kali dengan benih acak yang sama (bilangan acak bersama) dan "
@@ -118,13 +126,45 @@ TEXT: dict[str, dict[str, str]] = {
         "provenance": "Asal-usul",
         "spec": "spesifikasi", "created": "dibuat", "versions": "perangkat lunak",
         "target_met": "target", "at_least": "paling sedikit", "at_most": "paling banyak",
-        "and": "dan", "yes": "ya", "no": "tidak",
+        "and": "dan", "yes": "ya", "no": "tidak", "interval_sep": ";",
     },
 }
 
 #: amounts in rupiah: the words for a million and a billion, the thousands separator and
 #: the decimal mark, as a reader of each language writes them
 MONEY = {"en": ("million", "billion", ",", "."), "id": ("juta", "miliar", ".", ",")}
+
+
+def localised(text: str, lang: str) -> str:
+    """A number written the English way (1,234.5) as a reader of ``lang`` writes it:
+    1.234,5 in Bahasa Indonesia, where a point groups thousands and a comma marks
+    decimals. Every number the brief writes goes through here."""
+    _, _, thousands, decimal = MONEY[lang]
+    return text.replace(",", "\0").replace(".", decimal).replace("\0", thousands)
+
+
+_NUMBER = re.compile(r"\d[\d,]*(?:\.\d+)?")
+
+
+def localised_numbers(text: str, lang: str) -> str:
+    """Every number in ``text`` (a rule such as ``cut >= 0.4``) :func:`localised`."""
+    return _NUMBER.sub(lambda m: localised(m.group(0), lang), text)
+
+
+def number(x: float, lang: str) -> str:
+    """A compact number (:func:`ovopsim.experiments.compare.fmt`: 0.453, 290, 2.08M) as a
+    reader of ``lang`` writes it: 0,453 and 2,08 juta in Bahasa Indonesia (where "M"
+    would read as miliar)."""
+    from ..compare import fmt
+
+    text = fmt(x)
+    if lang == "en":
+        return text
+    million, billion = MONEY[lang][:2]
+    for suffix, word in (("M", million), ("B", billion)):
+        if text.endswith(suffix):
+            text = f"{text[:-1]} {word}"
+    return localised(text, lang)
 
 
 def rupiah(x: float, lang: str) -> str:
@@ -135,7 +175,7 @@ def rupiah(x: float, lang: str) -> str:
 
     if x is None or not math.isfinite(x):
         return "-"
-    million, billion, thousands, decimal = MONEY[lang]
+    million, billion = MONEY[lang][:2]
     a = abs(x)
     if a >= 1e9:
         text, word = f"{x / 1e9:,.2f}", f" {billion}"
@@ -143,8 +183,7 @@ def rupiah(x: float, lang: str) -> str:
         text, word = f"{x / 1e6:,.2f}", f" {million}"
     else:
         text, word = f"{x:,.0f}", ""
-    text = text.removesuffix(".00").replace(",", "\0").replace(".", decimal).replace("\0", thousands)
-    return f"Rp {text}{word}"
+    return f"Rp {localised(text.removesuffix('.00'), lang)}{word}"
 
 #: names of outcomes, programmes, uncertainties and figure labels
 NAMES: dict[str, dict[str, str]] = {
