@@ -918,11 +918,22 @@ def resolve_scenario_path(name_or_path: str | Path) -> Path:
     return shipped if shipped.exists() else p
 
 
+def unknown_scenario(name_or_path: str | Path) -> InputError:
+    """The error for a scenario that is neither a file nor a shipped scenario's name,
+    with the shipped name it most resembles."""
+    shipped = sorted(f.stem for f in SCENARIO_DIR.glob("*.toml"))
+    return InputError(Path(name_or_path), "", "an existing scenario file or the name of a shipped "
+                      "scenario (see: ovopsim scenarios)",
+                      "a path that does not exist" + suggest(Path(name_or_path).stem, shipped))
+
+
 def load_scenario(path: str | Path) -> Scenario:
     """Read and validate a scenario file (or a shipped scenario's name). An observed
     network (``[network] file``) is read here, relative to the scenario file, so the
     scenario carries its ties (workers and hashes see them as content)."""
     p = resolve_scenario_path(path)
+    if not p.exists() and not p.is_symlink():
+        raise unknown_scenario(path)
     data = read_toml(p)
     net = data.get("network")
     if isinstance(net, dict) and isinstance(net.get("file"), str) and net.get("edges") is None:

@@ -76,6 +76,15 @@ def test_missing_file_exit_2(tmp_path, capsys):
     assert "does not exist" in capsys.readouterr().err
 
 
+@pytest.mark.parametrize("verb", [["run"], ["check"], ["compare", "baseline"]])
+def test_a_misspelt_shipped_scenario_gets_the_name_it_resembles(verb, tmp_path, capsys):
+    assert main([*verb, "blitar_batk", *(["--out", str(tmp_path / "o")] if verb[0] != "check" else [])]) == 2
+    assert capsys.readouterr().err.strip() == (
+        "ovopsim: error: blitar_batk: expected an existing scenario file or the name of a shipped scenario "
+        '(see: ovopsim scenarios), got a path that does not exist (did you mean "blitar_batik"?)')
+    assert not (tmp_path / "o").exists()
+
+
 def test_existing_results_are_not_overwritten(tmp_path, capsys):
     out = tmp_path / "o"
     assert main(["run", "rasau_jaya", "--months", "3", "--out", str(out), "--no-progress"]) == 0

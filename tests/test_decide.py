@@ -268,6 +268,10 @@ def test_discovery_takes_its_target_and_settings_from_the_spec(tmp_path, monkeyp
     assert spec_settings(tmp_path / "robust") == DiscoverSection(target="income < 36.5", max_depth=1)
     res = discover(tmp_path / "robust", candidate="income_best", plots=False)
     assert res.target == "income < 36.5" and res.findings["prim"].stats["density"] == 1.0
+    # a spec's target that does not divide the cases is the spec's mistake, named so
+    with pytest.raises(InputError) as err:
+        discover(tmp_path / "robust", candidate="a_only", plots=False)  # always below 36.5
+    assert (err.value.key, err.value.given) == ("discover.target", '"income < 36.5", which holds in 21 of 21')
     monkeypatch.setitem(sys.modules, "weasyprint", None)  # not installed
     with pytest.raises(InputError, match="--pdf: expected weasyprint installed"):
         report(tmp_path / "robust", "id", out=tmp_path / "brief.html", pdf=True)
@@ -414,3 +418,9 @@ def test_a_brief_refuses_a_search_made_from_another_spec(tmp_path):
                                              "a search made with 2")
     assert "(experiment.replicates = 3)" in e.expected
     assert not (tmp_path / "report_en.html").exists()
+    sweep = tmp_path / "sweep"  # a sweep's folder has a summary table too, and no robustness test
+    sweep.mkdir()
+    pd.DataFrame({"x": [1.0]}).to_parquet(sweep / "summary.parquet")
+    with pytest.raises(InputError) as err:
+        report(sweep, "en")
+    assert (err.value.key, err.value.given) == ("RESULTS", str(sweep))

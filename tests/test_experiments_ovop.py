@@ -102,7 +102,8 @@ def test_process_executor_gives_the_same_tables_and_rerun_resumes(serial, tmp_pa
 
 @pytest.mark.parametrize("args, key", [
     (["baseline", "nope.toml"], "nope.toml"),
-    (["baseline", "blitar_batik", "--set", "trust.gan=0.1"], 'did you mean "gain"'),
+    (["baseline", "blitar_batik", "--set", "trust.gan=0.1"],
+     'ovopsim: error: --set trust.gan: expected a known parameter, got "gan" (did you mean "gain"?)'),
     (["baseline", "blitar_batik", "--baseline", "blitar"], 'did you mean "blitar_batik"'),
     (["baseline", "baseline"], "twice"),
     (["baseline"], "at least two scenarios"),

@@ -147,7 +147,7 @@ def make_arms(scenarios, overrides: Mapping[str, Any] | None = None) -> list[Arm
     Every arm is loaded and its overrides applied on a dry run, so a missing
     file or a misspelt key is one InputError before anything runs.
     """
-    from ovopsim.config import load_scenario, resolve_scenario_path
+    from ovopsim.config import load_scenario, resolve_scenario_path, unknown_scenario
 
     if isinstance(scenarios, (str, Path)):
         scenarios = [scenarios]
@@ -162,8 +162,7 @@ def make_arms(scenarios, overrides: Mapping[str, Any] | None = None) -> list[Arm
             raise InputError(None, f"scenarios.{label}", "a scenario name or path", "none")
         path = resolve_scenario_path(str(params["scenario"]))
         if not path.exists():
-            raise InputError(path, "", "an existing scenario file or the name of a shipped "
-                             "scenario (see: ovopsim scenarios)", "a path that does not exist")
+            raise unknown_scenario(params["scenario"])
         check_regular_file(path, what="a scenario file")
         params["scenario"] = str(path.resolve())  # workers anywhere read the same file
         params.update(overrides or {})
@@ -173,6 +172,8 @@ def make_arms(scenarios, overrides: Mapping[str, Any] | None = None) -> list[Arm
         except InputError as e:
             if e.file is not None:
                 raise
+            if e.key in (overrides or {}):  # the mistake is in --set, not in the scenario file
+                raise InputError(None, f"--set {e.key}", e.expected, e.given) from None
             raise InputError(path, e.key if e.key in params else "--set", e.expected,
                              e.given) from None
         label = str(label) if label is not None else load_scenario(path).scenario.name

@@ -101,17 +101,23 @@ def load_cases(results: Path, candidate: str | None = None
                      f"{results}")
 
 
+def _record(results: str | Path) -> dict | None:
+    """The record (robust.json or optimize.json) of the run that made ``results``, if any."""
+    for record in ("robust.json", "optimize.json"):
+        f = Path(results) / record
+        if f.is_file():
+            return json.loads(f.read_text())
+    return None
+
+
 def spec_settings(results: str | Path) -> DiscoverSection:
     """The ``[discover]`` section (target, PRIM and CART settings) of the decision spec a
     robustness or search run was made from (kept in its robust.json or optimize.json);
     the defaults for other results (a sweep's)."""
-    for record in ("robust.json", "optimize.json"):
-        f = Path(results) / record
-        if f.is_file():
-            meta = json.loads(f.read_text())
-            table = spec_table(meta).get("discover", {})
-            return load_model(DiscoverSection, table, meta.get("spec_file"))
-    return DiscoverSection()
+    meta = _record(results)
+    if meta is None:
+        return DiscoverSection()
+    return load_model(DiscoverSection, spec_table(meta).get("discover", {}), meta.get("spec_file"))
 
 
 def discover(results: str | Path, target: str | None = None, *, out_dir: str | Path | None = None,
@@ -123,6 +129,9 @@ def discover(results: str | Path, target: str | None = None, *, out_dir: str | P
     results = Path(results)
     cases, inputs, candidate = load_cases(results, candidate)
     settings = settings or spec_settings(results)
+    # a target from the spec is the spec's mistake when it does not fit: say where it is
+    file, key = (None, "--target") if target is not None else (
+        (_record(results) or {}).get("spec_file"), "discover.target")
     target = target if target is not None else settings.target
     if target is None:
         raise InputError(None, "--target", 'a condition such as "income_gain < 0.2" (the results\' '
@@ -134,10 +143,10 @@ def discover(results: str | Path, target: str | None = None, *, out_dir: str | P
     # targets), not the bookkeeping of the cases
     numeric = [c for c in cases.columns if c not in inputs and c not in NOT_OUTCOMES
                and pd.api.types.is_numeric_dtype(cases[c]) and not c.endswith(("_low", "_high"))]
-    conditions = parse_condition(target, numeric, None, "--target")
+    conditions = parse_condition(target, numeric, file, key)
     y = all_hold(conditions, cases)
     if y.all() or not y.any():
-        raise InputError(None, "--target", "a condition that holds in some cases and not in "
+        raise InputError(file, key, "a condition that holds in some cases and not in "
                          "others", f'"{target}", which holds in {int(y.sum())} of {len(y)}')
     x = cases[inputs].reset_index(drop=True)
     findings = {name: m.analyze(x, y, seed, settings) for name, m in METHODS.items()}

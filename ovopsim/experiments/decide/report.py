@@ -50,10 +50,10 @@ def _folder(root: Path, sub: str, marker: str) -> Path | None:
 
 def locate(root: Path) -> dict[str, Path | None]:
     """The robust, optimize and discovery folders under a results folder."""
-    robust = _folder(root, "robust", "summary.parquet")
+    robust = _folder(root, "robust", "robust.json")  # a sweep has a summary.parquet too
     if robust is None:
         raise InputError(None, "RESULTS", "a folder with the results of ovopsim robust "
-                         "(robust/summary.parquet)", f"{root}")
+                         "(robust/robust.json and its tables)", f"{root}")
     disc = None
     for cand in (robust / "discovery", root / "discovery"):
         if (cand / "discovery.json").is_file():
