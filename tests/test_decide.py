@@ -300,6 +300,9 @@ def test_robustness_candidates_from_a_pareto_table_parquet_or_csv(tmp_path):
     bad.write_text("label,comment\nP1,good\n")
     with pytest.raises(InputError, match=r"--candidates: .* got .*notes.csv, without the columns share.a"):
         robust(spec, out_dir=tmp_path / "bad", candidates=bad, executor="serial", progress=False)
+    with pytest.raises(InputError, match=r"--candidates: .* got .*nope.parquet, which does not exist"):
+        robust(spec, out_dir=tmp_path / "bad", candidates=tmp_path / "nope.parquet", executor="serial",
+               progress=False)
     with pytest.raises(InputError, match=r"--candidates: .* which cannot be read as one"):
         robust(spec, out_dir=tmp_path / "bad", candidates=tmp_path / "optimize" / "optimize.json",
                executor="serial", progress=False)

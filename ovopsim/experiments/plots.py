@@ -11,6 +11,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
+from matplotlib.ticker import MaxNLocator  # noqa: E402
 
 BAR_INDICES = {"sobol": ["S1", "ST"], "fast": ["S1", "ST"], "delta": ["delta_balanced", "S1"]}
 CONV_INDICES = {"sobol": ["S1", "ST"], "morris": ["mu_star"]}
@@ -218,6 +219,7 @@ def pareto_figure(evaluations: pd.DataFrame, pareto: pd.DataFrame, objectives: l
                     yerr=_err(pareto, a), fmt="o", color="C3", capsize=3,
                     label=_t(text, "best (95% CI)"))
         ax.set_xlabel(_t(text, "generation"))
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
         ax.set_ylabel(f"{_t(text, a)} ({_t(text, directed[a])})")
     ax.legend(fontsize="small")
     return [_save(fig, path)]
@@ -243,6 +245,7 @@ def convergence_figure(convergence: pd.DataFrame, path: Path, text: dict | None 
         ax.plot(convergence["generation"], convergence[best[0]], marker="o")
         ax.set_ylabel(_t(text, best[0][5:]))
     ax.set_xlabel(_t(text, "generation"))
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     return [_save(fig, path)]
 
 
@@ -301,8 +304,10 @@ def prim_figure(trajectory: pd.DataFrame, chosen: int, path: Path,
     row = trajectory.iloc[chosen]
     ax.scatter([row["coverage"]], [row["density"]], s=140, facecolors="none", edgecolors="C3",
                linewidths=2, label=_t(text, "chosen box"))
-    fig.colorbar(sc, ax=ax, label=_t(text, "restricted inputs"))
-    ax.set_xlabel(_t(text, "coverage"))
+    bar = fig.colorbar(sc, ax=ax, label=_t(text, "restricted inputs"))
+    bar.ax.yaxis.set_major_locator(MaxNLocator(integer=True))  # a count of inputs
+    # PRIM's coverage (a share of the cases of interest), not an outcome named coverage
+    ax.set_xlabel(_t(text, "box coverage"))
     ax.set_ylabel(_t(text, "density"))
     ax.set_xlim(0, 1.02)
     ax.set_ylim(0, 1.02)

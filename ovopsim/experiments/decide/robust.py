@@ -131,6 +131,9 @@ def candidates_from(spec: DecisionSpec, pareto_path: Path | None) -> pd.DataFram
                       for name in spec.lever_params}
             rows.append({"label": mix.label, **enc.columns(shares, levers)})
         return pd.DataFrame(rows)
+    if pareto_path is not None and not Path(pareto_path).is_file():
+        raise InputError(None, "--candidates", "a Pareto table of ovopsim optimize (pareto.parquet "
+                         "or pareto.csv)", f"{pareto_path}, which does not exist or is not a file")
     path = pareto_path or default_root(spec) / "optimize" / "pareto.parquet"
     if not Path(path).is_file():
         raise InputError(spec.file, "robust.candidates", f'"pareto" after ovopsim optimize '

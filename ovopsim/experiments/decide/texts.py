@@ -21,7 +21,8 @@ TEXT: dict[str, dict[str, str]] = {
         "answer_none": "No mix tested meets every target in any future: lower the targets or "
                        "change the programmes.",
         "recommended": "Recommended budget mixes",
-        "recommended_intro": "Each mix spends the same yearly budget of {budget}. Mixes are "
+        "recommended_intro": "Each mix shares out the same yearly budget of {budget} (what a "
+                             "programme cannot use in a year goes unspent). Mixes are "
                              "ranked by the share of futures in which they meet every target, "
                              "then by their largest shortfall (regret) against the best mix of "
                              "each future.",
@@ -79,7 +80,8 @@ TEXT: dict[str, dict[str, str]] = {
         "answer_none": "Tidak ada campuran yang memenuhi semua target di masa depan mana pun: "
                        "turunkan target atau ubah programnya.",
         "recommended": "Campuran anggaran yang dianjurkan",
-        "recommended_intro": "Setiap campuran membelanjakan anggaran tahunan yang sama, {budget}. "
+        "recommended_intro": "Setiap campuran membagi anggaran tahunan yang sama, {budget} (yang tidak "
+                             "dapat dipakai suatu program dalam setahun tidak dibelanjakan). "
                              "Campuran diurutkan menurut bagian masa depan yang memenuhi semua "
                              "target, lalu menurut kekurangan terbesarnya (penyesalan) dibanding "
                              "campuran terbaik di tiap masa depan.",
@@ -201,6 +203,7 @@ NAMES: dict[str, dict[str, str]] = {
         "market.demand_growth": "yearly demand growth",
         "market.national_demand": "demand from other provinces",
         "interventions.officer_turnover.medium_term_plan": "medium-term plan",
+        "box coverage": "coverage",
     },
     "id": {
         "income_gain": "kenaikan pendapatan", "jobs_gain": "kenaikan lapangan kerja",
@@ -225,7 +228,7 @@ NAMES: dict[str, dict[str, str]] = {
         "futures meeting every target": "masa depan yang memenuhi semua target",
         "5th-95th percentile of futures, median": "persentil ke-5 sampai ke-95 antar masa depan, median",
         "chosen box": "kotak terpilih", "restricted inputs": "masukan yang dibatasi",
-        "density": "kepadatan",
+        "density": "kepadatan", "box coverage": "cakupan",
     },
 }
 
