@@ -176,3 +176,24 @@ def test_a_first_compilation_is_announced_without_a_progress_bar(tmp_path):
         MODELS.pop("ishigami_prepared")
         MODEL_INFO.pop("ishigami_prepared")
     assert streams == [sys.stderr, sys.stderr]
+
+
+def test_another_experiment_in_the_folder_is_refused_saying_what_differs(tmp_path):
+    """A rerun into a folder of another experiment is refused before anything runs, and
+    the message says which part of the design differs from the one there."""
+    design = full_factorial({"x1": [0.0, 1.0], "x2": [0.5], "x3": [1.0]}, replicates=2, seed=3)
+    run_design(design, tf.ishigami, out_dir=tmp_path, executor="serial", progress=False)
+    parts = _parts(tmp_path)
+    cases = [
+        (full_factorial({"x1": [0.0, 1.0], "x2": [0.5], "x3": [1.0]}, replicates=3, seed=3),
+         "with replicates = 3 (here: 2)"),
+        (full_factorial({"x1": [0.0, 1.0], "x2": [0.5], "x3": [1.0]}, replicates=2, seed=4),
+         "with root_seed = 4 (here: 3)"),
+        (full_factorial({"x1": [0.0, 2.0], "x2": [0.5], "x3": [1.0]}, replicates=2, seed=3),
+         "with point 1 = [2.0, 0.5, 1.0] (here: [1.0, 0.5, 1.0])"),
+    ]
+    for other, what in cases:
+        with pytest.raises(InputError) as err:
+            run_design(other, tf.ishigami, out_dir=tmp_path, executor="serial", progress=False)
+        assert err.value.key == "design_hash" and what in err.value.given, err.value.given
+    assert _parts(tmp_path) == parts

@@ -198,7 +198,7 @@ def run_design(design: Design, model_fn: Callable, *, out_dir: str | Path,
     inputs = model_inputs(info, design)
     design_hash = identity(design, name, inputs)
     store = ResultStore(out_dir)
-    resuming = store.check(design_hash, inputs)
+    resuming = store.check(design_hash, inputs, design.to_dict())
     if info is not None and info.prepare is not None:
         # once here rather than in every worker: workers forked later inherit it; a first
         # compilation says so whether or not there is a progress bar (it takes a minute)

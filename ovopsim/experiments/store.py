@@ -163,6 +163,29 @@ def _read_manifest(manifest: Path) -> dict:
     return data
 
 
+def design_change(old: dict | None, new: dict | None) -> str:
+    """What differs between two designs (:meth:`Design.to_dict`), in words: ``, with
+    replicates = 3 (here: 2)``; empty when it cannot be said (an old manifest without
+    its design, or designs that differ only in the model's name or inputs)."""
+    if not isinstance(old, dict) or not isinstance(new, dict):
+        return ""
+    new = json.loads(json.dumps(new, default=str))  # as the manifest holds it
+    for key in ("replicates", "root_seed", "parameters"):
+        if old.get(key) != new.get(key):
+            return f", with {key} = {new.get(key)!r} (here: {old.get(key)!r})"
+    fixed_old, fixed_new = old.get("fixed") or {}, new.get("fixed") or {}
+    for key in sorted(set(fixed_old) | set(fixed_new)):
+        if fixed_old.get(key) != fixed_new.get(key):
+            return f", with {key} = {fixed_new.get(key)!r} (here: {fixed_old.get(key)!r})"
+    points_old, points_new = old.get("points") or [], new.get("points") or []
+    if len(points_old) != len(points_new):
+        return f", with {len(points_new)} points (here: {len(points_old)})"
+    for i, (a, b) in enumerate(zip(points_old, points_new, strict=True)):
+        if a != b:
+            return f", with point {i} = {b!r} (here: {a!r})"
+    return ""
+
+
 class ResultStore:
     """An output folder of one experiment (see the module docstring).
 
@@ -176,9 +199,11 @@ class ResultStore:
         self._lock_fd: int | None = None
 
     # -- before anything is written ---------------------------------------------------
-    def check(self, design_hash: str, inputs: dict[str, str] | None = None) -> bool:
-        """Raise InputError if the folder holds another experiment, inputs that
-        changed, or an experiment being written now. True when resuming."""
+    def check(self, design_hash: str, inputs: dict[str, str] | None = None,
+              design: dict | None = None) -> bool:
+        """Raise InputError if the folder holds another experiment (saying what differs
+        from ``design``, the new experiment's :meth:`Design.to_dict`, when given),
+        inputs that changed, or an experiment being written now. True when resuming."""
         out = self.out
         manifest = out / MANIFEST
         if out.exists() and not out.is_dir():
@@ -196,10 +221,11 @@ class ResultStore:
                     raise InputError(changed, "", "the same content as when the experiment in "
                                      f"{out} started", "a file changed since; rerun it in a new "
                                      "output folder (or restore the file)")
+                what = design_change(old.get("design"), design)
                 raise InputError(manifest, "design_hash",
                                  f"the same experiment as the one already there "
                                  f"({old['design_hash'][:12]})",
-                                 f"a different one ({design_hash[:12]}); use another output "
+                                 f"a different one ({design_hash[:12]}{what}); use another output "
                                  "directory or delete this one")
             return True
         if out.is_dir() and any(p.name != LOCK for p in out.iterdir()):
