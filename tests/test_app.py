@@ -115,6 +115,20 @@ def test_switching_on_adds_and_switching_off_removes():
     assert cut.programmes == ["exhibitions"]  # the trainings it named are gone
 
 
+@pytest.mark.parametrize("kind", sorted(controls.KINDS))
+def test_every_intervention_switched_on_where_the_scenario_has_none_runs(kind):
+    """A teacher may switch on anything: each intervention added to a scenario without
+    one (baseline has none) is a valid scenario that runs, holding that intervention."""
+    d = controls.defaults("baseline")
+    d.update({f"{kind}.on": True, "government.annual_budget": 300e6})
+    spec = controls.apply("baseline", d)
+    assert [iv.type for iv in spec.interventions] == [kind]
+    m = TeachingModel("1", d)
+    for _ in range(2):
+        m.step()
+    assert len(m.monthly()) == 2
+
+
 def test_moving_the_start_keeps_the_staggering():
     d = controls.defaults("blitar_batik")
     assert d["training.start"] == 2
@@ -573,3 +587,28 @@ def test_the_app_does_not_start_without_its_page_files(monkeypatch, capsys):
     assert cli.handle(parser.parse_args(["app"])) == cli.EXIT_FAILED
     err = capsys.readouterr().err.strip()
     assert err.startswith("ovopsim app: the page's browser files are missing (vega@5)") and "\n" not in err
+
+
+def test_settings_that_cannot_run_are_a_note_and_leave_the_run_on_screen(monkeypatch):
+    """Should the controls ever make an invalid scenario, the page says so in its notes
+    (both languages) and a Reset keeps the run on screen instead of failing."""
+    from ovopsim.errors import InputError
+
+    d = controls.defaults("baseline")
+
+    def broken(scenario, settings):
+        raise InputError(None, "interventions[0].rate", "a number from 0 to 12", "13")
+
+    bench = Bench(d, None)
+    bench.step(1)
+    before = bench.main
+    monkeypatch.setattr(controls, "apply", broken)
+    ((key, values),) = controls.notes(d)
+    assert key == "note_cannot_run"
+    assert i18n.note_text(key, values, "en") == (
+        "These settings cannot run (interventions[0].rate: expected a number from 0 to 12, got 13): "
+        "change them back or choose the scenario again.")
+    assert i18n.note_text(key, values, "id").startswith("Pengaturan ini tidak dapat dijalankan (")
+    with pytest.raises(InputError):
+        bench.reset(d, None)
+    assert bench.main is before and bench.past == []  # not kept twice: it is still on screen

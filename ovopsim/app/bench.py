@@ -148,9 +148,10 @@ class Bench:
 
         The run that was on screen is kept as an earlier run if it ran at all (and
         ``keep``: not when it goes on as set-up A)."""
+        run = self._new_run(settings, seed)  # first: settings that cannot run change nothing
         if keep:
             self._keep(self.main)
-        self.main = self._new_run(settings, seed)
+        self.main = run
         if self.pinned is not None:
             # the same seed as B: common random numbers
             self.pinned = self._new_run(self.pinned.settings, self.main.seed)

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..config import Scenario, load_scenario, scenario_from_dict, shipped_scenarios
+from ..errors import InputError
 
 
 @dataclass(frozen=True)
@@ -240,8 +241,12 @@ def notes(settings: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
     * a programme switched on with no budget to pay for it;
     * a budget cut with nothing to cut (no programme it names is on, or no budget);
     * a programme or shock at level 0, or starting after the run's last month;
-    * soft loans without an LJMP (paid as grants instead)."""
-    spec = apply(settings["scenario"], settings)
+    * soft loans without an LJMP (paid as grants instead);
+    * settings that make no valid scenario at all (the page says so instead of failing)."""
+    try:
+        spec = apply(settings["scenario"], settings)
+    except InputError as e:
+        return [("note_cannot_run", {"message": e.message})]
     months = spec.scenario.months
     budget = spec.government.annual_budget
     programmes = [iv for iv in spec.interventions if iv.type in _PROGRAMME_TYPES]
@@ -276,5 +281,5 @@ def _new(kind: InterventionKind) -> dict[str, Any]:
     if kind.every is not None:
         iv["every"] = kind.every
     if kind.type == "officer_turnover":
-        iv.update(who="both", knowledge_loss=0.6)
+        iv.update(who="both")
     return iv

@@ -192,6 +192,9 @@ TEXT: dict[str, tuple[str, str]] = {
         "aktif, atau anggarannya nol), sehingga tidak mengubah apa pun."),
     "note_level_zero": ("{what}: switched on at level 0, so it does nothing.",
                         "{what}: aktif dengan tingkat 0, sehingga tidak berpengaruh apa pun."),
+    "note_cannot_run": (
+        "These settings cannot run ({message}): change them back or choose the scenario again.",
+        "Pengaturan ini tidak dapat dijalankan ({message}): kembalikan atau pilih skenario lagi."),
     "note_after_end": (
         "{what}: starts in month {start}, after the run's last month ({months}), so it does nothing.",
         "{what}: mulai bulan ke-{start}, setelah bulan terakhir simulasi ({months}), sehingga tidak "

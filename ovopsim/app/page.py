@@ -81,7 +81,11 @@ class Session:
         """Fresh runs from the seed box and the controls; the last run stays on the plots."""
         self.playing.set(False)
         self.error.set(None)
-        self.bench.reset(self.settings.value, self.seed())
+        try:
+            self.bench.reset(self.settings.value, self.seed())
+        except Exception as e:  # settings that cannot run: said on the page, the last run kept
+            self.error.set(f"{t('error', LANG.value)}: {e}")
+            traceback.print_exc()
         self._changed()
 
     def choose_scenario(self, name: str) -> None:
