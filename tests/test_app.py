@@ -612,3 +612,19 @@ def test_settings_that_cannot_run_are_a_note_and_leave_the_run_on_screen(monkeyp
     with pytest.raises(InputError):
         bench.reset(d, None)
     assert bench.main is before and bench.past == []  # not kept twice: it is still on screen
+
+
+def test_the_plots_reach_the_last_month_of_a_longer_earlier_run():
+    """An earlier run of 30 months stays whole on the plots of a 12-month run: the x axis
+    runs to month 30 (not 12, which drew the earlier lines off the plot's edge), and
+    back to the run's own 12 months once the earlier runs are cleared."""
+    d = controls.defaults("baseline")
+    d["scenario.months"] = 30
+    bench = Bench(d, None)
+    bench.step(30)
+    assert bench.xmax == 30
+    d["scenario.months"] = 12
+    bench.reset(d, None)
+    assert (bench.months, bench.xmax) == (12, 30)
+    bench.clear_past()
+    assert bench.xmax == 12

@@ -128,6 +128,12 @@ class Bench:
         """The run's last month (the scenario's horizon)."""
         return int(self.main.model.spec.scenario.months)
 
+    @property
+    def xmax(self) -> int:
+        """The plots' last month: the run's horizon, or the last month of a longer earlier
+        run (earlier runs are drawn whole, not off the plot's edge)."""
+        return max([self.months, *(int(max(p.series.columns["month"], default=0)) for p in self.past)])
+
     def runs(self) -> list[Run]:
         """The runs that step: B (the controls' set-up) first, then A if pinned."""
         return [self.main] if self.pinned is None else [self.main, self.pinned]

@@ -145,7 +145,7 @@ def PlotsPanel(bench: Bench, lang: str, dark: bool, tick: int = 0, on_clear=None
                 solara.Button(t("clear_runs", lang), text=True, small=True, on_click=on_clear,
                               style="min-width: 0; text-transform: none; letter-spacing: normal;")
         Charts.element(specs=charts.plot_specs_json(lang), past=past, now=now,
-                       xmax=bench.months, dark=dark, locale=lang)
+                       xmax=bench.xmax, dark=dark, locale=lang)
         Html("div", [t("plots_note", lang)], cls="ovop-muted", style="font-size: 11px;")
 
 
