@@ -215,7 +215,9 @@ def CompareCard(session: Session, lang: str):
         if bench.pinned is not None:
             Html("div", [f"A: {bench.pinned.label(lang)}"], name="pinned-label", style="font-size: 13px;")
             Html("div", [t("side_by_side_how", lang)], cls="ovop-muted", style="font-size: 12px;")
-            solara.Button(t("pin_current", lang), text=True, small=True, on_click=session.pin_current)
+            # a long label in Bahasa Indonesia: it wraps rather than being cut off
+            solara.Button(t("pin_current", lang), text=True, small=True, on_click=session.pin_current,
+                          classes=["ovop-wrap-button"])
         else:
             Html("div", [t("side_by_side_off", lang)], cls="ovop-muted", style="font-size: 12px;")
         Html("div", [t("earlier_runs", lang).format(n=len(bench.past))], style="font-size: 13px; margin-top: 8px;")
