@@ -628,3 +628,16 @@ def test_the_plots_reach_the_last_month_of_a_longer_earlier_run():
     assert (bench.months, bench.xmax) == (12, 30)
     bench.clear_past()
     assert bench.xmax == 12
+
+
+def test_numbers_in_labels_are_written_as_the_reader_writes_them():
+    """A run's label and a headline number in Bahasa Indonesia carry decimal commas and
+    thousands points (one rule: ovopsim.numerals), in English the other way round."""
+    from ovopsim.numerals import localised, localised_numbers
+
+    assert [localised(x, "id") for x in ("0.2", "1,234.5", "600")] == ["0,2", "1.234,5", "600"]
+    assert localised_numbers("cut >= 0.401 and rate <= 2.5", "id") == "cut >= 0,401 and rate <= 2,5"
+    assert i18n.change_text("knob", "province_demand", 1.25, "id") == "permintaan 1,25"
+    assert i18n.change_text("knob", "province_demand", 1.25, "en") == "demand 1.25"
+    assert i18n.change_text("level", "access_shock", 0.5, "id").endswith("+0,5")
+    assert views.fmt(1234.5, 1, "id") == "1.234,5" and views.fmt(1234.5, 1, "en") == "1,234.5"

@@ -10,6 +10,8 @@ until the table is updated (``tests/test_app.py`` checks the shipped ones).
 
 from __future__ import annotations
 
+from ..numerals import localised_numbers
+
 LANGUAGES = {"en": "English", "id": "Bahasa Indonesia"}
 
 TEXT: dict[str, tuple[str, str]] = {
@@ -327,7 +329,12 @@ def short(key: str, lang: str = "en") -> str:
 
 
 def change_text(change: str, what: str, value, lang: str = "en") -> str:
-    """One change of a set-up in a few words ("50% cut", "no training", "seed 7")."""
+    """One change of a set-up in a few words ("50% cut", "no training", "seed 7"), its
+    numbers written as a reader of ``lang`` writes them ("permintaan 1,25")."""
+    return localised_numbers(_change_words(change, what, value, lang), lang)
+
+
+def _change_words(change: str, what: str, value, lang: str) -> str:
     name = short(what, lang)
     if change == "off":
         return t("change_off", lang).format(what=name)

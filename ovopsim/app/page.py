@@ -273,7 +273,7 @@ def Group(group: str, settings: solara.Reactive[dict], lang: str, first_open: bo
             if on:
                 with solara.Column(style={"padding-left": "24px"}, gap="0px"):
                     Slider(t(kind.intensity_label, lang), float(values[f"{kind.type}.intensity"]),
-                           setter(f"{kind.type}.intensity"), kind.lo, kind.hi, kind.step)
+                           setter(f"{kind.type}.intensity"), kind.lo, kind.hi, kind.step, lang=lang)
                     Slider(t("start", lang), int(values[f"{kind.type}.start"]),
                            setter(f"{kind.type}.start", kind="int"), 1,
                            max(months, int(values[f"{kind.type}.start"])), 1, integer=True)
@@ -288,7 +288,7 @@ def Group(group: str, settings: solara.Reactive[dict], lang: str, first_open: bo
                        int(knob.lo), int(knob.hi), int(knob.step), integer=True)
             else:
                 Slider(t(knob.label, lang), float(values[knob.key]) / knob.unit,
-                       setter(knob.key, unit=knob.unit), knob.lo, knob.hi, knob.step)
+                       setter(knob.key, unit=knob.unit), knob.lo, knob.hi, knob.step, lang=lang)
 
 
 @solara.component

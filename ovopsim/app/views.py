@@ -16,6 +16,7 @@ from matplotlib.collections import LineCollection
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
+from ..numerals import localised
 from . import charts, controls, lessons
 from .bench import AVERAGE_MONTHS, Bench
 from .i18n import note_text, t
@@ -40,9 +41,7 @@ def fmt(x: float | None, decimals: int = 0, lang: str = "en", sign: bool = False
     (1,234.5 in English, 1.234,5 in Indonesian), a sign if asked ("+3", "−3")."""
     if x is None or not np.isfinite(x):
         return "–"
-    text = f"{abs(x):,.{decimals}f}"
-    if lang == "id":
-        text = text.replace(",", "_").replace(".", ",").replace("_", ".")
+    text = localised(f"{abs(x):,.{decimals}f}", lang)
     if round(abs(x), decimals) == 0:
         return ("±" if sign else "") + text
     if x < 0:
@@ -187,10 +186,11 @@ def Lesson(scenario: str, lang: str):
 
 
 @solara.component
-def Slider(label: str, value, on_value, lo, hi, step, integer: bool = False):
-    """A slider with its label above it (the sidebar is too narrow for labels beside)."""
+def Slider(label: str, value, on_value, lo, hi, step, integer: bool = False, lang: str = "en"):
+    """A slider with its label above it (the sidebar is too narrow for labels beside),
+    its value written as a reader of ``lang`` writes it."""
     with solara.Column(gap="0px", style={"margin-bottom": "4px"}):
-        shown = f"{int(value)}" if integer else f"{value:g}"
+        shown = f"{int(value)}" if integer else localised(f"{value:g}", lang)
         Html("div", [f"{label}: {shown}"], cls="ovop-muted", style="font-size: 12px; line-height: 1.2;")
         cls = solara.SliderInt if integer else solara.SliderFloat
         cls("", value=value, on_value=on_value, min=lo, max=hi, step=step)

@@ -27,10 +27,11 @@ import numpy as np
 import pandas as pd
 
 from ovopsim.errors import InputError
+from ovopsim.numerals import localised, localised_numbers
 
 from ..spec import _flat, _flat_parameters
 from .common import spec_table
-from .texts import LANGS, TEXT, localised, localised_numbers, name, number, rupiah
+from .texts import LANGS, TEXT, name, number, rupiah
 
 TEMPLATE = "report.html.j2"
 #: recommended mixes shown (the top-ranked of the robustness summary)

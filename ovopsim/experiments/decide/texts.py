@@ -7,7 +7,7 @@ shown as it is written in the spec).
 
 from __future__ import annotations
 
-import re
+from ovopsim.numerals import localised
 
 LANGS = ("en", "id")
 
@@ -134,23 +134,8 @@ TEXT: dict[str, dict[str, str]] = {
 
 #: amounts in rupiah: the words for a million and a billion, the thousands separator and
 #: the decimal mark, as a reader of each language writes them
-MONEY = {"en": ("million", "billion", ",", "."), "id": ("juta", "miliar", ".", ",")}
-
-
-def localised(text: str, lang: str) -> str:
-    """A number written the English way (1,234.5) as a reader of ``lang`` writes it:
-    1.234,5 in Bahasa Indonesia, where a point groups thousands and a comma marks
-    decimals. Every number the brief writes goes through here."""
-    _, _, thousands, decimal = MONEY[lang]
-    return text.replace(",", "\0").replace(".", decimal).replace("\0", thousands)
-
-
-_NUMBER = re.compile(r"\d[\d,]*(?:\.\d+)?")
-
-
-def localised_numbers(text: str, lang: str) -> str:
-    """Every number in ``text`` (a rule such as ``cut >= 0.4``) :func:`localised`."""
-    return _NUMBER.sub(lambda m: localised(m.group(0), lang), text)
+#: per language: the words for a million and a billion (the separators: ovopsim.numerals)
+MONEY = {"en": ("million", "billion"), "id": ("juta", "miliar")}
 
 
 def number(x: float, lang: str) -> str:
@@ -162,7 +147,7 @@ def number(x: float, lang: str) -> str:
     text = fmt(x)
     if lang == "en":
         return text
-    million, billion = MONEY[lang][:2]
+    million, billion = MONEY[lang]
     for suffix, word in (("M", million), ("B", billion)):
         if text.endswith(suffix):
             text = f"{text[:-1]} {word}"
@@ -177,7 +162,7 @@ def rupiah(x: float, lang: str) -> str:
 
     if x is None or not math.isfinite(x):
         return "-"
-    million, billion = MONEY[lang][:2]
+    million, billion = MONEY[lang]
     a = abs(x)
     if a >= 1e9:
         text, word = f"{x / 1e9:,.2f}", f" {billion}"

@@ -1,0 +1,27 @@
+"""How a number is written for a reader of each language the project speaks: English
+groups thousands with a comma and marks decimals with a point (1,234.5); Bahasa
+Indonesia the other way round (1.234,5), so that an English 0.272 would read as two
+hundred and seventy-two thousand. The teaching app and the decision brief both write
+numbers through :func:`localised`."""
+
+from __future__ import annotations
+
+import re
+
+#: per language: (thousands separator, decimal mark)
+SEPARATORS = {"en": (",", "."), "id": (".", ",")}
+
+
+def localised(text: str, lang: str) -> str:
+    """A number written the English way (``1,234.5``) as a reader of ``lang`` writes it."""
+    thousands, decimal = SEPARATORS[lang]
+    return text.replace(",", "\0").replace(".", decimal).replace("\0", thousands)
+
+
+_NUMBER = re.compile(r"\d[\d,]*(?:\.\d+)?")
+
+
+def localised_numbers(text: str, lang: str) -> str:
+    """Every number in ``text`` (a rule such as ``cut >= 0.4``, a label such as
+    ``demand 1.25``) :func:`localised`."""
+    return _NUMBER.sub(lambda m: localised(m.group(0), lang), text)
