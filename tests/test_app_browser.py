@@ -107,6 +107,13 @@ def test_runs_are_compared_on_the_plots_and_side_by_side(page):
     drv.reset(pg)
     for _ in range(3):
         drv.step(pg)
+    expect(pg.locator("#ovop-pending")).to_have_count(0)
+    seed_box.fill("8")  # another seed waits for Reset too; the same one does not
+    seed_box.press("Enter")
+    expect(pg.locator("#ovop-pending")).to_be_visible()
+    seed_box.fill("7")
+    seed_box.press("Enter")
+    expect(pg.locator("#ovop-pending")).to_have_count(0)
     no_forum = {**shipped, "forum.on": False}
     expect(pg.locator("#ovop-legend-p0")).to_have_text("proppo_batik")
     expect(pg.locator("#ovop-legend-main")).to_have_text("proppo_batik + no village forum, seed 7")

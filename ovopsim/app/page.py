@@ -65,6 +65,12 @@ class Session:
     def seed(self):
         return (self.params.value or {}).get("seed")
 
+    def seed_changed(self) -> bool:
+        """Whether the seed box now names another seed than the run on screen used (an
+        empty box: the scenario's own seed)."""
+        main = self.bench.main
+        return controls.parse_seed(self.seed(), default=main.model.spec.scenario.seed) != main.seed
+
     def step(self, months: int = 1) -> None:
         """Run ``months`` months (fewer if the run ends), then redraw."""
         try:
@@ -189,7 +195,7 @@ def RunBar(session: Session, interval: solara.Reactive[int], months: solara.Reac
              style="font-size: 12px;")
         if not running:
             Html("span", [t("finished", lang)], name="finished", style="font-size: 13px;")
-        if session.settings.value != bench.main.settings:
+        if session.settings.value != bench.main.settings or session.seed_changed():
             Html("span", [t("pending", lang)], name="pending", style="font-size: 13px; color: #c77700;")
     if session.error.value:
         solara.Error(session.error.value)
