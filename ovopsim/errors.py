@@ -86,7 +86,9 @@ def _strip_union_tags(loc: tuple, model: type[pydantic.BaseModel]) -> tuple:
     """pydantic reports discriminated-union members as an extra loc element
     (the tag, e.g. ``training``); users never wrote that, so remove it."""
     tags = getattr(model, "__union_tags__", set())
-    return tuple(p for p in loc if not (isinstance(p, str) and p in tags))
+    # a plain union's member is named by its type (``list[Mix]``, ``literal['pareto']``):
+    # no key a user writes has brackets, so those go too
+    return tuple(p for p in loc if not (isinstance(p, str) and (p in tags or "[" in p)))
 
 
 def _fields_at(model: type[pydantic.BaseModel], loc: tuple) -> list[str]:

@@ -344,6 +344,14 @@ def test_spec_mistakes_are_one_line_errors(tmp_path):
     bad = budget_spec(robust={"candidates": [{"label": "x", "shares": {"a": 0.5, "b": 0.2}}]})
     with pytest.raises(InputError, match=r"robust.candidates\[0\].shares: expected shares that sum to 1"):
         as_decision(bad)
+    # text where a share's number goes, and text other than "pareto": the key as written
+    bad = budget_spec(robust={"candidates": [{"label": "x", "shares": {"a": "half", "b": 0.5}}]})
+    with pytest.raises(InputError, match=r"^robust.candidates\[0\].shares.a: expected a valid number"):
+        as_decision(bad)
+    bad = budget_spec(robust={"candidates": "paretoo"})
+    with pytest.raises(InputError, match=r'^robust.candidates: expected "pareto" .* or a list of mixes, '
+                                         r"got 'paretoo'"):
+        as_decision(bad)
     bad = budget_spec(optimize={"objectives": ["income", "jbs"]})
     with pytest.raises(InputError, match=r'optimize.objectives\[1\].*did you mean "jobs"'):
         as_decision(bad)

@@ -91,7 +91,8 @@ def handle(args: argparse.Namespace) -> int:
         from .optimize import optimize
 
         res = optimize(args.spec, **options)
-        cols = ["label", *[c for c in res.pareto.columns if c.startswith("share.")]]
+        # the levers too: mixes that differ only in a lever (a plan) would look alike
+        cols = ["label", *[c for c in res.pareto.columns if c.startswith(("share.", "lever."))]]
         cols += [c for c in res.pareto.columns if c in res.convergence.columns.str[5:].tolist()]
         _print_table(res.pareto[cols])
         last = res.convergence.iloc[-1]

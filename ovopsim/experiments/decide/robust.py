@@ -46,6 +46,7 @@ from .common import default_root, evaluate, executor_options, point_stats
 from .levers import LEVER, SHARE, Encoding
 from .optimize import spec_provenance
 from .spec import DecisionSpec, as_decision
+from .texts import NAMES
 
 PERCENTILES = (5, 50, 95)
 
@@ -273,7 +274,7 @@ def write_outputs(spec: DecisionSpec, out: Path, cands, per_future, summary) -> 
             **spec_provenance(spec)}
     files.append(write_json(meta, out / "robust.json"))
     first = next(iter(spec.directed()))
-    files += plots.robust_figure(summary, first, out / "figures" / "robustness.png")
+    files += plots.robust_figure(summary, first, out / "figures" / "robustness.png", NAMES["en"])
     if spec.programmes:
-        files += plots.mix_figure(summary, spec.programmes, out / "figures" / "mixes.png")
+        files += plots.mix_figure(summary, spec.programmes, out / "figures" / "mixes.png", NAMES["en"])
     return files

@@ -127,9 +127,17 @@ class Mix(Strict):
 
 class RobustSection(Strict):
     futures: int = Field(40, ge=2, le=100_000)
-    candidates: Literal["pareto"] | list[Mix] = "pareto"
+    candidates: list[Mix] | Literal["pareto"] = "pareto"
     max_candidates: int = Field(8, ge=1, le=1000)
     reference_future: bool = True
+
+    @field_validator("candidates", mode="before")
+    @classmethod
+    def _pareto_or_mixes(cls, value):
+        """Text can only be "pareto": said so, rather than that it is not a list."""
+        if isinstance(value, str) and value != "pareto":
+            raise ValueError('"pareto" (the Pareto set of ovopsim optimize) or a list of mixes')
+        return value
 
 
 class DiscoverSection(Strict):
