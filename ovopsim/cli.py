@@ -136,8 +136,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("scenarios", help="list the shipped scenarios")
     p.set_defaults(func=cmd_scenarios)
 
-    p = sub.add_parser("check", help="validate scenario files without running them")
-    p.add_argument("scenario", nargs="+")
+    p = sub.add_parser("check", help="validate scenario files (or experiment and decision specs) "
+                                     "without running them")
+    p.add_argument("scenario", nargs="+", metavar="FILE")
     p.set_defaults(func=cmd_check)
 
     p = sub.add_parser("params", help="list every model parameter with its default and source")
@@ -241,12 +242,38 @@ def cmd_scenarios(args) -> int:
 
 
 def cmd_check(args) -> int:
+    """Each file validated as what it is: a scenario, or a spec (it has an
+    ``[experiment]`` table) checked as the command that runs it would check it,
+    its scenario and every parameter's dry run included."""
     from .config import load_scenario
+    from .errors import read_toml
 
     for f in args.scenario:
-        s = load_scenario(f)
-        print(f"{f}: ok ({s.n_artisans} artisans, {len(s.interventions)} interventions, "
-              f"{s.scenario.months} months)")
+        path = Path(f)
+        data = read_toml(path) if path.suffix == ".toml" and path.is_file() else {}
+        table = data.get("experiment")
+        if {"screen", "abc", "loco", "quick"} & set(data):  # the calibration spec (ovopsim calibrate)
+            from .validation.calibrate import load_spec as load_calibration
+
+            c = load_calibration(path)
+            print(f"{f}: ok (calibration spec: {len(c.ranges)} parameter ranges)")
+        elif isinstance(table, dict) and table.get("kind") == "decision":
+            from .experiments.decide.spec import load_decision
+
+            d = load_decision(path)
+            print(f"{f}: ok (decision spec: {len(d.programmes)} programmes, {len(d.uncertainty_params)} "
+                  f"uncertainties, {len(d.outcomes)} outcomes)")
+        elif isinstance(table, dict):
+            from .experiments.spec import load_spec
+
+            e = load_spec(path)
+            points = e.design is not None and e.design.method == "points"
+            varied = f"{len(e.design.points)} points" if points else f"{len(e.params)} parameters"
+            print(f"{f}: ok ({e.experiment.kind} spec, model {e.experiment.model}, {varied})")
+        else:
+            s = load_scenario(f)
+            print(f"{f}: ok ({s.n_artisans} artisans, {len(s.interventions)} interventions, "
+                  f"{s.scenario.months} months)")
     return 0
 
 

@@ -4,11 +4,14 @@ import json
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pandas as pd
 import pytest
 
 from ovopsim.cli import main
+
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def ovopsim(*args, cwd=None):
@@ -162,3 +165,22 @@ def test_help_works_for_every_command_and_subcommand(capsys):
         assert r.returncode == 0 and r.stdout.startswith("usage: ") and not r.stderr, (module, r.stderr)
         if module == "ovopsim":
             assert "95% CIs" in r.stdout  # a help text with a per cent sign, printed as written
+
+
+def test_check_validates_every_shipped_spec_and_scenario_as_what_it_is(tmp_path, capsys):
+    """ovopsim check takes scenarios, experiment specs, decision specs and the
+    calibration's spec alike, each checked as the command that runs it would; a mistake
+    in a spec is its one-line error."""
+    files = sorted(str(p) for p in (ROOT / "experiments").glob("*.toml"))
+    assert main(["check", *files, str(ROOT / "scenarios" / "rasau_jaya.toml")]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert len(out) == len(files) + 1 and all(": ok (" in line for line in out)
+    assert any("decision spec: 7 programmes" in line for line in out)
+    assert any("compare_interventions.toml: ok (sweep spec, model ovop, 8 points)" in line for line in out)
+    assert any("calibration spec" in line for line in out)
+    bad = tmp_path / "bad.toml"
+    bad.write_text((ROOT / "experiments" / "morris_screening.toml").read_text()
+                   .replace('"ovop"', '"ovopp"').replace("../scenarios/", f"{ROOT}/scenarios/"))
+    assert main(["check", str(bad)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.startswith(f"ovopsim: error: {bad}: experiment.model") and "\n" not in err
