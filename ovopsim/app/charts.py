@@ -34,7 +34,7 @@ PLOTS = (
     ("income", "plot_income", ("income",), ",.0f", False),
     ("jobs", "plot_jobs", ("jobs",), ",d", False),
     ("partnerships", "plot_partnerships", ("within", "between"), ",d", True),
-    ("trust", "plot_trust", ("trust",), ".2f", False),
+    ("trust", "plot_trust", ("trust",), ".3~f", False),  # a narrow range: 0.755, not 0.76 twice
     ("outside", "plot_outside", ("outside",), ".0%", True),
     ("spent", "plot_budget", ("spent",), ",.0f", True),
 )
@@ -49,7 +49,9 @@ def _tooltip(field: str, fmt: str, lang: str) -> list:
 
 
 def _plot(spec_id: str, title_key: str, fields: tuple[str, ...], fmt: str, zero: bool, lang: str) -> dict:
-    y_axis = alt.Axis(format=fmt, labelOverlap=True, tickCount=4, title=None)
+    # counts have whole-number ticks (a narrow range would repeat 151 at 150.5 and 151.0)
+    y_axis = alt.Axis(format=fmt, labelOverlap=True, tickCount=4, title=None,
+                      **({"tickMinStep": 1} if fmt.endswith("d") else {}))
     y_scale = alt.Scale(zero=zero, nice=True)
     layers = []
     if spec_id == "income":
