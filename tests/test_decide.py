@@ -329,6 +329,11 @@ def test_the_brief_writes_in_its_readers_language():
     assert [number(x, "en") for x in (0.272, 290.4, 1234.0, 2.08e6, 1.35e9)] == [
         "0.272", "290", "1,234", "2.08M", "1.35B"]
     assert _range({"bounds": [0.0, 0.8]}, "id") == "0 - 0,8" and _range({"levels": [13, 25]}, "id") == "13; 25"
+    # a mix's shares as whole percents that add up to the whole budget
+    from ovopsim.experiments.decide.report import whole_percents
+
+    assert whole_percents([0.18, 0.13, 0.004, 0.25, 0.17, 0.10, 0.166]) == [18, 13, 0, 25, 17, 10, 17]
+    assert whole_percents([1 / 3] * 3) == [34, 33, 33] and whole_percents([1.0, 0.0]) == [100, 0]
 
 
 def test_spec_mistakes_are_one_line_errors(tmp_path):

@@ -77,12 +77,17 @@ def test_report_numbers_equal_the_tables(results, lang):
         want = float(table.loc[c["label"], col])
         assert float(c["value"]) == want, c  # the page holds the table's number exactly
         shown = c["text"].split()[0]
-        if col.startswith("share.") or col == "satisficing":
+        if col.startswith("share."):  # whole percents that add up to 100 (below)
+            assert abs(int(shown.rstrip("%")) - 100 * want) < 1, c
+        elif col == "satisficing":
             assert shown == f"{100 * want:.0f}%", c
         else:
             assert shown == number(want, lang), c  # 0.272 in English, 0,272 in Bahasa Indonesia
         checked += 1
     assert checked >= len(summary.head(5)) * 5
+    for label in summary.head(5).index:  # each mix's shares, as shown, are the whole budget
+        assert sum(int(c["text"].split()[0].rstrip("%")) for c in cells
+                   if c["label"] == label and c["key"].startswith("share.")) == 100, label
     assert {c["table"] for c in cells} == {"mixes", "expected"}  # no cost outcomes here
     disc = json.loads((results / "robust" / "discovery" / "discovery.json").read_text())
     assert [float(s) for s in stats] == [disc["prim"]["coverage"], disc["prim"]["density"]]

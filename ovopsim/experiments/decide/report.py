@@ -42,6 +42,18 @@ def pct(x: float) -> str:
     return "-" if x is None or not math.isfinite(x) else f"{100 * x:.0f}%"
 
 
+def whole_percents(shares: list[float]) -> list[int]:
+    """A mix's shares (summing to 1) as whole percents that sum to 100: each rounded
+    down, then the points left go to the largest remainders (ties to the first), so a
+    reader adding the column finds the whole budget."""
+    exact = [100 * max(x, 0.0) for x in shares]
+    whole = [math.floor(x) for x in exact]
+    order = sorted(range(len(exact)), key=lambda i: (-(exact[i] - whole[i]), i))
+    for i in order[:max(0, round(sum(exact)) - sum(whole))]:
+        whole[i] += 1
+    return whole
+
+
 def _folder(root: Path, sub: str, marker: str) -> Path | None:
     for cand in (root / sub, root):
         if (cand / marker).is_file():
@@ -112,9 +124,10 @@ def context(root: Path, lang: str) -> dict:
 
     mixes = []
     for _, r in shown.iterrows():
-        shares = [{"key": p, "value": repr(float(r[f"share.{p}"])), "text": pct(r[f"share.{p}"]),
+        whole = whole_percents([float(r[f"share.{p}"]) for p in programmes])
+        shares = [{"key": p, "value": repr(float(r[f"share.{p}"])), "text": f"{w}%",
                    "rp": rupiah(float(r[f"share.{p}"]) * budget, lang) if budget else ""}
-                  for p in programmes]
+                  for p, w in zip(programmes, whole, strict=True)]
         levers = [{"key": c[6:], "text": _lever_text(r[c], t)} for c in shown.columns if c.startswith("lever.")]
         mixes.append({"rank": int(r["rank"]), "label": r["label"], "shares": shares,
                       "levers": levers,
