@@ -921,7 +921,7 @@ def resolve_scenario_path(name_or_path: str | Path) -> Path:
 def unknown_scenario(name_or_path: str | Path) -> InputError:
     """The error for a scenario that is neither a file nor a shipped scenario's name,
     with the shipped name it most resembles."""
-    shipped = sorted(f.stem for f in SCENARIO_DIR.glob("*.toml"))
+    shipped = [f.stem for f in shipped_scenarios()]
     return InputError(Path(name_or_path), "", "an existing scenario file or the name of a shipped "
                       "scenario (see: ovopsim scenarios)",
                       "a path that does not exist" + suggest(Path(name_or_path).stem, shipped))

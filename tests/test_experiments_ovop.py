@@ -196,25 +196,20 @@ def test_a_points_spec_with_a_label_given_twice_is_refused(tmp_path):
         assert not out.exists()
 
 
+def _sweep_spec(model: str, months: int, parameter: str, levels: list, extra: str = "") -> str:
+    """A one-replicate full-factorial sweep of rasau_jaya over one parameter, as TOML."""
+    return (f'[experiment]\nkind = "sweep"\nmodel = "{model}"\n'
+            f'scenario = "{ROOT / "scenarios" / "rasau_jaya.toml"}"\nmonths = {months}\nreplicates = 1\n'
+            f'[design]\nmethod = "full_factorial"\n[parameters."{parameter}"]\nlevels = {levels}\n{extra}')
+
+
 def test_a_series_spec_asks_only_for_what_is_recorded_every_month(tmp_path):
     """With at = "all", ovop_series's outcomes are its monthly indicators: a run's
     summary (income) is refused before anything runs, naming the outcome; a monthly
     indicator (income_mean) is kept month by month in the sweep's series table."""
     spec = tmp_path / "series.toml"
-    text = f"""[experiment]
-kind = "sweep"
-model = "ovop_series"
-scenario = "{ROOT / 'scenarios' / 'rasau_jaya.toml'}"
-months = 6
-replicates = 1
-[design]
-method = "full_factorial"
-[parameters."trust.gain"]
-levels = [0.05, 0.1]
-[outputs]
-outcomes = ["income", "jobs"]
-at = "all"
-"""
+    text = _sweep_spec("ovop_series", 6, "trust.gain", [0.05, 0.1],
+                       '[outputs]\noutcomes = ["income", "jobs"]\nat = "all"\n')
     spec.write_text(text)
     with pytest.raises(InputError) as err:
         load_spec(spec)
@@ -243,17 +238,7 @@ def test_an_intervention_starting_after_the_last_month_is_refused(tmp_path):
     assert (err.value.key, err.value.given) == ("interventions.gmp_training.start", "13")
     assert "within the run's 12 months" in err.value.expected
     spec = tmp_path / "late.toml"
-    spec.write_text(f"""[experiment]
-kind = "sweep"
-model = "ovop"
-scenario = "{rasau}"
-months = 24
-replicates = 1
-[design]
-method = "full_factorial"
-[parameters."interventions.exhibitions.start"]
-levels = [6, 36]
-""")
+    spec.write_text(_sweep_spec("ovop", 24, "interventions.exhibitions.start", [6, 36]))
     with pytest.raises(InputError) as err:
         load_spec(spec)
     assert (err.value.key, err.value.given) == ("parameters.interventions.exhibitions.start", "36")
