@@ -791,8 +791,15 @@ class Scenario(Strict):
         """A copy with dotted keys replaced, e.g. ``{"trust.gain": 0.1,
         "interventions.training.intensity": 0.5, "government.annual_budget": 1e9}``.
         ``interventions.<name or type>.<field>`` changes every matching intervention.
-        The result is validated again."""
-        data = self.model_dump(mode="python", exclude_none=False)
+        The result is validated again: the sections written to in full, as a scenario
+        file's would be, and the scenario as a whole (its cross-section rules); the
+        sections no override writes to were validated with this scenario and are
+        shared with it (scenarios are not changed once validated)."""
+        written_to = {key.split(".")[0] for key in overrides}
+        # every section by name (the unknown-section error suggests among them), those
+        # written to as the plain data a file gives
+        data = {name: getattr(self, name) for name in type(self).model_fields}
+        data.update(self.model_dump(mode="python", exclude_none=False, include=written_to & set(data)))
         written = []  # (key, where it was written), for the check of true or false below
         for key, value in overrides.items():
             parts = key.split(".")
@@ -814,6 +821,11 @@ class Scenario(Strict):
                 continue
             node = data
             for part in parts[:-1]:
+                if isinstance(node, dict) and part in node and node[part] is None:
+                    raise InputError(file, key, "a section this scenario has", f'"{part}" (not set in it)')
+                if isinstance(node, dict) and isinstance(node.get(part), list):
+                    raise InputError(file, key, "a section of named parameters",
+                                     f'"{part}" (a list: written in the scenario file, not by a dotted key)')
                 if not isinstance(node, dict) or part not in node or not isinstance(node[part], dict):
                     cands = node.keys() if isinstance(node, dict) else []
                     raise InputError(file, key, "a known section", f'"{part}"' + suggest(part, cands))
@@ -824,7 +836,7 @@ class Scenario(Strict):
             written.append((key, tuple(parts)))
         data = _drop_none_defaults(data)
         # this scenario was checked already: only the overrides can bring true or false
-        out = load_model(Scenario, data, file, truth_values=False)
+        out = scenario_from_dict(data, file, truth_values=False)
         for key, where in written:
             made: Any = out
             for part in where:  # what the override became, where it was written
@@ -998,9 +1010,11 @@ def read_edges(path: Path, *, key: str = "network.file", scenario: Path | None =
     return out
 
 
-def scenario_from_dict(data: dict, file: str | Path | None = None) -> Scenario:
+def scenario_from_dict(data: dict, file: str | Path | None = None, *, truth_values: bool = True) -> Scenario:
+    """A validated scenario from a file's data (``truth_values``: see :func:`ovopsim.errors.load_model`);
+    a problem across sections is named by its own key."""
     try:
-        return load_model(Scenario, data, file)
+        return load_model(Scenario, data, file, truth_values=truth_values)
     except InputError as err:
         # a _KeyProblem raised inside a validator arrives as a value_error
         # on the root; unpack it so the message names the real key

@@ -358,8 +358,9 @@ class OVOPModel(mesa.Model):
         in it: no fiscal year opens, no programme round is due, no shock acts
         (:meth:`ovopsim.interventions.Shock.acts_in`). Months past the horizon are not
         quiet (their rounds are found month by month)."""
-        return [m < len(self._rounds) and not fiscal_year_opens(m) and not self._rounds[m]
-                and not any(s.acts_in(m) for s in self.shocks) for m in range(first, first + count)]
+        rounds, shocks = self._rounds, self.shocks
+        return [m < len(rounds) and not rounds[m] and not fiscal_year_opens(m)
+                and not (shocks and any(s.acts_in(m) for s in shocks)) for m in range(first, first + count)]
 
     def _quiet_months(self, first: int, count: int) -> None:
         """Months ``first`` to ``first + count - 1``, in which the government does nothing

@@ -149,17 +149,35 @@ class Table:
 
     def __init__(self, data: np.ndarray, aliases: dict[str, tuple[str, int]] | None = None):
         object.__setattr__(self, "_aliases", dict(aliases or {}))
+        object.__setattr__(self, "_views", [])
         self._bind(data)
 
     def _bind(self, data: np.ndarray) -> None:
+        """Use ``data`` as the records: each field's view is made when first read
+        (:meth:`__getattr__`) and kept until the records change."""
+        for name in self._views:
+            object.__delattr__(self, name)
+        self._views.clear()
         object.__setattr__(self, "data", data)
-        for name in data.dtype.names:
-            object.__setattr__(self, name, data[name])
-        for name, (field, k) in self._aliases.items():
-            object.__setattr__(self, name, data[field][:, k])
+        object.__setattr__(self, "_fields", frozenset(data.dtype.names))
+
+    def __getattr__(self, name):
+        # only for names not yet set: a field's (or alias's) view, kept for the next read
+        if name.startswith("__") or name in ("_fields", "_aliases", "_views"):
+            raise AttributeError(name)  # not bound yet (a copy being made)
+        if name in self._fields:
+            view = self.data[name]
+        elif name in self._aliases:
+            field, k = self._aliases[name]
+            view = self.data[field][:, k]
+        else:
+            raise AttributeError(f"{type(self).__name__} has no field {name!r}")
+        object.__setattr__(self, name, view)
+        self._views.append(name)
+        return view
 
     def __setattr__(self, name, value):
-        if name in self.data.dtype.names:
+        if name in self._fields:
             self.data[name] = value
         elif name in self._aliases:
             field, k = self._aliases[name]
@@ -243,13 +261,17 @@ def _params_dtype() -> np.dtype:
 PARAMS = _params_dtype()
 
 
+#: (section, parameter) in the order of :data:`PARAMS`' fields
+_PARAM_ORDER = tuple((section, name) for section in MECHANISM_SECTIONS
+                     for name in PARAMETER_SECTIONS[section].model_fields)
+
+
 def params(scenario: Scenario) -> np.ndarray:
-    """The parameter record (an array of one) of a validated scenario."""
-    p = np.zeros(1, PARAMS)
-    for section in MECHANISM_SECTIONS:
-        values = getattr(scenario, section)
-        for name in PARAMETER_SECTIONS[section].model_fields:
-            p[0][f"{section}_{name}"] = getattr(values, name)
+    """The parameter record (an array of one) of a validated scenario (written as one
+    tuple of the values in field order: the same casts as field by field)."""
+    sections = {section: getattr(scenario, section) for section in MECHANISM_SECTIONS}
+    p = np.zeros(1, PARAMS)  # zeroed, padding too
+    p[0] = tuple(getattr(sections[s], name) for s, name in _PARAM_ORDER)
     return p
 
 

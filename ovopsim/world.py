@@ -224,8 +224,8 @@ def _generate(rng, village, within_degree, rewire, bridges_per_artisan, bridge_r
     """Ring lattices rewired within each village (small worlds) plus sparse bridges
     between nearby villages; linear in the number of artisans. ``village`` is sorted."""
     n = len(village)
-    starts = np.flatnonzero(np.r_[True, village[1:] != village[:-1]])
-    sizes = np.diff(np.r_[starts, n])
+    starts = np.flatnonzero(np.concatenate(([True], village[1:] != village[:-1])))
+    sizes = np.diff(np.append(starts, n))
     first = np.repeat(starts, sizes)
     size = np.repeat(sizes, sizes)
     pos = np.arange(n) - first

@@ -32,3 +32,24 @@ def test_ties_grow_and_keep_their_contents():
     before = len(t.data)
     t.reserve(before + 10)
     assert len(t.data) >= before + 11 and t.u[0] == 3 and t.v[0] == 4
+
+
+def test_table_views_follow_records_that_grew():
+    """A field read before the tie records grew reads the new records after it."""
+    t = state.Ties(2)
+    assert len(t.trust_uv) == len(t.data)
+    t.reserve(100)
+    t.trust_uv[:] = 0.5
+    assert len(t.trust_uv) == len(t.data) >= 100 and (t.data["trust_uv"] == 0.5).all()
+    assert not hasattr(t, "no_such_field")
+
+
+def test_the_parameter_record_is_the_record_written_field_by_field():
+    """The record is written whole (one tuple): its bytes, padding included, are those
+    of a zeroed record written field by field."""
+    sc = load_scenario("blitar_batik").with_overrides({"trust.gain": 0.07})
+    want = np.zeros(1, state.PARAMS)
+    for section in MECHANISM_SECTIONS:
+        for name in PARAMETER_SECTIONS[section].model_fields:
+            want[0][f"{section}_{name}"] = getattr(getattr(sc, section), name)
+    assert state.params(sc).tobytes() == want.tobytes()
