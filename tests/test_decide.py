@@ -104,6 +104,27 @@ def test_many_objective_front_and_hypervolume(tmp_path):
     assert {"income_low", "income_high"} <= set(front.columns)
 
 
+def test_the_pareto_figure_shows_every_objective(tmp_path, monkeypatch):
+    """Three objectives: a panel for each pair, so the third (Gini) is drawn too, and
+    each Pareto member labelled in each panel."""
+    from ovopsim.experiments import plots
+
+    drawn = {}
+
+    def keep(fig, path, layout=True):
+        drawn["panels"] = [(ax.get_xlabel(), ax.get_ylabel(), len(ax.texts)) for ax in fig.axes if ax.get_visible()]
+        return path
+
+    monkeypatch.setattr(plots, "_save", keep)
+    rng = np.random.default_rng(3)
+    evaluations = pd.DataFrame(rng.random((20, 3)), columns=["income_gain", "jobs_gain", "gini"])
+    pareto = evaluations.iloc[:4].assign(label=[f"P{k + 1}" for k in range(4)])
+    plots.pareto_figure(evaluations, pareto, ["income_gain", "jobs_gain", "gini"],
+                        {"income_gain": "max", "jobs_gain": "max", "gini": "min"}, tmp_path / "p.png")
+    assert drawn["panels"] == [("income_gain (max)", "jobs_gain (max)", 4), ("income_gain (max)", "gini (min)", 4),
+                               ("jobs_gain (max)", "gini (min)", 4)]
+
+
 def test_search_results_do_not_depend_on_the_executor(tmp_path):
     spec = budget_spec(optimize={"population": 8, "generations": 3})
     a = optimize(spec, out_dir=tmp_path / "a", executor="serial", progress=False)

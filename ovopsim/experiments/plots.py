@@ -21,9 +21,10 @@ def _final(df: pd.DataFrame, outcome: str) -> pd.DataFrame:
     return df[(df["outcome"] == outcome) & df["t"].isna() & df["parameter2"].isna()]
 
 
-def _save(fig, path: Path) -> Path:
+def _save(fig, path: Path, layout: bool = True) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
-    fig.tight_layout()
+    if layout:
+        fig.tight_layout()
     fig.savefig(path, dpi=110)
     plt.close(fig)
     return path
@@ -194,24 +195,17 @@ def _t(text: dict | None, s: str) -> str:
     return (text or {}).get(s, s)
 
 
+#: at most this many pairs of objectives are drawn side by side (four objectives: six)
+MAX_PARETO_PANELS = 6
+
+
 def pareto_figure(evaluations: pd.DataFrame, pareto: pd.DataFrame, objectives: list[str],
                   directed: dict[str, str], path: Path, text: dict | None = None) -> list[Path]:
-    """Every candidate evaluated (grey) and the Pareto set (labelled, 95% intervals) on the
-    first two objectives; with one objective, the objective by generation."""
-    fig, ax = plt.subplots(figsize=(6, 4.2))
-    if len(objectives) >= 2:
-        a, b = objectives[:2]
-        ax.scatter(evaluations[a], evaluations[b], s=12, color="0.75",
-                   label=_t(text, "every candidate"))
-        ax.errorbar(pareto[a], pareto[b],
-                    xerr=_err(pareto, a), yerr=_err(pareto, b), fmt="o", color="C3", capsize=3,
-                    label=_t(text, "Pareto set (95% CI)"))
-        for _, row in pareto.iterrows():
-            ax.annotate(str(row["label"]), (row[a], row[b]), textcoords="offset points",
-                        xytext=(4, 4), fontsize="small")
-        ax.set_xlabel(f"{_t(text, a)} ({_t(text, directed[a])})")
-        ax.set_ylabel(f"{_t(text, b)} ({_t(text, directed[b])})")
-    else:
+    """Every candidate evaluated (grey) and the Pareto set (labelled, 95% intervals), one
+    panel for each pair of objectives (so every objective is shown); with one objective,
+    the objective by generation."""
+    if len(objectives) < 2:
+        fig, ax = plt.subplots(figsize=(6, 4.2))
         a = objectives[0]
         ax.scatter(evaluations["generation"], evaluations[a], s=12, color="0.6",
                    label=_t(text, "every candidate"))
@@ -221,8 +215,31 @@ def pareto_figure(evaluations: pd.DataFrame, pareto: pd.DataFrame, objectives: l
         ax.set_xlabel(_t(text, "generation"))
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))
         ax.set_ylabel(f"{_t(text, a)} ({_t(text, directed[a])})")
-    ax.legend(fontsize="small")
-    return [_save(fig, path)]
+        ax.legend(fontsize="small")
+        return [_save(fig, path)]
+    pairs = [(a, b) for i, a in enumerate(objectives) for b in objectives[i + 1:]][:MAX_PARETO_PANELS]
+    cols = min(len(pairs), 3)
+    rows = -(-len(pairs) // cols)
+    fig, axes = plt.subplots(rows, cols, figsize=(4.6 * cols, 4.0 * rows + 0.5), squeeze=False)
+    for ax, (a, b) in zip(axes.flat, pairs, strict=False):
+        ax.scatter(evaluations[a], evaluations[b], s=12, color="0.75", label=_t(text, "every candidate"))
+        ax.errorbar(pareto[a], pareto[b], xerr=_err(pareto, a), yerr=_err(pareto, b), fmt="o", color="C3",
+                    capsize=3, label=_t(text, "Pareto set (95% CI)"))
+        # labels alternate above-right and below-left of their points, so neighbours overlap less
+        order = np.argsort(pareto[a].to_numpy(float), kind="stable")
+        for rank, k in enumerate(order):
+            row = pareto.iloc[k]
+            offset, align = ((4, 4), ("left", "bottom")) if rank % 2 == 0 else ((-4, -4), ("right", "top"))
+            ax.annotate(str(row["label"]), (row[a], row[b]), textcoords="offset points", xytext=offset,
+                        ha=align[0], va=align[1], fontsize="small")
+        ax.set_xlabel(f"{_t(text, a)} ({_t(text, directed[a])})")
+        ax.set_ylabel(f"{_t(text, b)} ({_t(text, directed[b])})")
+    for ax in list(axes.flat)[len(pairs):]:
+        ax.set_visible(False)
+    handles, labels = axes.flat[0].get_legend_handles_labels()
+    fig.legend(handles, labels, loc="lower center", ncol=2, fontsize="small", frameon=False)
+    fig.tight_layout(rect=(0, 0.06, 1, 1))
+    return [_save(fig, path, layout=False)]
 
 
 def _err(table: pd.DataFrame, o: str):
