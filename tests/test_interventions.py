@@ -113,6 +113,18 @@ def test_access_shock_widens_reach():
     assert (t > b).all()
 
 
+def test_an_access_shock_s_extra_demand_sells_outside_the_province():
+    """The shock's demand, with its reach held, drives what is sold in the outer tiers:
+    the buyers it brings (not only a demand that seldom binds), common seeds."""
+    def outside(demand):
+        sc = load_scenario("singkawang_ljmp").with_overrides({"interventions.airport.demand": demand})
+        return np.array([float(np.mean(c["share_national"][-12:] + c["share_export"][-12:]))
+                         for c in (run(sc, seed=s, months=48, scorecard=False).columns for s in SEEDS)])
+
+    none, some, more = outside(0.0), outside(0.5), outside(2.0)
+    assert (some > none + 0.05).all() and (more > some + 0.05).all()
+
+
 @pytest.mark.parametrize("spec", [
     {"type": "training", "topic": "gmp", "intensity": 0.5, "target": {"order": "lowest_skill"}},
     {"type": "mentoring", "intensity": 0.35, "target": {"members_only": True, "order": "highest_skill"}},

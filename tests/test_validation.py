@@ -36,8 +36,9 @@ def test_every_check_says_what_it_can_show():
 
 # validation checks the model fails, honestly (docs/VALIDATION.md says why)
 KNOWN_FAILING: set[str] = {"growth: 25% cut minus 50% cut", "coverage (share ever reached): underfunded / funded"}
-# validation checks whose alternative world does not make them fail (none may)
-STILL_PASS: set[str] = set()
+# validation checks whose alternative world does not make them fail (docs/VALIDATION.md says why:
+# the LJMP's arm lends the capital the other arm gets as grants, worth about 1% of price)
+STILL_PASS: set[str] = {"price received: LJMP / none - 1"}
 
 
 @pytest.fixture(scope="module")
@@ -115,4 +116,5 @@ def test_the_report_shows_verification_and_validation_apart(reduced, tmp_path):
     md = markdown(reduced, tmp_path).read_text()
     assert md.index("## Validation") < md.index("## Verification") < md.index("## Producers in")
     assert "| Rasau Jaya" not in md or "equipment" in md
+    assert "not yet explained" not in md  # every failing check, and every alternative that holds, explained
     assert (tmp_path / "figures" / "validation" / "P1.png").is_file()

@@ -264,7 +264,9 @@ def notes(settings: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
             if not mine or not cut or budget <= 0:
                 out.append(("note_cut_nothing", {}))
                 continue
-        if float(settings.get(f"{kind.type}.intensity", 1)) <= 0:
+        # a road or an airport at level 0 brings no demand but still widens reach
+        still_acts = kind.type == "access_shock" and any(iv.reach > 0 for iv in mine)
+        if float(settings.get(f"{kind.type}.intensity", 1)) <= 0 and not still_acts:
             out.append(("note_level_zero", {"what": [kind.type]}))
         elif mine and min(iv.start for iv in mine) > months:
             out.append(("note_after_end", {"what": [kind.type], "start": min(iv.start for iv in mine),

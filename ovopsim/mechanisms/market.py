@@ -20,8 +20,9 @@ shock's demand in the outer tiers (Singkawang's airport).
 Orders within the province go to its producers in proportion to their
 attractiveness (capacity^``size_elasticity`` x quality x (1 + reputation)). In an
 outer tier a producer whose reach opens it brings its own buyers there:
-``national_demand`` (``export_demand``) of its capacity, scaled down in proportion
-when the producers who reach the tier would together sell more than its demand. A producer fills the best-paying orders first (export, other
+``national_demand`` (``export_demand``) of its capacity, times ``access`` (a road or
+an airport brings buyers as well as demand), scaled down in proportion when the
+producers who reach the tier would together sell more than its demand. A producer fills the best-paying orders first (export, other
 provinces, the province) from its output and stock; what it cannot fill is
 unmet (it may pass it to partners, :mod:`.exchange`).
 
@@ -160,7 +161,10 @@ def sell(a, prods, clusters, flows, par, festive, growth, access_boost):
     demand(prods, qbar, pr, festive, growth, access_boost)
     n_p = len(prods)
     weight = np.zeros((n_p, 3))  # province: attractiveness; outer tiers: buyers brought
-    share = (0.0, pr.market_national_demand, pr.market_export_demand)
+    # an access shock (a road, an airport) brings outer buyers: each producer who reaches
+    # an outer tier brings (1 + access_boost) times its share of orders there
+    boost = 1.0 + access_boost
+    share = (0.0, pr.market_national_demand * boost, pr.market_export_demand * boost)
     hours = pr.production_overtime if festive else 1.0  # buyers follow capacity at normal hours
     for i in range(len(a)):
         if a[i].active:

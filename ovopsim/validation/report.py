@@ -16,7 +16,7 @@ import pandas as pd
 
 from ..indicators import INCOME_BANDS, PRODUCER_BANDS
 from .core import Validation
-from .notes import LOCO_MISSES, MISSES
+from .notes import ALTERNATIVE_HOLDS, LOCO_MISSES, MISSES
 from .patterns import PATTERNS, VALIDATION, VERIFICATION, Pattern
 
 FIG_DIR = "figures/validation"
@@ -57,6 +57,16 @@ def alt_result(row) -> str:
     if row.alternative is None:
         return ""
     return "fails there" if row.fails_there else "STILL PASSES"
+
+
+def _explained(rows: pd.DataFrame, heading: str, notes: dict, shown) -> list[str]:
+    """A heading and one line per row of ``rows``: the check, ``shown(row)`` and its note
+    (:mod:`ovopsim.validation.notes`, or "not yet explained")."""
+    if not len(rows):
+        return []
+    return ["", f"### {heading}", ""] + [
+        f"- **{r.pattern}, {r.check}** ({shown(r)}): {notes.get((r.pattern, r.check), 'not yet explained')}"
+        for r in rows.itertuples()]
 
 
 def counts(v: Validation) -> dict[str, tuple[int, int]]:
@@ -215,12 +225,11 @@ def markdown(v: Validation, out_dir: Path, patterns=PATTERNS, command: str = "ov
                      f"{r.tolerance} | {_result(r.passed)} | {r.alternative} | "
                      f"{_model(r.alt_mean, r.alt_ci_lo, r.alt_ci_hi)} | {alt_result(r)} |")
     failing = t[(t["kind"] == VALIDATION) & ~t["passed"]]
-    if len(failing):
-        lines += ["", "### Why the failing checks fail", ""]
-        for r in failing.itertuples():
-            note = MISSES.get((r.pattern, r.check), "not yet explained")
-            lines.append(f"- **{r.pattern}, {r.check}** ({_model(r.mean, r.ci_lo, r.ci_hi)} against "
-                         f"{r.tolerance}): {note}")
+    lines += _explained(failing, "Why the failing checks fail", MISSES,
+                        lambda r: f"{_model(r.mean, r.ci_lo, r.ci_hi)} against {r.tolerance}")
+    holding = t[(t["kind"] == VALIDATION) & t["alternative"].notna() & ~t["fails_there"].astype(bool)]
+    lines += _explained(holding, "Why a check still holds in its alternative world", ALTERNATIVE_HOLDS,
+                        lambda r: f"there: {_model(r.alt_mean, r.alt_ci_lo, r.alt_ci_hi)}")
     lines += ["", "## Verification", "", "| pattern | check | what it restates | model: mean [95% CI] | tolerance "
               "| result |", "|---|---|---|---|---|---|"]
     for r in t[t["kind"] == VERIFICATION].itertuples():
