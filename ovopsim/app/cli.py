@@ -75,11 +75,13 @@ def handle(args: argparse.Namespace) -> int:
     ensure_compiled(sys.stdout)  # before the page: the first visitor does not wait for it
     print(f"ovopsim app: open http://{'localhost' if args.host in ('127.0.0.1', '0.0.0.0') else args.host}"
           f":{args.port}/ in a browser (Ctrl+C stops it)", flush=True)
+    from click.exceptions import Abort
+
     try:
         solara_run.main(["ovopsim.app.page", "--host", args.host, "--port", str(args.port),
                          "--production", "--no-open", "--log-level", "warning", "--no-check-version"],
                         standalone_mode=False)
-    except KeyboardInterrupt:
+    except (KeyboardInterrupt, Abort):  # Ctrl+C, or a stop (SIGTERM) that click reports as Abort
         pass
     return 0
 

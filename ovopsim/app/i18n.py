@@ -77,7 +77,8 @@ TEXT: dict[str, tuple[str, str]] = {
                   "Seberapa kuat perajin memegang norma membalas budi"),
     "partner_rate": ("Chance a trusted tie becomes a partnership (per month)",
                      "Peluang hubungan tepercaya menjadi kemitraan (per bulan)"),
-    "bridges": ("Ties to other villages per artisan", "Hubungan ke desa lain per perajin"),
+    "bridges": ("Ties to other villages at the start, per artisan",
+                "Hubungan awal ke desa lain per perajin"),
     "province_demand": ("Demand in the province (share of what can be made)",
                         "Permintaan di provinsi (bagian dari kapasitas produksi)"),
     "middleman_margin": ("Share of the price kept by traders", "Bagian harga yang diambil tengkulak"),
@@ -91,7 +92,9 @@ TEXT: dict[str, tuple[str, str]] = {
     "partnerships_within": ("Partnerships within villages", "Kemitraan di dalam desa"),
     "partnerships_between": ("Partnerships between villages", "Kemitraan antardesa"),
     "mean_trust": ("Mean trust", "Kepercayaan rata-rata"),
-    "budget_spent_total": ("Budget spent (million Rp)", "Anggaran terpakai (juta Rp)"),
+    # the headline card: a running total, not an average like the other cards
+    "budget_spent_so_far": ("Budget spent so far (million Rp, not an average)",
+                            "Anggaran terpakai sejauh ini (juta Rp, bukan rata-rata)"),
     "outside_share": ("Sales outside the province", "Penjualan ke luar provinsi"),
     # plots
     "plot_income": ("Mean income per business (thousand Rp)", "Pendapatan rata-rata per usaha (ribu Rp)"),

@@ -12,6 +12,7 @@ from html import escape
 
 import numpy as np
 import solara
+from matplotlib import patheffects
 from matplotlib.collections import LineCollection
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
@@ -32,7 +33,7 @@ HEADLINE_FORMAT = {
     "partnerships_between": ("partnerships_between", 1, 1, "number"),
     "mean_trust": ("mean_trust", 1, 3, "number"),
     "outside_share": ("outside_share", 0.01, 1, "percent"),
-    "budget_spent_total": ("budget_spent_total", 1e6, 1, "number"),
+    "budget_spent_total": ("budget_spent_so_far", 1e6, 1, "number"),
 }
 
 
@@ -239,7 +240,8 @@ def draw_network(model, lang: str = "en", figsize=(6.4, 6.0)) -> Figure:
         lx, ly = (cx, cy + rad + 0.08) if norm == 0 else (cx + (rad + 0.12) * cx / norm,
                                                            cy + (rad + 0.12) * cy / norm)
         ax.text(lx, ly, charts.village_label(name, lang), ha="center", va="center",
-                fontsize=8 if nv <= 8 else 6, color=col[i], fontweight="bold", zorder=5)
+                fontsize=8 if nv <= 8 else 6, color=col[i], fontweight="bold", zorder=5,
+                path_effects=[patheffects.withStroke(linewidth=2.5, foreground="white")])  # readable over dots
     lim = 1.0 + rad + 0.3 if nv > 1 else 1.1
     ax.set_xlim(-lim, lim)
     ax.set_ylim(-lim, lim)
