@@ -947,10 +947,30 @@ def load_scenario(path: str | Path) -> Scenario:
     if not p.exists() and not p.is_symlink():
         raise unknown_scenario(path)
     data = read_toml(p)
+    _not_a_spec(data, p)
     net = data.get("network")
     if isinstance(net, dict) and isinstance(net.get("file"), str) and net.get("edges") is None:
         net["edges"] = read_edges(p.parent / net["file"], key="network.file", scenario=p)
     return scenario_from_dict(data, p)
+
+
+#: an experiment spec's kind -> the command that runs it
+SPEC_COMMANDS = {"decision": "ovopsim optimize / robust", "sweep": "ovopsim sweep (or compare)",
+                 "sensitivity": "ovopsim sensitivity"}
+
+
+def _not_a_spec(data: dict, path: Path) -> None:
+    """A spec given where a scenario is expected is named as what it is, with the command
+    that runs it (not reported as a scenario with an unknown key ``experiment``)."""
+    table = data.get("experiment")
+    if isinstance(table, dict):
+        kind = table.get("kind")
+        runs = SPEC_COMMANDS.get(kind, "the command of its kind (ovopsim check tells what is wrong in it)")
+        raise InputError(path, "experiment", "a scenario file ([scenario], [[villages]], ...)",
+                         f"an experiment spec{f' (kind {kind!r})' if kind else ''}: run it with {runs}")
+    if {"screen", "abc", "loco", "quick"} & set(data):
+        raise InputError(path, "", "a scenario file ([scenario], [[villages]], ...)",
+                         "the calibration spec: run it with ovopsim calibrate --spec")
 
 
 def read_edges(path: Path, *, key: str = "network.file", scenario: Path | None = None) -> list[dict]:

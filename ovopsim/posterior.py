@@ -160,4 +160,18 @@ def load_posterior(path: str | Path | None = None) -> Posterior:
     w = df["weight"].to_numpy(float)
     if (w < 0).any() or w.sum() <= 0:
         raise InputError(p, "weight", "non-negative weights with a positive sum", "other values")
+    _check_ranges(df, names, p)
     return from_frame(df, str(p))
+
+
+def _check_ranges(df: pd.DataFrame, names: list[str], path: Path) -> None:
+    """Every value is one its parameter accepts (as a scenario would check it): the
+    smallest and the largest of each column, validated; a value out of range is named
+    with its column and its line in the file, before any run uses it."""
+    for name in names:
+        col = df[name].to_numpy(float)
+        for row in dict.fromkeys((int(np.argmin(col)), int(np.argmax(col)))):
+            try:
+                _blank().with_overrides({name: float(col[row])})
+            except InputError as e:
+                raise InputError(path, name, e.expected, f"{float(col[row])!r} (line {row + 2})") from None

@@ -2,6 +2,8 @@
 known: data simulated from chosen parameters, a posterior that must cover them; the
 same posterior whatever the executor, and after an interruption."""
 
+import json
+
 import numpy as np
 import pytest
 
@@ -69,6 +71,26 @@ def test_an_interrupted_calibration_resumes_to_the_same_posterior(tmp_path):
     assert resumed.resumed and not straight.resumed
     assert resumed.particles.equals(straight.particles)
     assert resumed.generations.equals(straight.generations)
+
+
+def test_a_calibration_cut_short_while_setting_up_its_history_starts_it_again(tmp_path):
+    """An interruption inside pyabc's setup leaves abc.db with empty tables, which pyabc
+    cannot load ("Database has version 0"): the rerun starts the history again and reaches
+    the same posterior as a calibration never interrupted."""
+    import sqlite3
+
+    kw = dict(settings=AbcSettings(population=40, generations=2, batch=30, seed=3), executor="serial",
+              progress=False, model_name="normal_sample")
+    straight = abc_smc(normal_sample, PRIOR, distance, out_dir=tmp_path / "b", **kw)
+    out = tmp_path / "a"
+    abc_smc(normal_sample, PRIOR, distance, out_dir=out, **kw)
+    with sqlite3.connect(out / "abc.db") as con:  # as an interruption during its setup leaves it
+        for (table,) in con.execute("SELECT name FROM sqlite_master WHERE type = 'table'").fetchall():
+            con.execute(f"DELETE FROM {table}")
+    meta = json.loads((out / "abc.json").read_text())
+    (out / "abc.json").write_text(json.dumps({**meta, "finished": False}))
+    again = abc_smc(normal_sample, PRIOR, distance, out_dir=out, **kw)
+    assert again.resumed and again.particles.equals(straight.particles)
 
 
 def test_another_calibration_in_the_same_folder_is_refused(fitted):

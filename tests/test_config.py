@@ -239,3 +239,15 @@ def test_every_parameter_is_read_by_the_model():
             used = (f"{section}_{name}" in code or re.search(rf"\b{section}\.{name}\b", code)
                     or re.search(rf"\b(w|w_spec|net|g|lj|s\.world|scenario\.world)\.{name}\b", code))
             assert used, f"{section}.{name} is read nowhere"
+
+
+@pytest.mark.parametrize("spec, says", [("experiments/budget_x_turnover.toml", "ovopsim sweep"),
+                                        ("experiments/blitar_budget_mix.toml", "ovopsim optimize"),
+                                        ("experiments/calibrate.toml", "ovopsim calibrate")])
+def test_a_spec_given_as_a_scenario_is_named_as_a_spec(spec, says):
+    """Not "unknown key experiment (did you mean government?)": what it is, and what runs it."""
+    from pathlib import Path
+
+    with pytest.raises(InputError) as err:
+        load_scenario(Path(__file__).resolve().parent.parent / spec)
+    assert "spec" in err.value.given and says in err.value.given

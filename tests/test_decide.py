@@ -461,3 +461,35 @@ def test_a_brief_refuses_a_search_made_from_another_spec(tmp_path):
     with pytest.raises(InputError) as err:
         report(sweep, "en")
     assert (err.value.key, err.value.given) == ("RESULTS", str(sweep))
+
+
+def test_robustness_takes_the_search_beside_it_and_refuses_another_spec_s(tmp_path):
+    """candidates = "pareto" reads the search in the optimize folder beside --out (not
+    results/<spec name>/optimize); a search there made from a spec that differs in what
+    shapes its numbers is refused, naming the key; and a brief refuses a robustness test
+    whose mix under a label differs from the search's (one search's shares beside
+    another's outcomes)."""
+    spec = budget_spec(optimize={"population": 8, "generations": 2}, robust={"futures": 3})
+    optimize(spec, out_dir=tmp_path / "a" / "optimize", executor="serial", progress=False)
+    res = robust(spec, out_dir=tmp_path / "a" / "robust", executor="serial", progress=False)
+    pareto = pd.read_parquet(tmp_path / "a" / "optimize" / "pareto.parquet")
+    assert set(res.candidates["label"]) <= set(pareto["label"])
+    mine = pareto.set_index("label").loc[res.candidates["label"], "share.a"].to_numpy()
+    assert np.array_equal(res.candidates["share.a"].to_numpy(), mine)
+    assert not Path("results", as_decision(spec).key(), "robust").exists()
+
+    other = {**spec, "optimize": {"population": 6, "generations": 2}}
+    optimize(other, out_dir=tmp_path / "b" / "optimize", executor="serial", progress=False)
+    with pytest.raises(InputError) as err:
+        robust(spec, out_dir=tmp_path / "b" / "robust", executor="serial", progress=False)
+    assert (Path(err.value.file), err.value.key) == (tmp_path / "b" / "optimize" / "optimize.json",
+                                                     "optimize.population")
+    assert not (tmp_path / "b" / "robust").exists()
+
+    assert report(tmp_path / "a", "en")[0].is_file()
+    cands = pd.read_parquet(tmp_path / "a" / "robust" / "candidates.parquet")
+    cands.loc[0, "share.a"] += 0.01  # as if tested from another search with the same labels
+    cands.to_parquet(tmp_path / "a" / "robust" / "candidates.parquet")
+    with pytest.raises(InputError) as err:
+        report(tmp_path / "a", "en")
+    assert err.value.key == f"{cands.loc[0, 'label']}.share.a"

@@ -1,5 +1,6 @@
 """The OVOP model in the experiments: compare, its statistics, the shipped specs."""
 
+import json
 import math
 import subprocess
 import sys
@@ -50,6 +51,8 @@ def test_every_scenario_gets_the_same_replicate_seeds(serial):
     seeds = serial.runs.pivot(index="replicate", columns="scenario", values="seed")
     assert (seeds["baseline"] == seeds["blitar_batik"]).all()
     assert list(seeds["baseline"]) == replicate_seeds(5, 3)
+    record = json.loads((serial.out_dir / "compare.json").read_text())
+    assert record["seeds"] == replicate_seeds(5, 3)  # in replicate order: replicate i's seed is seeds[i]
     first = serial.runs.iloc[0]
     direct = simulate({"scenario": first["scenario_file"], "months": 24}, int(first["seed"]))
     assert direct["income"] == first["income"] and direct["jobs"] == first["jobs"]
@@ -75,6 +78,16 @@ def test_differences_are_paired_by_replicate(serial):
     ce = serial.cost_effectiveness.iloc[0]
     assert ce["cost_per_rupiah_income"] == pytest.approx(
         diffs.loc["budget_spent", "mean_diff"] / diffs.loc["income_total", "mean_diff"])
+
+
+def test_a_relative_difference_is_given_only_against_a_positive_baseline():
+    from ovopsim.experiments.compare import differences
+
+    runs = pd.DataFrame({"scenario": ["a", "b"] * 2, "replicate": [0, 0, 1, 1], "status": "ok",
+                         "income": [1.0, 1.5, 1.0, 1.5], "income_growth": [-0.01, 0.02, -0.01, 0.02]})
+    d = differences(runs, ["a", "b"], "a").set_index("outcome")
+    assert d.at["income", "relative"] == pytest.approx(0.5)
+    assert math.isnan(d.at["income_growth", "relative"])  # against -0.01, +0.03 is not "-300%"
 
 
 def test_fieller_interval_brackets_the_ratio_and_is_open_when_the_gain_is_noise():

@@ -59,6 +59,8 @@ def test_a_scenario_keeps_the_values_it_sets_itself(small):
     (pd.DataFrame({"interventions.training.intensity": [0.1], "weight": [1.0]}), "columns"),
     (pd.DataFrame({"trust.gain": [np.nan], "weight": [1.0]}), ""),
     (pd.DataFrame({"trust.gain": [0.1, 0.2], "weight": [-1.0, 1.0]}), "weight"),
+    (pd.DataFrame({"trust.gain": [0.1, 5.0], "weight": [1.0, 1.0]}), "trust.gain"),  # out of its range
+    (pd.DataFrame({"market.middleman_margin": [-0.2, 0.2], "weight": [1.0, 1.0]}), "market.middleman_margin"),
 ])
 def test_bad_posterior_files_are_refused_with_one_clear_message(tmp_path, frame, key):
     path = write(tmp_path, frame)
@@ -120,3 +122,17 @@ def test_compare_intervals_include_the_posterior(tmp_path):
     width = {k: float(d.set_index("outcome").loc["income", "ci_high"] - d.set_index("outcome").loc["income", "ci_low"])
              for k, d in (("seeds", seeds), ("drawn", drawn))}
     assert width["drawn"] > 1.5 * width["seeds"], width
+
+
+def test_a_value_out_of_range_is_named_with_its_line_before_any_run(tmp_path, capsys):
+    """A posterior value its parameter cannot take: one line naming the file, the column,
+    the range and the line, exit 2, nothing written (the runs would all fail)."""
+    from ovopsim.cli import main
+
+    path = write(tmp_path, pd.DataFrame({"trust.gain": [0.1, 5.0], "weight": [1.0, 1.0]}))
+    out = tmp_path / "cmp"
+    code = main(["compare", "baseline", "blitar_batik", "--months", "12", "--replicates", "2",
+                 "--posterior", str(path), "--out", str(out)])
+    err = capsys.readouterr().err.strip().splitlines()
+    assert code == 2 and len(err) == 1 and not out.exists()
+    assert err[0] == f"ovopsim: error: {path}: trust.gain: expected a number <= 1.0, got 5.0 (line 3)"

@@ -303,11 +303,14 @@ def abc_smc(model_fn: Callable, prior: Mapping[str, tuple[float, float]],
     smc = pyabc.ABCSMC(Refused("model"), priors, dist, population_size=settings.population,
                        sampler=sampler, eps=pyabc.QuantileEpsilon(alpha=settings.alpha))
     db = "sqlite:///" + str((out / HISTORY).resolve())
-    if resumed and (out / HISTORY).is_file():
+    if resumed and _history_usable(out / HISTORY):
         history = smc.load(db, 1)
         done = history.max_t + 1
         say(f"resuming after generation {done} of at most {settings.generations}")
     else:
+        # a history whose setup an interruption cut short holds no generation: start it again
+        # (the runs it asked for are in runs/ and are read back, not run again)
+        (out / HISTORY).unlink(missing_ok=True)
         smc.new(db, {"target": 0.0})
         done = 0
     left = settings.generations - done
@@ -320,6 +323,22 @@ def abc_smc(model_fn: Callable, prior: Mapping[str, tuple[float, float]],
     history = pyabc.History(db)
     history.id = 1
     return AbcResult(posterior_frame(history, prior, log), generations(history), out, resumed)
+
+
+def _history_usable(path: Path) -> bool:
+    """Whether pyabc's history at ``path`` finished its setup (its format version and
+    this calibration's run recorded): an interruption during ``ABCSMC.new`` leaves the
+    tables empty, which pyabc cannot load."""
+    import sqlite3
+
+    if not path.is_file():
+        return False
+    try:
+        with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as con:
+            return all(con.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0] > 0
+                       for table in ("version", "abc_smc"))
+    except sqlite3.Error:
+        return False
 
 
 def unit_to_value(prior: Mapping[str, tuple[float, float]], name: str, u: float,

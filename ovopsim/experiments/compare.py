@@ -14,7 +14,9 @@ Statistics (n = successful replicates; t quantiles with n - 1 degrees of freedom
     per non-baseline arm and outcome: the mean of the per-replicate differences
     ``arm - baseline`` (paired on the replicate seed), its sd, 95% paired
     t-interval and paired-t p-value, the baseline mean and the relative
-    difference ``mean_diff / baseline_mean`` (NaN when the baseline mean is 0).
+    difference ``mean_diff / baseline_mean`` (NaN unless the baseline mean is
+    positive: against a negative one the ratio's sign would say the opposite of
+    the difference's).
 ``cost_effectiveness``
     per non-baseline arm: extra programme spending (``budget_spent``) and extra
     total income of all businesses over the run (``income_total``) against the
@@ -46,7 +48,7 @@ import pandas as pd
 from scipy import stats
 
 from ovopsim import output
-from ovopsim.errors import InputError, check_regular_file, suggest
+from ovopsim.errors import InputError, RunFailed, check_regular_file, suggest
 
 from .design import from_points
 from .executors import DASK_WAIT
@@ -299,7 +301,7 @@ def differences(runs: pd.DataFrame, labels: list[str], baseline: str) -> pd.Data
                          "n_pairs": d["n"], "mean_diff": d["mean"], "sd_diff": d["sd"],
                          "ci_low": d["ci_low"], "ci_high": d["ci_high"], "p_value": pval,
                          "baseline_mean": base,
-                         "relative": d["mean"] / base if base else math.nan})
+                         "relative": d["mean"] / base if base > 0 else math.nan})
     return pd.DataFrame(rows)
 
 
@@ -450,6 +452,9 @@ def compare(scenarios, *, replicates: int | None = None, baseline: str | None = 
 
 
 def _analyse(arms, base, runs_all, out: Path, months, hashes, plots, posterior=None) -> CompareResult:
+    if not (runs_all["status"] == "ok").any():  # nothing to analyse: the runs stay stored for a retry
+        raise RunFailed(f"every one of the {len(runs_all)} runs failed (first: {runs_all['error'].iloc[0]}); "
+                        "fix the cause and rerun the same command with --retry-failed")
     labels = [a.label for a in arms]
     runs = runs_all.rename(columns={"scenario": "scenario_file"})
     runs.insert(1, "scenario", runs["point"].map(dict(enumerate(labels))))
@@ -473,7 +478,8 @@ def _analyse(arms, base, runs_all, out: Path, months, hashes, plots, posterior=N
         arms=[{"label": a.label, **a.params} for a in arms], baseline=base,
         scenario_hashes=hashes, replicates=int(runs["replicate"].max()) + 1,
         posterior=str(posterior) if posterior is not None else None,
-        seeds=sorted(set(int(s) for s in runs["seed"])), months=months,
+        seeds=[int(s) for s in runs.sort_values("replicate").drop_duplicates("replicate")["seed"]],
+        months=months,
         statistics=STATISTICS),
         out / "compare.json"))
     if plots:

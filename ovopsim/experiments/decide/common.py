@@ -1,5 +1,6 @@
-"""What optimize and robust share: evaluating candidates through the runner, and
-their per-candidate statistics; and reading back the spec a results folder was made from."""
+"""What optimize, robust and report share: evaluating candidates through the runner, and
+their per-candidate statistics; reading back the spec a results folder was made from, and
+checking that a search and a robustness test belong together."""
 
 from __future__ import annotations
 
@@ -9,13 +10,15 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ovopsim.errors import RunFailed
+from ovopsim.errors import InputError, RunFailed
 
 from ..compare import _describe, fieller
 from ..design import from_points
 from ..executors import DASK_WAIT
 from ..registry import get_model
 from ..runner import run_design
+from ..spec import _flat, _flat_parameters
+from .levers import LEVER, SHARE
 from .spec import DecisionSpec
 
 
@@ -34,6 +37,46 @@ def spec_table(meta: dict) -> dict:
 def default_root(spec: DecisionSpec) -> Path:
     """``results/<spec name>``: optimize, robust and discovery write under it."""
     return Path("results") / spec.key()
+
+
+#: the parts of a decision spec that make a search's numbers (the rest, such as the
+#: robustness test's futures or the report's texts, may change between the verbs)
+SEARCH_SECTIONS = ("experiment", "budget", "levers", "fixed", "outcomes", "optimize")
+
+
+def same_search(robust_spec: dict, search_spec: dict, record: Path) -> None:
+    """The search shown beside a robustness test was made from the same spec in what
+    shapes its numbers (:data:`SEARCH_SECTIONS`, and each uncertainty's reference
+    value, the future it is evaluated in): otherwise the brief would put one spec's
+    Pareto set beside another's robustness without a word."""
+    def shaping(spec: dict) -> dict:
+        flat = _flat({k: spec.get(k) for k in SEARCH_SECTIONS})
+        flat.update({f"uncertainties.{k}.reference": u.get("reference") if isinstance(u, dict) else u
+                     for k, u in _flat_parameters(spec.get("uncertainties") or {}).items()})
+        return flat
+
+    robust, search = shaping(robust_spec), shaping(search_spec)
+    for key in sorted(set(robust) | set(search)):
+        if robust.get(key) != search.get(key):
+            raise InputError(record, key, f"the search made from the spec of the robustness test "
+                             f"beside it ({key} = {robust.get(key)!r}); rerun ovopsim optimize with "
+                             "that spec", f"a search made with {search.get(key)!r}")
+
+
+def same_candidates(candidates: pd.DataFrame, pareto: pd.DataFrame, record: Path) -> None:
+    """The mixes a robustness test took from a Pareto set are that set's, label for label
+    (shares and levers): otherwise a brief would show one search's mix beside another's
+    outcomes under the same label. Hand-written mixes (labels not in the set) pass."""
+    cols = [c for c in candidates.columns if c.startswith((SHARE, LEVER)) and c in pareto.columns]
+    theirs = pareto.set_index("label")
+    for _, c in candidates.iterrows():
+        if c["label"] not in theirs.index:
+            continue
+        for col in cols:
+            if c[col] != theirs.at[c["label"], col]:
+                raise InputError(record, f"{c['label']}.{col}", "the robustness test's candidates from the "
+                                 f"search beside it ({col} = {c[col]!r}); rerun ovopsim robust with that search",
+                                 f"{theirs.at[c['label'], col]!r} in this search's Pareto set")
 
 
 def evaluate(spec: DecisionSpec, points: list[dict], out_dir: Path, fixed: dict,

@@ -29,8 +29,7 @@ import pandas as pd
 from ovopsim.errors import InputError
 from ovopsim.numerals import localised, localised_numbers
 
-from ..spec import _flat, _flat_parameters
-from .common import spec_table
+from .common import same_candidates, same_search, spec_table
 from .texts import LANGS, TEXT, name, number, rupiah
 
 TEMPLATE = "report.html.j2"
@@ -74,30 +73,6 @@ def locate(root: Path) -> dict[str, Path | None]:
             break
     return {"robust": robust, "optimize": _folder(root, "optimize", "pareto.parquet"),
             "discovery": disc}
-
-
-#: the parts of a decision spec that make a search's numbers (the rest, such as the
-#: robustness test's futures or the report's texts, may change between the verbs)
-SEARCH_SECTIONS = ("experiment", "budget", "levers", "fixed", "outcomes", "optimize")
-
-
-def same_search(robust_spec: dict, search_spec: dict, record: Path) -> None:
-    """The search shown beside a robustness test was made from the same spec in what
-    shapes its numbers (:data:`SEARCH_SECTIONS`, and each uncertainty's reference
-    value, the future it is evaluated in): otherwise the brief would put one spec's
-    Pareto set beside another's robustness without a word."""
-    def shaping(spec: dict) -> dict:
-        flat = _flat({k: spec.get(k) for k in SEARCH_SECTIONS})
-        flat.update({f"uncertainties.{k}.reference": u.get("reference") if isinstance(u, dict) else u
-                     for k, u in _flat_parameters(spec.get("uncertainties") or {}).items()})
-        return flat
-
-    robust, search = shaping(robust_spec), shaping(search_spec)
-    for key in sorted(set(robust) | set(search)):
-        if robust.get(key) != search.get(key):
-            raise InputError(record, key, f"the search made from the spec of the robustness test "
-                             f"beside it ({key} = {robust.get(key)!r}); rerun ovopsim optimize with "
-                             "that spec", f"a search made with {search.get(key)!r}")
 
 
 def _data_uri(path: Path) -> str:
@@ -164,6 +139,8 @@ def context(root: Path, lang: str) -> dict:
         opt_meta = json.loads((where["optimize"] / "optimize.json").read_text())
         same_search(spec, spec_table(opt_meta), where["optimize"] / "optimize.json")
         pareto = pd.read_parquet(where["optimize"] / "pareto.parquet")
+        same_candidates(pd.read_parquet(where["robust"] / "candidates.parquet"), pareto,
+                        where["robust"] / "candidates.parquet")
         evaluations = pd.read_parquet(where["optimize"] / "evaluations.parquet")
         expected_outcomes = [{"key": o, "name": name(lang, o)} for o in directions
                              if o in pareto.columns]

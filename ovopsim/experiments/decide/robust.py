@@ -1,8 +1,10 @@
 """``ovopsim robust SPEC``: candidate mixes across an ensemble of futures.
 
 Candidates are the optimize run's Pareto set (``candidates = "pareto"``: at most
-``max_candidates`` of them, spread along the first objective) or mixes written in
-the spec. Futures are drawn from the ``[uncertainties]``: a Latin hypercube
+``max_candidates`` of them, spread along the first objective; the search in the
+optimize folder beside the robustness test's, else ``results/<spec>/optimize``, and
+refused when it was made from a spec that differs in what shapes its numbers) or
+mixes written in the spec. Futures are drawn from the ``[uncertainties]``: a Latin hypercube
 (seeded by the spec's seed) over those with bounds, the levels of the others
 drawn evenly; with ``reference_future = true`` future 0 is the reference one
 (each uncertainty at its ``reference``, or the scenario's value). Every
@@ -32,6 +34,7 @@ candidate and future: the uncertainties, outcome means, ``meets``, regrets),
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -42,7 +45,7 @@ from ovopsim.errors import InputError
 from ovopsim.output import write_json, write_table
 
 from ..executors import DASK_WAIT
-from .common import default_root, evaluate, executor_options, point_stats
+from .common import default_root, evaluate, executor_options, point_stats, same_search, spec_table
 from .levers import LEVER, SHARE, Encoding
 from .optimize import spec_provenance
 from .spec import DecisionSpec, as_decision
@@ -120,8 +123,21 @@ def scenario_value(spec: DecisionSpec, name: str):
     return node
 
 
-def candidates_from(spec: DecisionSpec, pareto_path: Path | None) -> pd.DataFrame:
-    """The candidates: ``label``, ``share.<programme>``, ``lever.<name>``."""
+def search_beside(spec: DecisionSpec, out: Path | None) -> Path:
+    """Where ``candidates = "pareto"`` looks for the search: the Pareto table of the
+    optimize folder beside the robustness test's (``OUT/../optimize``) when there is one,
+    else ``results/<spec name>/optimize``."""
+    if out is not None:
+        beside = Path(out).parent / "optimize" / "pareto.parquet"
+        if beside.is_file():
+            return beside
+    return default_root(spec) / "optimize" / "pareto.parquet"
+
+
+def candidates_from(spec: DecisionSpec, pareto_path: Path | None, out: Path | None = None) -> pd.DataFrame:
+    """The candidates: ``label``, ``share.<programme>``, ``lever.<name>``; ``out``: the
+    robustness test's folder (the search is looked for beside it, :func:`search_beside`,
+    and must have been made from this spec, :func:`~.common.same_search`)."""
     enc = Encoding(spec)
     cands = spec.robust.candidates
     if cands != "pareto":
@@ -135,11 +151,14 @@ def candidates_from(spec: DecisionSpec, pareto_path: Path | None) -> pd.DataFram
     if pareto_path is not None and not Path(pareto_path).is_file():
         raise InputError(None, "--candidates", "a Pareto table of ovopsim optimize (pareto.parquet "
                          "or pareto.csv)", f"{pareto_path}, which does not exist or is not a file")
-    path = pareto_path or default_root(spec) / "optimize" / "pareto.parquet"
+    path = pareto_path or search_beside(spec, out)
     if not Path(path).is_file():
         raise InputError(spec.file, "robust.candidates", f'"pareto" after ovopsim optimize '
                          f"(its {path}), or a list of mixes", "no Pareto set there; run "
                          "ovopsim optimize first or give --candidates")
+    record = Path(path).parent / "optimize.json"
+    if pareto_path is None and record.is_file():  # the search found, not one named: it must be this spec's
+        same_search(spec_table(spec_provenance(spec)), spec_table(json.loads(record.read_text())), record)
     front = _pareto_table(Path(path), spec)
     keep = [c for c in front.columns if c == "label" or c.startswith((SHARE, LEVER))]
     front = front[keep]
@@ -190,7 +209,7 @@ def robust(spec_or_path, *, out_dir: str | Path | None = None,
     out = Path(out_dir) if out_dir is not None else default_root(spec) / "robust"
     if candidates is not None:
         spec.robust.candidates = "pareto"
-    cands = candidates_from(spec, Path(candidates) if candidates is not None else None)
+    cands = candidates_from(spec, Path(candidates) if candidates is not None else None, out)
     futures = draw_futures(spec)
     enc = Encoding(spec)
     points = []
