@@ -703,7 +703,13 @@ class Scenario(Strict):
                                           'e.g. "Proppo/1")', f'"{given}"' + suggest(given, ids))
         names = [v.name for v in self.village_list()]
         labels = set()
+        named: dict[str, int] = {}
         for i, iv in enumerate(self.interventions):
+            if iv.name is not None and iv.name in named:  # overrides and budget envelopes go by name
+                raise _KeyProblem(f"interventions[{i}].name", f"a name no other intervention has "
+                                  f"(interventions[{named[iv.name]}] has it)", f'"{iv.name}"')
+            if iv.name is not None:
+                named[iv.name] = i
             lbl = iv.name or iv.type
             labels.add(lbl)
             labels.add(iv.type)

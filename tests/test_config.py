@@ -251,3 +251,11 @@ def test_a_spec_given_as_a_scenario_is_named_as_a_spec(spec, says):
     with pytest.raises(InputError) as err:
         load_scenario(Path(__file__).resolve().parent.parent / spec)
     assert "spec" in err.value.given and says in err.value.given
+
+
+def test_two_interventions_with_one_name_are_refused(tmp_path):
+    """An override by name would change both, and they would share one budget envelope."""
+    e = err(tmp_path, '[[interventions]]\ntype = "training"\nname = "design_training"\n'
+                      '[[interventions]]\ntype = "training"\ntopic = "design"\nname = "design_training"\n')
+    assert e.key == "interventions[1].name" and e.given == '"design_training"'
+    assert "interventions[0]" in e.expected

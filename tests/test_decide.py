@@ -493,3 +493,21 @@ def test_robustness_takes_the_search_beside_it_and_refuses_another_spec_s(tmp_pa
     with pytest.raises(InputError) as err:
         report(tmp_path / "a", "en")
     assert err.value.key == f"{cands.loc[0, 'label']}.share.a"
+
+
+def test_labels_of_neighbouring_points_do_not_overlap():
+    """place_labels puts each label beside its point where it overlaps no label placed
+    before: three points close together get three separate boxes."""
+    import matplotlib.pyplot as plt
+
+    from ovopsim.experiments.plots import place_labels
+
+    fig, ax = plt.subplots(figsize=(4, 3))
+    x, y = np.array([1.0, 1.02, 1.04, 3.0]), np.array([1.0, 1.01, 0.99, 2.0])
+    ax.scatter(x, y)
+    place_labels(ax, x, y, ["market.province_demand", "trust.gain", "trust.loss", "money.wage"])
+    fig.canvas.draw()
+    boxes = [t.get_window_extent() for t in ax.texts]
+    plt.close(fig)
+    assert len(boxes) == 4
+    assert not any(a.overlaps(b) for i, a in enumerate(boxes) for b in boxes[i + 1:])

@@ -255,3 +255,20 @@ def test_an_intervention_starting_after_the_last_month_is_refused(tmp_path):
     with pytest.raises(InputError) as err:
         load_spec(spec)
     assert (err.value.key, err.value.given) == ("parameters.interventions.exhibitions.start", "36")
+
+
+def test_a_parameter_of_an_intervention_that_starts_after_the_horizon_is_refused(tmp_path):
+    """blitar_cut_turnover's cut starts in month 25: over 24 months every level of its
+    share would give the same runs, so a sweep of it is refused; over 36 it acts."""
+    from ovopsim.experiments.ovop import check_params
+
+    with pytest.raises(InputError) as err:
+        check_params({"scenario": "blitar_cut_turnover", "months": 24, "interventions.budget_cut.share": 0.3})
+    assert err.value.key == "interventions.budget_cut.share" and "month 25" in err.value.given
+    check_params({"scenario": "blitar_cut_turnover", "months": 36, "interventions.budget_cut.share": 0.3})
+    spec = tmp_path / "late.toml"
+    spec.write_text(_sweep_spec("ovop", 24, "interventions.budget_cut.share", [0.25, 0.5]).replace(
+        str(ROOT / "scenarios" / "rasau_jaya.toml"), str(ROOT / "scenarios" / "blitar_cut_turnover.toml")))
+    with pytest.raises(InputError) as err:
+        load_spec(spec)
+    assert err.value.key == "parameters.interventions.budget_cut.share"

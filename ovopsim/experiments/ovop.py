@@ -122,8 +122,23 @@ def check_params(params: dict[str, Any]) -> None:
             raise InputError(None, key, exc.expected, exc.given) from None
         _starts_within(key, value, months if months is not None else scenario.scenario.months)
         overrides[key] = value
-    if len(overrides) > 1:
-        scenario.with_overrides(overrides)
+    derived = scenario.with_overrides(overrides) if overrides else scenario
+    _acts_within(derived, overrides, months if months is not None else scenario.scenario.months)
+
+
+def _acts_within(scenario, overrides: dict[str, Any], horizon: int) -> None:
+    """A parameter set on an intervention (``interventions.<name>.<field>``) belongs to
+    one that starts within the run's months: one that starts later never acts, so
+    every level of such a parameter would give the same runs without a word."""
+    for key in overrides:
+        parts = key.split(".")
+        if parts[0] != "interventions" or len(parts) != 3 or parts[2] == "start":
+            continue
+        starts = [iv.start for iv in scenario.interventions if parts[1] in (iv.name, iv.type)]
+        if starts and min(starts) > horizon:
+            raise InputError(None, key, f"a parameter of an intervention that acts within the run's {horizon} "
+                             "months", f"one of an intervention starting in month {min(starts)}, "
+                             "which never acts")
 
 
 def _starts_within(key: str, value: Any, horizon: int) -> None:

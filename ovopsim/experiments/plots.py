@@ -11,10 +11,49 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
-from matplotlib.ticker import MaxNLocator  # noqa: E402
+from matplotlib.ticker import EngFormatter, MaxNLocator  # noqa: E402
 
 BAR_INDICES = {"sobol": ["S1", "ST"], "fast": ["S1", "ST"], "delta": ["delta_balanced", "S1"]}
 CONV_INDICES = {"sobol": ["S1", "ST"], "morris": ["mu_star"]}
+
+
+#: where a point's label may go, in points from it (tried in turn: the first that overlaps no
+#: label placed already and no other point)
+LABEL_OFFSETS = ((5, 4), (5, -12), (-5, 4), (-5, -12), (5, 14), (-5, 14), (5, -22), (-5, -22))
+
+
+def place_labels(ax, x: np.ndarray, y: np.ndarray, labels: list[str], fontsize: float = 8) -> None:
+    """Label each point (``x``, ``y``) of ``ax`` beside it where the label overlaps no label
+    placed before and no other point (:data:`LABEL_OFFSETS`; the first position when none
+    is free), the points far from the others first."""
+    fig = ax.figure
+    fig.canvas.draw()  # the axes' limits and the transform as drawn
+    xy = ax.transData.transform(np.column_stack([x, y]))
+    scale = fig.dpi / 72.0
+    char_w, height = 0.6 * fontsize * scale, 1.2 * fontsize * scale
+    placed: list[tuple[float, float, float, float]] = []
+    crowd = [np.sort(np.hypot(*(xy - p).T))[1] if len(xy) > 1 else np.inf for p in xy]
+    for k in np.argsort(crowd)[::-1]:
+        if not np.all(np.isfinite(xy[k])):
+            continue
+        width = char_w * len(labels[k])
+        choice = None
+        for dx, dy in LABEL_OFFSETS:
+            x0 = xy[k, 0] + dx * scale - (width if dx < 0 else 0)
+            y0 = xy[k, 1] + dy * scale
+            box = (x0, y0, x0 + width, y0 + height)
+            hits_label = any(box[0] < b[2] and b[0] < box[2] and box[1] < b[3] and b[1] < box[3] for b in placed)
+            hits_point = any(box[0] - 3 < p[0] < box[2] + 3 and box[1] - 3 < p[1] < box[3] + 3
+                             for j, p in enumerate(xy) if j != k)
+            inside = ax.bbox.x0 - width / 2 <= box[0] and box[2] <= ax.bbox.x1 + width / 4  # not off the figure
+            if inside and not hits_label and not hits_point:
+                choice = (dx, dy, box)
+                break
+        dx, dy, box = choice or (LABEL_OFFSETS[0][0], LABEL_OFFSETS[0][1],
+                                 (xy[k, 0], xy[k, 1], xy[k, 0] + width, xy[k, 1] + height))
+        placed.append(box)
+        ax.annotate(labels[k], (x[k], y[k]), textcoords="offset points", xytext=(dx, dy),
+                    ha="right" if dx < 0 else "left", va="bottom", fontsize=fontsize)
 
 
 def _final(df: pd.DataFrame, outcome: str) -> pd.DataFrame:
@@ -56,11 +95,11 @@ def morris_scatter(df: pd.DataFrame, outcome: str, path: Path) -> Path:
                                         sort=False)
     conf = _final(df, outcome)
     conf = conf[conf["index"] == "mu_star"].set_index("parameter")["conf"].reindex(d.index)
-    fig, ax = plt.subplots(figsize=(5, 4))
+    fig, ax = plt.subplots(figsize=(6.5, 5))
     ax.errorbar(d["mu_star"], d["sigma"], xerr=conf.fillna(0), fmt="o", capsize=3)
-    for name, row in d.iterrows():
-        ax.annotate(str(name), (row["mu_star"], row["sigma"]), textcoords="offset points",
-                    xytext=(5, 5))
+    ax.xaxis.set_major_formatter(EngFormatter(sep=""))  # 2.5M, not an offset "1e6" over the label
+    ax.yaxis.set_major_formatter(EngFormatter(sep=""))
+    place_labels(ax, d["mu_star"].to_numpy(float), d["sigma"].to_numpy(float), [str(n) for n in d.index])
     ax.set_xlabel("mu* (mean |elementary effect|)")
     ax.set_ylabel("sigma")
     ax.set_title(f"Morris screening: {outcome}")
@@ -225,17 +264,13 @@ def pareto_figure(evaluations: pd.DataFrame, pareto: pd.DataFrame, objectives: l
         ax.scatter(evaluations[a], evaluations[b], s=12, color="0.75", label=_t(text, "every candidate"))
         ax.errorbar(pareto[a], pareto[b], xerr=_err(pareto, a), yerr=_err(pareto, b), fmt="o", color="C3",
                     capsize=3, label=_t(text, "Pareto set (95% CI)"))
-        # labels alternate above-right and below-left of their points, so neighbours overlap less
-        order = np.argsort(pareto[a].to_numpy(float), kind="stable")
-        for rank, k in enumerate(order):
-            row = pareto.iloc[k]
-            offset, align = ((4, 4), ("left", "bottom")) if rank % 2 == 0 else ((-4, -4), ("right", "top"))
-            ax.annotate(str(row["label"]), (row[a], row[b]), textcoords="offset points", xytext=offset,
-                        ha=align[0], va=align[1], fontsize="small")
         ax.set_xlabel(f"{_t(text, a)} ({_t(text, directed[a])})")
         ax.set_ylabel(f"{_t(text, b)} ({_t(text, directed[b])})")
     for ax in list(axes.flat)[len(pairs):]:
         ax.set_visible(False)
+    fig.tight_layout(rect=(0, 0.06, 1, 1))  # the panels as drawn, then each one's labels placed
+    for ax, (a, b) in zip(axes.flat, pairs, strict=False):
+        place_labels(ax, pareto[a].to_numpy(float), pareto[b].to_numpy(float), pareto["label"].astype(str).tolist())
     handles, labels = axes.flat[0].get_legend_handles_labels()
     fig.legend(handles, labels, loc="lower center", ncol=2, fontsize="small", frameon=False)
     fig.tight_layout(rect=(0, 0.06, 1, 1))
