@@ -172,7 +172,7 @@ class OVOPModel(mesa.Model):
         self._stages = int(self.villages.stage.max()) + 1
         self._trust = (float(scenario.network.trust_within), float(scenario.network.trust_between))
         w_spec = scenario.world
-        warmup_max = 12 * -(-w_spec.warmup_max // 12)
+        warmup_max = 1 - world.first_month(w_spec)  # the warm-up's longest, in whole years
         self.calendar = market.Calendar(w_spec.start_year, w_spec.rainy_months, 1 - warmup_max,
                                         max(self.months, 1200))
         self._festive, self._rainy = self.calendar.festive_.tolist(), self.calendar.rainy_.tolist()

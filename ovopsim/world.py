@@ -64,6 +64,12 @@ class World:
     surveyed: np.ndarray
 
 
+def first_month(w) -> int:
+    """The first warm-up month: the warm-up runs whole years, at most ``warmup_max``
+    months rounded up to a year, ending at month 0 (:class:`ovopsim.model.OVOPModel`)."""
+    return 1 - 12 * -(-w.warmup_max // 12)
+
+
 def in_group(w) -> float:
     """The share of producers in the entrepreneurs' group: its plain members and its board."""
     return min(w.group_member_share + w.board_share, 1.0)
@@ -132,8 +138,7 @@ def build(scenario: Scenario, rng: np.random.Generator, par: np.ndarray) -> Worl
     active = np.zeros(n, bool)
     active[surveyed] = True
     a.active = active
-    first = 1 - 12 * -(-w.warmup_max // 12)  # the first warm-up month (see OVOPModel)
-    a.opened = np.where(active, first - 1, state.NEVER)  # before the first simulated month
+    a.opened = np.where(active, first_month(w) - 1, state.NEVER)  # before the first simulated month
 
     def clipped(mean, sd):
         return np.clip(rng.normal(mean, sd, n), 0.0, 1.0)
@@ -213,7 +218,10 @@ def _ties(s: Scenario, rng, village, surveyed, active, product):
     t["trust_vu"][:m] = trust
     t["between"][:m] = village[lo] != village[hi]
     t["partner"][:m] = partner & active[lo] & active[hi]
-    t["since"][:m] = np.where(t["partner"][:m], 0, -1)
+    # a generated partnership exists before the first simulated month, as its businesses do
+    # (the warm-up's clock then moves it with every other month); an observed one was
+    # observed at month 0, after the warm-up (OVOPModel restores the surveyed ties then)
+    t["since"][:m] = np.where(t["partner"][:m], 0 if net.edges else first_month(s.world) - 1, -1)
     t["last_used"][:m] = 0
     t["kin"][:m] = True
     ties.m = m

@@ -318,3 +318,20 @@ def test_what_changes_a_month_after_the_model_is_built_is_seen_by_quiet_months(m
     assert seen == list(range(46, 56))
     fast.run_months(2.5)  # Mesa's run_for: two months, and the clock at 57.5
     assert (fast.steps, fast.time) == (57, 57.5)
+
+
+def test_partnerships_a_world_starts_with_began_before_month_1():
+    """A generated world's initial partnerships existed before its first month, as its
+    businesses did: after the warm-up each is dated before month 1 (its age positive;
+    before, the warm-up's clock moved them into the future: ages of -25 months, and no
+    partnership could end for want of business until years into the run). An observed
+    network's partnerships are dated at the survey, month 0."""
+    from ovopsim.model import OVOPModel
+
+    m = OVOPModel(load_scenario("blitar_batik"), rng=3, months=12)
+    t = m.ties.used
+    assert t["partner"].any() and (t["since"][t["partner"]] < 1).all()
+    m.run_months(1)
+    assert m.monthly()["partnership_age_mean"].iloc[0] > 12
+    surveyed = OVOPModel(load_scenario("proppo_surveyed"), rng=3, months=12).ties.used
+    assert (surveyed["since"][surveyed["partner"]] == 0).all()

@@ -35,9 +35,11 @@ def test_every_check_says_what_it_can_show():
 
 
 # validation checks the model fails, honestly (docs/VALIDATION.md says why)
-KNOWN_FAILING: set[str] = {"growth: 25% cut minus 50% cut", "coverage (share ever reached): underfunded / funded"}
-# validation checks whose alternative world does not make them fail (docs/VALIDATION.md says why:
-# the LJMP's arm lends the capital the other arm gets as grants, worth about 1% of price)
+KNOWN_FAILING: set[str] = {"growth: 25% cut minus 50% cut", "coverage (share ever reached): underfunded / funded",
+                           "growth: turnover 1/yr minus 2/yr"}
+# validation checks whose alternative world may not make them fail (only just, where it does:
+# the LJMP's arm lends the capital the other arm gets as grants, worth about 1% of price;
+# docs/VALIDATION.md says why when it holds)
 STILL_PASS: set[str] = {"price received: LJMP / none - 1"}
 
 

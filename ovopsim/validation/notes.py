@@ -9,12 +9,21 @@ from __future__ import annotations
 
 #: (pattern, check label) -> why the model misses it
 MISSES: dict[tuple[str, str], str] = {
+    ("P2", "growth: turnover 1/yr minus 2/yr"): (
+        "more frequent turnover costs growth, but the interval only just reaches below zero: as for the "
+        "deeper cut above, a few posterior draws put Blitar in the fragile regime (a high wage with a low "
+        "normal utilisation) where growth ratios swing between arms. With the defaults alone it is +0.09 "
+        "[+0.07, +0.11], positive in 20 of 20 seeds; over 20 other posterior draws +0.07 [+0.03, +0.10], "
+        "positive in 19 (the one below zero: a wage of Rp 2.3 million with a normal utilisation of 0.47). "
+        "It passed (+0.14 [+0.03, +0.25]) before the partnerships a generated world starts with were dated "
+        "before its first month (they could not end for want of business until years into the run); the "
+        "posterior was fitted before that correction."),
     ("P2", "growth: 25% cut minus 50% cut"): (
-        "a deeper cut costs growth in 17 of the 20 posterior draws (+0.03 to +0.18), but a few "
+        "a deeper cut costs growth in most posterior draws, but a few "
         "draws put Blitar in a fragile regime (a wage of Rp 1.6-2.3 million with a normal utilisation "
         "of 0.5 or less: thin margins, a low income before the programme, growth ratios that swing "
         "by a whole unit between arms) and widen the interval across zero. With the defaults alone "
-        "(`--posterior none`) it is +0.12 [0.10, 0.13], positive in all 20 seeds. The miss says the "
+        "(`--posterior none`) it is +0.11 [0.10, 0.12], positive in all 20 seeds. The miss says the "
         "posterior "
         "still admits such economies, which Blitar's income target does not rule out with one seed "
         "per particle."),
