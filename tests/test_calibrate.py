@@ -1,6 +1,8 @@
 """``ovopsim calibrate``: the spec, the targets, the screen's candidates, and the quick
 ABC-SMC through the runner writing a posterior that ``validate`` and ``compare`` read."""
 
+import re
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -66,6 +68,9 @@ def test_quick_calibration_writes_a_posterior_that_resumes_to_itself(tmp_path, c
         assert (post.values[:, j] >= lo).all() and (post.values[:, j] <= hi).all()
     md = (tmp_path / "CALIBRATION.md").read_text()
     assert "tolerance schedule" in md and "effective sample size" in md
+    # a run written elsewhere says where its posterior went, and does not claim the shipped defaults
+    assert f"`{tmp_path / 'posterior.csv'}`" in md and "shipped defaults are its central point" not in md
+    assert re.search(r"Runtime \d+ s\.", md)
     first = pd.read_csv(tmp_path / "posterior.csv")
     assert main(args) == 0  # everything is read back: the same posterior
     assert pd.read_csv(tmp_path / "posterior.csv").equals(first)

@@ -391,8 +391,11 @@ def _g(x: float) -> str:
 
 
 def report(cal: Calibration, out: Path, *, command: str, runtime: float,
-           loco: Mapping[str, Calibration] | None = None, again: Calibration | None = None) -> Path:
-    """``out/CALIBRATION.md`` and its figure."""
+           loco: Mapping[str, Calibration] | None = None, again: Calibration | None = None,
+           spec: str = "experiments/calibrate.toml", posterior: str | None = None) -> Path:
+    """``out/CALIBRATION.md`` and its figure. ``spec``: the calibration spec it ran;
+    ``posterior``: where its posterior was written when not to the shipped place (the
+    shipped defaults are then not its central point)."""
     out.mkdir(parents=True, exist_ok=True)
     gens = cal.abc.generations
     marg = marginals(cal)
@@ -408,13 +411,13 @@ def report(cal: Calibration, out: Path, *, command: str, runtime: float,
     lines += ["", f"A particle is one simulation of the targets' arms ({cal.months} months after the "
               "warm-up, one seed for all arms of a particle, a fresh seed per particle); its distance is "
               "the root sum of squares of the targets' misses (0: every target inside its tolerance). "
-              f"Runtime {runtime / 60:.0f} min.", ""]
+              f"Runtime {runtime / 60:.0f} min." if runtime >= 120 else f"Runtime {runtime:.0f} s.", ""]
     if cal.screen is not None:
         kept = cal.screen[cal.screen["kept"]]
         n_screened = cal.screen["parameter"].nunique()
         lines += ["## Which parameters: the screen", "",
                   f"Morris elementary effects of {n_screened} assumed parameters (each from half to twice "
-                  "its default within its valid range, unless `experiments/calibrate.toml` says otherwise) "
+                  f"its default within its valid range, unless `{spec}` says otherwise) "
                   "on each target, with common seeds. A parameter is calibrated when its mu* on some "
                   "target reaches the spec's share of that target's largest mu*. Kept: "
                   f"**{len(cal.names)}**; the others keep their defaults (docs/ODD.md).", "",
@@ -430,10 +433,14 @@ def report(cal: Calibration, out: Path, *, command: str, runtime: float,
                      f"{r.ess:.0f} |")
     lines += ["", f"The posterior is the last generation: {int(last.particles)} weighted particles, "
               f"effective sample size {last.ess:.0f}, tolerance {last.epsilon:.3g}. "
-              "**The shipped defaults are its central point**, the weighted medoid (the particle "
-              "nearest, on average, to all the others: `ovopsim.posterior.Posterior.central`; "
-              "`ovopsim/config.py`, source \"calibrated\"; `ovopsim/data/posterior.csv`). The "
-              "parameters' medians are not used: where the targets rule out a middle region they "
+              + ("**The shipped defaults are its central point**, the weighted medoid (the particle "
+                 "nearest, on average, to all the others: `ovopsim.posterior.Posterior.central`; "
+                 "`ovopsim/config.py`, source \"calibrated\"; `ovopsim/data/posterior.csv`). "
+                 if posterior is None else
+                 f"It is written to `{posterior}`; its central point, the weighted medoid (the particle "
+                 "nearest, on average, to all the others: `ovopsim.posterior.Posterior.central`), is the "
+                 "last column below. The shipped defaults and posterior are not changed by this run. ")
+              + "The parameters' medians are not used: where the targets rule out a middle region they "
               "combine into a point the calibration never accepted.", "",
               "## Marginals", "",
               "| parameter | prior | posterior mean | median | 5-95% | narrowing | default (central point) |",

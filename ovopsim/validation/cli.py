@@ -151,9 +151,10 @@ def handle_calibrate(args) -> int:
             loco[case] = lc
     again = calibrate(spec, work=work, quick=args.quick, reseed=1, **run) if args.stability else None
     runtime = time.perf_counter() - t0
-    cmd = "ovopsim calibrate" + (" --quick" if args.quick else "") + (" --loco" if args.loco else "") + (
-        " --stability" if args.stability else "")
-    md = report(cal, out or DOCS, command=cmd, runtime=runtime, loco=loco or None, again=again)
+    cmd = "ovopsim calibrate" + (f" --spec {args.spec}" if args.spec else "") + (" --quick" if args.quick else "") + (
+        " --loco" if args.loco else "") + (" --stability" if args.stability else "")
+    md = report(cal, out or DOCS, command=cmd, runtime=runtime, loco=loco or None, again=again,
+                spec=str(args.spec or "experiments/calibrate.toml"), posterior=str(post) if out else None)
     print(cal.abc.generations.to_string(index=False))
     print(marginals(cal).to_string(index=False, float_format=lambda x: f"{x:.3g}"))
     print(f"runtime {runtime:.0f} s; wrote {post} and {md}")
