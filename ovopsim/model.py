@@ -438,13 +438,7 @@ class OVOPModel(mesa.Model):
         gov, f = self.government, self.flows
         gov.spent_month = 0.0
         if fiscal_year_opens(m):
-            last = m + 11
-            planned: dict[str, float] = {}
-            for prog in self.programmes:
-                rounds = prog.rounds_in(m, last)
-                # a programme with no round this year plans nothing (no need to price one)
-                planned[prog.label] = planned.get(prog.label, 0.0) + (prog.planned(self) * rounds if rounds else 0.0)
-            appropriated, lapsed = gov.open_fiscal_year(planned)
+            appropriated, lapsed = gov.open_fiscal_year(self.year_plan(m))
             f.gov_in += appropriated
             f.gov_lapse += lapsed
             if self.board_plan:
@@ -471,6 +465,17 @@ class OVOPModel(mesa.Model):
             if k:
                 prog.effect(self, idx[:k])
         f.gov_spent += gov.spent_month
+
+    def year_plan(self, m: int) -> dict[str, float]:
+        """What each programme (by label) plans for the fiscal year opening in month ``m``:
+        a full round's cost now times its rounds that year; one with no round that year
+        plans nothing (no need to price one)."""
+        last = m + 11
+        planned: dict[str, float] = {}
+        for prog in self.programmes:
+            rounds = prog.rounds_in(m, last)
+            planned[prog.label] = planned.get(prog.label, 0.0) + (prog.planned(self) * rounds if rounds else 0.0)
+        return planned
 
     # ------------------------------------------------------------------ services to programmes
     def peers(self) -> np.ndarray:

@@ -292,7 +292,30 @@ def test_a_setting_at_level_zero_or_after_the_end_is_flagged():
 
 @pytest.mark.parametrize("name", controls.scenario_names())
 def test_shipped_scenarios_as_they_are_have_no_notes(name):
-    assert controls.notes(controls.defaults(name)) == []
+    notes = controls.notes(controls.defaults(name))
+    if name == "rasau_jaya":  # its brand registration's share (Rp 2.1 million) never buys one (Rp 3 million)
+        assert [(k, v["what"], round(v["share"], 2), v["seat"]) for k, v in notes] == [
+            ("note_share_too_small", ["brand"], 2.08, 3.0)]
+    else:
+        assert notes == []
+
+
+def test_a_programme_whose_share_cannot_buy_one_seat_is_flagged():
+    """Blitar at Rp 150 million a year: the wastewater plant's share (Rp 109 million) never
+    buys a plant (Rp 150 million) and the forum's (Rp 4.2 million) never pays a meeting
+    (Rp 5 million): their money lapses, and the page says so in both languages; at Rp 300
+    million nothing is flagged. The model spends accordingly: less than a fifth of it."""
+    from ovopsim import run
+
+    small = {**controls.defaults("blitar_batik"), "government.annual_budget": 150e6}
+    notes = {v["what"][0]: v for k, v in controls.notes(small) if k == "note_share_too_small"}
+    assert set(notes) == {"facility", "forum"}
+    assert round(notes["facility"]["share"], 1) == 109.3 and notes["facility"]["seat"] == 150.0
+    assert "109,3 juta" in i18n.note_text("note_share_too_small", notes["facility"], "id")
+    assert not [k for k, _ in controls.notes({**small, "government.annual_budget": 300e6})
+                if k == "note_share_too_small"]
+    spent = run(controls.apply("blitar_batik", small), seed=1, months=60, scorecard=False).columns
+    assert spent["budget_spent_total"][-1] < 0.2 * 5 * 150e6
 
 # -- texts ------------------------------------------------------------------------------------
 def test_every_text_has_both_languages():

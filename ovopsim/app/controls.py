@@ -241,6 +241,7 @@ def notes(settings: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
     * a programme switched on with no budget to pay for it;
     * a budget cut with nothing to cut (no programme it names is on, or no budget);
     * a programme or shock at level 0, or starting after the run's last month;
+    * a programme whose share of the budget cannot pay for one seat (its money lapses);
     * soft loans without an LJMP (paid as grants instead);
     * settings that make no valid scenario at all (the page says so instead of failing)."""
     try:
@@ -271,10 +272,34 @@ def notes(settings: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
         elif mine and min(iv.start for iv in mine) > months:
             out.append(("note_after_end", {"what": [kind.type], "start": min(iv.start for iv in mine),
                                            "months": months}))
+    if budget > 0 and programmes:
+        for kind, share, seat in unaffordable(spec):
+            out.append(("note_share_too_small", {"what": [kind], "share": share / 1e6, "seat": seat / 1e6}))
     base = load_scenario(settings["scenario"])
     had_loans = any(iv.type == "capital" and getattr(iv, "mode", "") == "loan" for iv in base.interventions)
     if settings.get("capital.on") and had_loans and not spec.ljmp.enabled:
         out.append(("note_loans_as_grants", {}))
+    return out
+
+
+def unaffordable(spec: Scenario) -> list[tuple[str, float, float]]:
+    """The programmes whose share of the first year's budget cannot pay for a single seat
+    of their round (the wastewater plant's share of a small budget, a forum's smaller
+    than one meeting): (type, share, cheapest seat), Rp. Their money lapses unspent each
+    year, as the model's government plans it (:meth:`ovopsim.model.OVOPModel.year_plan`)."""
+    from ..model import OVOPModel
+
+    model = OVOPModel(spec, rng=spec.scenario.seed, months=12)
+    model.month = 1
+    gov = model.government
+    planned = model.year_plan(1)
+    gov.open_fiscal_year(planned)
+    out = []
+    for prog in model.programmes:
+        _, cost = prog.offer(model)
+        share = gov.envelopes.get(prog.label, 0.0)
+        if planned.get(prog.label, 0.0) > 0 and len(cost) and share < float(cost.min()):
+            out.append((prog.spec.type, share, float(cost.min())))
     return out
 
 

@@ -10,7 +10,7 @@ until the table is updated (``tests/test_app.py`` checks the shipped ones).
 
 from __future__ import annotations
 
-from ..numerals import localised_numbers
+from ..numerals import localised, localised_numbers
 
 LANGUAGES = {"en": "English", "id": "Bahasa Indonesia"}
 
@@ -204,6 +204,14 @@ TEXT: dict[str, tuple[str, str]] = {
         "{what}: starts in month {start}, after the run's last month ({months}), so it does nothing.",
         "{what}: mulai bulan ke-{start}, setelah bulan terakhir simulasi ({months}), sehingga tidak "
         "berpengaruh apa pun."),
+    "note_share_too_small": (
+        "{what}: its share of the budget (Rp {share} million a year) cannot pay for a single "
+        "place in a round (Rp {seat} million), so its money is left unspent and lapses each year. "
+        "Raise the budget, or switch off a programme to leave more for the others.",
+        "{what}: bagiannya dari anggaran (Rp {share} juta setahun) tidak cukup untuk satu tempat "
+        "pun dalam satu putaran (Rp {seat} juta), sehingga dananya tidak terpakai dan hangus "
+        "setiap tahun. Naikkan anggaran, atau matikan salah satu program agar lebih banyak tersisa "
+        "untuk yang lain."),
     "note_loans_as_grants": (
         "Capital: soft loans need an LJMP; with the LJMP off, the money is given as grants.",
         "Permodalan: pinjaman lunak memerlukan LJMP; tanpa LJMP, dananya diberikan sebagai hibah."),
@@ -381,7 +389,7 @@ def names(keys, lang: str = "en") -> str:
 
 def note_text(key: str, values: dict, lang: str = "en") -> str:
     """The sentence of a note on a setting that does nothing (:func:`controls.notes`)."""
-    values = dict(values)
+    values = {k: localised(f"{v:,.1f}", lang) if isinstance(v, float) else v for k, v in values.items()}
     if "what" in values:
         values["what"] = names(values["what"], lang)
         values["what"] = values["what"][:1].upper() + values["what"][1:]
