@@ -245,25 +245,24 @@ def cmd_check(args) -> int:
     """Each file validated as what it is: a scenario, or a spec (it has an
     ``[experiment]`` table) checked as the command that runs it would check it,
     its scenario and every parameter's dry run included."""
-    from .config import load_scenario
+    from .config import load_scenario, spec_kind
     from .errors import read_toml
 
     for f in args.scenario:
         path = Path(f)
-        data = read_toml(path) if path.suffix == ".toml" and path.is_file() else {}
-        table = data.get("experiment")
-        if {"screen", "abc", "loco", "quick"} & set(data):  # the calibration spec (ovopsim calibrate)
+        kind = spec_kind(read_toml(path)) if path.suffix == ".toml" and path.is_file() else None
+        if kind == "calibration":  # the calibration spec (ovopsim calibrate)
             from .validation.calibrate import load_spec as load_calibration
 
             c = load_calibration(path)
             print(f"{f}: ok (calibration spec: {len(c.ranges)} parameter ranges)")
-        elif isinstance(table, dict) and table.get("kind") == "decision":
+        elif kind == "decision":
             from .experiments.decide.spec import load_decision
 
             d = load_decision(path)
             print(f"{f}: ok (decision spec: {len(d.programmes)} programmes, {len(d.uncertainty_params)} "
                   f"uncertainties, {len(d.outcomes)} outcomes)")
-        elif isinstance(table, dict):
+        elif kind is not None:
             from .experiments.spec import load_spec
 
             e = load_spec(path)

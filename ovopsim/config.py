@@ -965,18 +965,28 @@ SPEC_COMMANDS = {"decision": "ovopsim optimize / robust", "sweep": "ovopsim swee
                  "sensitivity": "ovopsim sensitivity"}
 
 
+def spec_kind(data: dict) -> str | None:
+    """What a TOML file's data is, when it is not a scenario: ``"calibration"`` (the
+    calibration spec: ``[screen]``, ``[abc]``, ...), an experiment spec's
+    ``[experiment] kind`` (``"decision"``, ``"sweep"``, ``"sensitivity"``; ``""`` when
+    it names none); None for a scenario."""
+    if {"screen", "abc", "loco", "quick"} & set(data):
+        return "calibration"
+    table = data.get("experiment")
+    return str(table.get("kind") or "") if isinstance(table, dict) else None
+
+
 def _not_a_spec(data: dict, path: Path) -> None:
     """A spec given where a scenario is expected is named as what it is, with the command
     that runs it (not reported as a scenario with an unknown key ``experiment``)."""
-    table = data.get("experiment")
-    if isinstance(table, dict):
-        kind = table.get("kind")
+    kind = spec_kind(data)
+    if kind == "calibration":
+        raise InputError(path, "", "a scenario file ([scenario], [[villages]], ...)",
+                         "the calibration spec: run it with ovopsim calibrate --spec")
+    if kind is not None:
         runs = SPEC_COMMANDS.get(kind, "the command of its kind (ovopsim check tells what is wrong in it)")
         raise InputError(path, "experiment", "a scenario file ([scenario], [[villages]], ...)",
                          f"an experiment spec{f' (kind {kind!r})' if kind else ''}: run it with {runs}")
-    if {"screen", "abc", "loco", "quick"} & set(data):
-        raise InputError(path, "", "a scenario file ([scenario], [[villages]], ...)",
-                         "the calibration spec: run it with ovopsim calibrate --spec")
 
 
 def read_edges(path: Path, *, key: str = "network.file", scenario: Path | None = None) -> list[dict]:

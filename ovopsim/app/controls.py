@@ -46,6 +46,7 @@ class InterventionKind:
     default: float      # intensity of a newly added one
     every: int | None   # months between rounds of a newly added one (None: a shock)
     group: str
+    also: str | None = None  # a field that acts whatever the slider's level (a road's reach)
 
     @property
     def label(self) -> str:
@@ -69,7 +70,7 @@ INTERVENTIONS: tuple[InterventionKind, ...] = (
     InterventionKind("forum", "intensity", 0, 1, 0.05, 1.0, 3, "group_programmes"),
     InterventionKind("budget_cut", "share", 0, 1, 0.05, 0.5, None, "group_shocks"),
     InterventionKind("officer_turnover", "rate", 0, 6, 0.5, 2.0, None, "group_shocks"),
-    InterventionKind("access_shock", "demand", 0, 2, 0.1, 0.5, None, "group_shocks"),
+    InterventionKind("access_shock", "demand", 0, 2, 0.1, 0.5, None, "group_shocks", also="reach"),
 )
 KINDS = {k.type: k for k in INTERVENTIONS}
 _ORDER = {k.type: i for i, k in enumerate(INTERVENTIONS)}
@@ -265,8 +266,7 @@ def notes(settings: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
             if not mine or not cut or budget <= 0:
                 out.append(("note_cut_nothing", {}))
                 continue
-        # a road or an airport at level 0 brings no demand but still widens reach
-        still_acts = kind.type == "access_shock" and any(iv.reach > 0 for iv in mine)
+        still_acts = kind.also is not None and any(getattr(iv, kind.also) > 0 for iv in mine)
         if float(settings.get(f"{kind.type}.intensity", 1)) <= 0 and not still_acts:
             out.append(("note_level_zero", {"what": [kind.type]}))
         elif mine and min(iv.start for iv in mine) > months:

@@ -69,9 +69,7 @@ SERIES = tuple(name for name, kind in MONTH_COLUMNS
 def simulate_with_series(params: dict, seed: int) -> tuple[dict[str, float], pd.DataFrame]:
     """One run -> (scalar outcomes, monthly numeric indicators with ``t`` = month)."""
     monthly, paired = simulate_tables(params, seed)
-    series = monthly.select_dtypes("number").drop(columns=["year", "calendar_month"],
-                                                  errors="ignore")
-    return summarise(monthly, paired), series.rename(columns={"month": "t"})
+    return summarise(monthly, paired), monthly[["month", *SERIES]].rename(columns={"month": "t"})
 
 
 def override_keys(scenario) -> list[str]:
@@ -106,6 +104,7 @@ def check_params(params: dict[str, Any]) -> None:
         from ovopsim.posterior import load_posterior
 
         load_posterior(params["posterior"])
+    horizon = months if months is not None else scenario.scenario.months
     overrides = {}
     for key, value in params.items():
         if key in PLAIN:
@@ -120,10 +119,10 @@ def check_params(params: dict[str, Any]) -> None:
             scenario.with_overrides({key: value})
         except InputError as exc:
             raise InputError(None, key, exc.expected, exc.given) from None
-        _starts_within(key, value, months if months is not None else scenario.scenario.months)
+        _starts_within(key, value, horizon)
         overrides[key] = value
     derived = scenario.with_overrides(overrides) if overrides else scenario
-    _acts_within(derived, overrides, months if months is not None else scenario.scenario.months)
+    _acts_within(derived, overrides, horizon)
 
 
 def _acts_within(scenario, overrides: dict[str, Any], horizon: int) -> None:

@@ -31,27 +31,31 @@ def place_labels(ax, x: np.ndarray, y: np.ndarray, labels: list[str], fontsize: 
     xy = ax.transData.transform(np.column_stack([x, y]))
     scale = fig.dpi / 72.0
     char_w, height = 0.6 * fontsize * scale, 1.2 * fontsize * scale
-    placed: list[tuple[float, float, float, float]] = []
-    crowd = [np.sort(np.hypot(*(xy - p).T))[1] if len(xy) > 1 else np.inf for p in xy]
+    placed = np.empty((0, 4))  # the boxes placed so far: x0, y0, x1, y1
+    gap = np.hypot(xy[:, None, 0] - xy[None, :, 0], xy[:, None, 1] - xy[None, :, 1])
+    np.fill_diagonal(gap, np.inf)
+    crowd = gap.min(axis=1)  # each point's distance to its nearest neighbour
     for k in np.argsort(crowd)[::-1]:
         if not np.all(np.isfinite(xy[k])):
             continue
         width = char_w * len(labels[k])
+        others = np.delete(xy, k, axis=0)
         choice = None
         for dx, dy in LABEL_OFFSETS:
             x0 = xy[k, 0] + dx * scale - (width if dx < 0 else 0)
             y0 = xy[k, 1] + dy * scale
             box = (x0, y0, x0 + width, y0 + height)
-            hits_label = any(box[0] < b[2] and b[0] < box[2] and box[1] < b[3] and b[1] < box[3] for b in placed)
-            hits_point = any(box[0] - 3 < p[0] < box[2] + 3 and box[1] - 3 < p[1] < box[3] + 3
-                             for j, p in enumerate(xy) if j != k)
+            hits_label = np.any((box[0] < placed[:, 2]) & (placed[:, 0] < box[2])
+                                & (box[1] < placed[:, 3]) & (placed[:, 1] < box[3]))
+            hits_point = np.any((box[0] - 3 < others[:, 0]) & (others[:, 0] < box[2] + 3)
+                                & (box[1] - 3 < others[:, 1]) & (others[:, 1] < box[3] + 3))
             inside = ax.bbox.x0 - width / 2 <= box[0] and box[2] <= ax.bbox.x1 + width / 4  # not off the figure
             if inside and not hits_label and not hits_point:
                 choice = (dx, dy, box)
                 break
         dx, dy, box = choice or (LABEL_OFFSETS[0][0], LABEL_OFFSETS[0][1],
                                  (xy[k, 0], xy[k, 1], xy[k, 0] + width, xy[k, 1] + height))
-        placed.append(box)
+        placed = np.vstack([placed, box])
         ax.annotate(labels[k], (x[k], y[k]), textcoords="offset points", xytext=(dx, dy),
                     ha="right" if dx < 0 else "left", va="bottom", fontsize=fontsize)
 

@@ -132,9 +132,8 @@ TEXT: dict[str, dict[str, str]] = {
     },
 }
 
-#: amounts in rupiah: the words for a million and a billion, the thousands separator and
-#: the decimal mark, as a reader of each language writes them
-#: per language: the words for a million and a billion (the separators: ovopsim.numerals)
+#: amounts in rupiah: the words for a million and a billion in each language (the
+#: separators a reader of it writes: ovopsim.numerals)
 MONEY = {"en": ("million", "billion"), "id": ("juta", "miliar")}
 
 
