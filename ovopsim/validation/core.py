@@ -77,7 +77,9 @@ def observe(sc: Scenario, seed: int, months: int) -> tuple[dict[str, float], pd.
     """One run's summary (:func:`~.patterns.summarise`) with the producer population
     in bands at month 1 (``<band>_first``) and at the end (``<band>_last``), and each
     producer's income change (``income_<band>``, :func:`ovopsim.indicators.income_bands`);
-    and its monthly table."""
+    the businesses in business at month 1 per producer the scenario lists
+    (``in_business_first``: what the warm-up left of the mapped population); and its
+    monthly table."""
     model = OVOPModel(sc, rng=int(seed), months=months, check_accounting=False)
     a = model.artisans
     n = a.n
@@ -93,6 +95,7 @@ def observe(sc: Scenario, seed: int, months: int) -> tuple[dict[str, float], pd.
     out.update({f"{k}_first": v for k, v in first.items()})
     out.update({f"{k}_last": v for k, v in producer_bands(a).items()})
     out.update(income_bands(start, a.active[:n], pre, last / min(months, 12), sc.money.subsistence))
+    out["in_business_first"] = float(start.sum() / max(len(model.surveyed), 1))
     return out, model.monthly()
 
 

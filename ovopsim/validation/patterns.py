@@ -331,10 +331,10 @@ P3 = Pattern(
         Check("income (last 12 months): underfunded / no programme - 1", "incomes rose for real",
               lambda S: col("under", "income")(S) / col("none", "income")(S) - 1,
               direction=+1, scale=0.05, alternative=Alternative(
-                  "the underfunded package teaches nothing, its equipment aid pays nothing and its "
+                  "the underfunded package teaches nothing, hands out no equipment and its "
                   "promotion leaves no lasting contacts (learning.learning_rate = 0, "
-                  "interventions.equipment.share = 0, market.exposure_decay = 1)",
-                  {"learning.learning_rate": 0.0, "interventions.equipment.share": 0.0,
+                  "interventions.equipment.intensity = 0, market.exposure_decay = 1)",
+                  {"learning.learning_rate": 0.0, "interventions.equipment.intensity": 0.0,
                    "market.exposure_decay": 1.0}, ("under",))),
         Check("skill gain: underfunded minus no programme", "competence rose markedly",
               diff(col("under", "skill_gain"), col("none", "skill_gain")), direction=+1, scale=0.02,
@@ -446,6 +446,13 @@ P6 = Pattern(
               tolerance="mean >= 0.8 of producers", scale=0.1,
               alternative=Alternative("other provinces open to almost everyone (market.reach_national = 0.2)",
                                       {"market.reach_national": 0.2})),
+
+        Check("producers in business at month 1, per producer mapped", "50 producers mapped, in business",
+              col("rasau", "in_business_first"), lo=0.9, hi=1.1,
+              tolerance="mean in [0.9, 1.1] (the mapped count +/- 10%)", scale=0.1,
+              alternative=Alternative("margins too thin to live on (money.wage = Rp 2.4 million, "
+                                      "market.middleman_margin = 0.5)",
+                                      {"money.wage": 2.4e6, "market.middleman_margin": 0.5})),
     ),
     figure=(("rasau",), "output_units"),
 )
@@ -487,6 +494,7 @@ CALIBRATION: tuple[tuple[str, str], ...] = (
     ("P1", "jobs growth, programme minus no programme"),
     ("P4", "between-village partnerships: last year minus month 1"),
     ("P6", "share of sales inside the province (last 12 months)"),
+    ("P6", "producers in business at month 1, per producer mapped"),
 )
 
 for _p in PATTERNS:
