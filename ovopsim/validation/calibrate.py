@@ -331,7 +331,8 @@ def write_posterior(cal: Calibration, path: Path) -> Path:
 # ------------------------------------------------------------------ the report
 
 def marginals(cal: Calibration) -> pd.DataFrame:
-    """Per parameter: prior range, posterior mean, median (the shipped default),
+    """Per parameter: prior range, posterior mean, median (not the shipped default: that is
+    the central point, :meth:`ovopsim.posterior.Posterior.central`),
     5-95% interval and how much of the prior range the data rule out."""
     p = cal.abc.particles
     w = p["weight"].to_numpy()
