@@ -511,3 +511,22 @@ def test_labels_of_neighbouring_points_do_not_overlap():
     plt.close(fig)
     assert len(boxes) == 4
     assert not any(a.overlaps(b) for i, a in enumerate(boxes) for b in boxes[i + 1:])
+
+
+def test_the_answer_names_the_mixes_that_meet_the_targets_as_often():
+    """P6 and P7 both meet every target in 18 of 41 futures: the brief may not say that P6
+    meets them more often than any other mix; it says P7 does as often, in both languages."""
+    import pandas as pd
+
+    from ovopsim.experiments.decide.report import answer_text
+
+    tied = pd.DataFrame({"label": ["P6", "P7", "P9"], "satisficing": [18 / 41, 18 / 41, 16 / 41]})
+    en = answer_text(tied, 41, "en")
+    assert en.startswith("Mix P6 meets every target in 18 of 41 possible futures (44%)")
+    assert "P7 as often" in en and "more than any other" not in en and "P9" not in en
+    assert "P7 sama seringnya" in answer_text(tied, 41, "id")
+    three = tied.assign(satisficing=18 / 41)
+    assert "P7 and P9 as often" in answer_text(three, 41, "en")
+    alone = tied.assign(satisficing=[0.5, 18 / 41, 16 / 41])
+    assert answer_text(alone, 41, "en").endswith("(50%), more than any other mix tested.")
+    assert answer_text(tied.assign(satisficing=0.0), 41, "en").startswith("No mix tested")

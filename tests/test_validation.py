@@ -37,9 +37,9 @@ def test_every_check_says_what_it_can_show():
 # validation checks the model fails, honestly (docs/VALIDATION.md says why)
 KNOWN_FAILING: set[str] = {"coverage (share ever reached): underfunded / funded",
                            "reciprocity: persisting minus dissolved partnerships (weaker side)"}
-# validation checks whose alternative world may not make them fail (only just, where it does:
-# the LJMP's arm lends the capital the other arm gets as grants, worth about 1% of price;
-# docs/VALIDATION.md says why when it holds)
+# validation checks whose alternative world may not make them fail (the LJMP's arm lends the
+# capital the other arm gets as grants and still sells a little more outside the province,
+# worth about 1% of price; docs/VALIDATION.md says why when it holds)
 STILL_PASS: set[str] = {"price received: LJMP / none - 1"}
 
 

@@ -36,9 +36,10 @@ LOCO_MISSES: dict[tuple[str, str, str], str] = {
         "(docs/CALIBRATION.md), so its predictions rest on a few distinct parameter sets."),
     ("Rasau Jaya", "P6", "producers whose market is still the province alone (last month)"): (
         "without Rasau Jaya's targets the posterior admits economies too thin to live on (traders' margin "
-        "median 0.23 against 0.18), in which the warm-up closes most mapped producers before month 1 (the "
-        "next line). The few left are those that sell beyond the province: in the left-out draws that keep "
-        "at least 90% of the producers the share is 0.81, in the others 0.73. The share of sales inside the "
+        "median 0.23 against 0.18), in which the warm-up closes many mapped producers before month 1 (the "
+        "next line). Where a third to a half of them close, those left sell beyond the province more often "
+        "(0.48-0.78 of them stay in the province); and even the left-out draws that keep at least 90% of "
+        "their producers average only 0.81, just above the tolerance. The share of sales inside the "
         "province, a coarser statistic, is still predicted (0.91)."),
     ("Rasau Jaya", "P6", "producers in business at month 1, per producer mapped"): (
         "this is the target that rules such economies out: without it 8 of the 20 left-out draws keep "
@@ -50,10 +51,11 @@ LOCO_MISSES: dict[tuple[str, str, str], str] = {
 ALTERNATIVE_HOLDS: dict[tuple[str, str], str] = {
     ("P5", "price received: LJMP / none - 1"): (
         "the alternative takes away what the LJMP wins back from traders and the markets its contacts open, "
-        "but not a difference between the arms that comes with it: with an LJMP the capital programme's money "
-        "is lent, without one it is given as grants. Grants buy more output, which lowers the province's "
-        "price, so the arm with an LJMP still receives about 1% more (+1.4% [+0.5%, +2.2%] over the posterior, "
-        "+0.7% [-0.1%, +1.4%] with the defaults over 10 seeds). With grants in both arms the residue is "
-        "+0.3% [+0.2%, +0.5%] (defaults, 10 seeds, 60 months). The check's value (+14%) is far above this "
-        "residue, but its alternative does not isolate bargaining from the way the capital is paid."),
+        "but two differences between the arms remain: with an LJMP the capital programme's money is lent, "
+        "without one it is given as grants; and the LJMP's arm still sells more of its goods outside the "
+        "province (+2.9 points [+1.3, +4.4] over the posterior, as the reach check's alternative shows), "
+        "where prices are higher (market.tier_price). It receives +1.4% [+0.5%, +2.2%] more; with the "
+        "defaults over 10 seeds +0.7% [-0.1%, +1.4%], and +0.3% [+0.2%, +0.5%] with grants in both arms "
+        "(60 months). The check's value (+14%) is far above this residue, but its alternative does not "
+        "isolate bargaining from the way the capital is paid and where the goods are sold."),
 }

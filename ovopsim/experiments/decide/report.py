@@ -75,6 +75,22 @@ def locate(root: Path) -> dict[str, Path | None]:
             "discovery": disc}
 
 
+def answer_text(summary: pd.DataFrame, futures: int, lang: str) -> str:
+    """The answer in short: the first mix of the robustness summary (ranked by the share
+    of futures meeting every target, then by regret), naming the mixes that meet the
+    targets as often, which it leads on regret alone."""
+    t = TEXT[lang]
+    best = summary.iloc[0]
+    if float(best["satisficing"]) <= 0:
+        return t["answer_none"]
+    rest = summary.iloc[1:]
+    tied = rest["label"][rest["satisficing"] == best["satisficing"]].tolist()
+    others = (", ".join(tied[:-1]) + f" {t['and']} " + tied[-1]) if len(tied) > 1 else "".join(tied)
+    return t["answer_tied" if tied else "answer_text"].format(
+        label=best["label"], satisficing=pct(best["satisficing"]), met=round(float(best["satisficing"]) * futures),
+        futures=futures, others=others)
+
+
 def _data_uri(path: Path) -> str:
     return "data:image/png;base64," + base64.b64encode(path.read_bytes()).decode()
 
@@ -113,12 +129,7 @@ def context(root: Path, lang: str) -> dict:
                                     "high": number(r[f"{o}_p95"], lang)} for o in outcomes]})
     best = summary.iloc[0]
     nfut = int(robust_meta["futures"])
-    if float(best["satisficing"]) > 0:
-        answer = t["answer_text"].format(label=best["label"], satisficing=pct(best["satisficing"]),
-                                         met=round(float(best["satisficing"]) * nfut),
-                                         futures=nfut)
-    else:
-        answer = t["answer_none"]
+    answer = answer_text(summary, nfut, lang)
     tgt = "; ".join(f"{name(lang, o)} {t['at_least'] if v['direction'] == 'max' else t['at_most']}"
                     f" {localised(format(v['target'], 'g'), lang)}" for o, v in targets.items())
     if tgt:

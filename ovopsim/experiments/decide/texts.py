@@ -18,6 +18,10 @@ TEXT: dict[str, dict[str, str]] = {
         "answer": "The answer in short",
         "answer_text": "Mix {label} meets every target in {met} of {futures} possible futures "
                        "({satisficing}), more than any other mix tested.",
+        "answer_tied": "Mix {label} meets every target in {met} of {futures} possible futures "
+                       "({satisficing}); no mix tested meets them more often, {others} as often. "
+                       "{label} comes first because its largest shortfall against the best mix of "
+                       "each future is the smallest.",
         "answer_none": "No mix tested meets every target in any future: lower the targets or "
                        "change the programmes.",
         "recommended": "Recommended budget mixes",
@@ -62,7 +66,7 @@ TEXT: dict[str, dict[str, str]] = {
                          "uncertainties below.",
         "assume_budget": "A programme's share buys seats in proportion to its cost: money it "
                          "cannot use lapses at the end of the year.",
-        "assume_limits": "The model is calibrated on five field studies; it does not predict "
+        "assume_limits": "The model is calibrated on three of five field studies and checked against all five; it does not predict "
                          "a particular district's figures. Read differences between mixes, "
                          "not the levels.",
         "uncertainty": "uncertainty", "range": "range",
@@ -77,6 +81,10 @@ TEXT: dict[str, dict[str, str]] = {
         "answer": "Jawaban singkat",
         "answer_text": "Campuran {label} memenuhi semua target di {met} dari {futures} "
                        "kemungkinan masa depan ({satisficing}), lebih banyak dari campuran lain yang diuji.",
+        "answer_tied": "Campuran {label} memenuhi semua target di {met} dari {futures} kemungkinan "
+                       "masa depan ({satisficing}); tidak ada campuran yang diuji yang lebih sering "
+                       "memenuhinya, {others} sama seringnya. {label} berada di urutan pertama karena "
+                       "kekurangan terbesarnya terhadap campuran terbaik di tiap masa depan paling kecil.",
         "answer_none": "Tidak ada campuran yang memenuhi semua target di masa depan mana pun: "
                        "turunkan target atau ubah programnya.",
         "recommended": "Campuran anggaran yang dianjurkan",
@@ -122,7 +130,7 @@ TEXT: dict[str, dict[str, str]] = {
                          "dari ketidakpastian di bawah.",
         "assume_budget": "Bagian sebuah program membeli kursi sebanding dengan biayanya: uang yang "
                          "tidak terpakai hangus di akhir tahun.",
-        "assume_limits": "Model dikalibrasi pada lima studi lapangan; model tidak meramalkan angka "
+        "assume_limits": "Model dikalibrasi pada tiga dari lima studi lapangan dan diuji terhadap kelimanya; model tidak meramalkan angka "
                          "kabupaten tertentu. Bacalah perbedaan antar campuran, bukan tingkatnya.",
         "uncertainty": "ketidakpastian", "range": "rentang",
         "provenance": "Asal-usul",
