@@ -530,3 +530,18 @@ def test_the_answer_names_the_mixes_that_meet_the_targets_as_often():
     alone = tied.assign(satisficing=[0.5, 18 / 41, 16 / 41])
     assert answer_text(alone, 41, "en").endswith("(50%), more than any other mix tested.")
     assert answer_text(tied.assign(satisficing=0.0), 41, "en").startswith("No mix tested")
+
+
+def test_the_brief_says_which_future_its_reference_outcomes_are_from(tmp_path):
+    """The outcomes shown for the reference future are one future among those tested (here
+    the best case: no cut, no turnover); the brief names its uncertainties' values."""
+    import pandas as pd
+
+    from ovopsim.experiments.decide.report import reference_future
+
+    pd.DataFrame({"label": ["P1", "P1"], "future": [1, 0],
+                  "interventions.budget_cut.share": [0.3, 0.0],
+                  "market.national_demand": [0.15, 0.2], "n": [3, 3],
+                  "income_gain": [0.5, 1.4]}).to_parquet(tmp_path / "futures.parquet")
+    assert reference_future(tmp_path, "en") == "depth of the budget cut 0, demand from other provinces 0.2"
+    assert reference_future(tmp_path, "id") == "besarnya pemotongan anggaran 0, permintaan dari provinsi lain 0,2"

@@ -5,7 +5,7 @@ objective, with constraints), driven in ask-and-tell form: each generation's
 candidates are asked for, run through :func:`~ovopsim.experiments.runner.run_design`
 (any executor) over the spec's replicates with common random numbers, and their
 replicate means told back. Uncertainties are held at their ``reference`` values
-(or the scenario's): the search optimises for the expected future; ``ovopsim
+(or the scenario's): the search optimises for that reference future; ``ovopsim
 robust`` then tests its results across many.
 
 Resuming

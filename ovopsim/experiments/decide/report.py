@@ -91,6 +91,15 @@ def answer_text(summary: pd.DataFrame, futures: int, lang: str) -> str:
         futures=futures, others=others)
 
 
+def reference_future(robust: Path, lang: str) -> str:
+    """The uncertainties' values in the reference future (future 0: the scenario as the
+    spec writes it), as the brief names them."""
+    fut = pd.read_parquet(robust / "futures.parquet")
+    ref = fut[fut["future"] == 0].iloc[0]
+    cols = fut.columns[fut.columns.get_loc("future") + 1:fut.columns.get_loc("n")]
+    return ", ".join(f"{name(lang, k)} {localised_numbers(f'{float(ref[k]):g}', lang)}" for k in cols)
+
+
 def _data_uri(path: Path) -> str:
     return "data:image/png;base64," + base64.b64encode(path.read_bytes()).decode()
 
@@ -155,7 +164,7 @@ def context(root: Path, lang: str) -> dict:
         evaluations = pd.read_parquet(where["optimize"] / "evaluations.parquet")
         expected_outcomes = [{"key": o, "name": name(lang, o)} for o in directions
                              if o in pareto.columns]
-        keep = pareto[pareto["label"].isin(shown["label"])]
+        keep = pareto.set_index("label").loc[[x for x in shown["label"] if x in set(pareto["label"])]].reset_index()
         for _, r in keep.iterrows():
             expected.append({"label": r["label"], "cells": [
                 {"key": o["key"], "value": repr(float(r[o["key"]])), "text": number(r[o["key"]], lang),
@@ -177,11 +186,12 @@ def context(root: Path, lang: str) -> dict:
         rules = f" {t['and']} ".join(_rule_text(r, lang) for r in d["prim"]["rules"]) or "-"
         label = d.get("candidate") or best["label"]
         discovery = {"intro": t["break_intro"].format(label=label, target=d["target"]),
-                     "box": t["prim_box"].format(rules=rules),
+                     "box": t["prim_box"].format(rules=rules, cases=d["cases_of_interest"], futures=d["cases"]),
                      "coverage": repr(float(d["prim"]["coverage"])),
                      "density": repr(float(d["prim"]["density"])),
                      "stats": t["prim_stats"].format(coverage=pct(d["prim"]["coverage"]),
-                                                     density=pct(d["prim"]["density"])),
+                                                     density=pct(d["prim"]["density"]),
+                                                     mass=pct(d["prim"]["mass"])),
                      "cart": [_rule_text(r, lang) for r in d["cart"]["rules"][:3]]}
         f = plots.prim_figure(traj, int(d["prim"]["box"]), tmp / "prim.png", names)[0]
         figures["discovery"].append({"src": _data_uri(f), "caption": "PRIM"})
@@ -217,6 +227,7 @@ def context(root: Path, lang: str) -> dict:
                        if c.startswith("lever.")],
             "outcomes": [{"key": o, "name": name(lang, o)} for o in outcomes],
             "mixes": mixes, "expected": expected, "expected_outcomes": expected_outcomes,
+            "expected_title": t["expected"].format(reference=reference_future(where["robust"], lang)),
             "costs": costs, "discovery": discovery, "figures": figures,
             "assumptions": assumptions, "uncertainties": uncertainties,
             "provenance": provenance}

@@ -33,8 +33,9 @@ TEXT: dict[str, dict[str, str]] = {
         "mix": "mix", "rank": "rank", "programme": "programme", "share": "share",
         "per_year": "Rp a year", "satisficing": "futures meeting every target",
         "median_range": "median [5th-95th percentile] across futures",
-        "expected": "Expected outcomes in the reference future (mean and 95% interval over "
-                    "replicates)",
+        "expected": "Outcomes in the reference future, the scenario as written ({reference}): mean "
+                    "and 95% interval over replicates. It is one of the futures tested, not their "
+                    "median (the table above).",
         "regret": "largest regret",
         "figures_mixes": "What each mix buys: share of the yearly budget per programme.",
         "figures_robust": "How each mix fares across futures.",
@@ -43,10 +44,11 @@ TEXT: dict[str, dict[str, str]] = {
         "break": "What could break them",
         "break_intro": "Scenario discovery on the futures of mix {label}: where does \"{target}\" "
                        "happen?",
-        "prim_box": "The programme falls short when {rules}.",
-        "prim_stats": "This box holds {coverage} of the futures where it falls short "
-                      "(coverage); {density} of the futures inside it fall short (density).",
-        "cart": "A classification tree finds the same cases with these rules:",
+        "prim_box": "It happens in {cases} of {futures} futures, chiefly when {rules}.",
+        "prim_stats": "This box holds {coverage} of the futures where it happens (coverage); in "
+                      "{density} of the futures inside the box it happens (density); the box holds "
+                      "{mass} of all futures.",
+        "cart": "A classification tree describes them with these rules:",
         "no_break": "Scenario discovery was not run on this mix.",
         "cost": "Cost per rupiah of extra income",
         "cost_intro": "Programme rupiah spent per rupiah of extra income of all businesses "
@@ -96,8 +98,9 @@ TEXT: dict[str, dict[str, str]] = {
         "mix": "campuran", "rank": "peringkat", "programme": "program", "share": "bagian",
         "per_year": "Rp per tahun", "satisficing": "masa depan yang memenuhi semua target",
         "median_range": "median [persentil ke-5 sampai ke-95] antar masa depan",
-        "expected": "Hasil yang diharapkan di masa depan acuan (rata-rata dan selang 95% antar "
-                    "ulangan)",
+        "expected": "Hasil di masa depan acuan, yaitu skenario sebagaimana ditulis ({reference}): "
+                    "rata-rata dan selang 95% antar ulangan. Ini salah satu masa depan yang diuji, "
+                    "bukan mediannya (tabel di atas).",
         "regret": "penyesalan terbesar",
         "figures_mixes": "Apa yang dibeli setiap campuran: bagian anggaran tahunan per program.",
         "figures_robust": "Bagaimana setiap campuran bertahan di berbagai masa depan.",
@@ -106,10 +109,11 @@ TEXT: dict[str, dict[str, str]] = {
         "break": "Apa yang dapat menggagalkannya",
         "break_intro": "Penemuan skenario pada masa depan campuran {label}: kapan \"{target}\" "
                        "terjadi?",
-        "prim_box": "Program gagal mencapai target bila {rules}.",
-        "prim_stats": "Kotak ini memuat {coverage} dari masa depan yang gagal (cakupan); {density} "
-                      "dari masa depan di dalamnya gagal (kepadatan).",
-        "cart": "Pohon klasifikasi menemukan kasus yang sama dengan aturan berikut:",
+        "prim_box": "Hal itu terjadi di {cases} dari {futures} masa depan, terutama bila {rules}.",
+        "prim_stats": "Kotak ini memuat {coverage} dari masa depan tempat hal itu terjadi (cakupan); "
+                      "di {density} dari masa depan di dalam kotak hal itu terjadi (kepadatan); kotak "
+                      "memuat {mass} dari seluruh masa depan.",
+        "cart": "Pohon klasifikasi menggambarkannya dengan aturan berikut:",
         "no_break": "Penemuan skenario belum dijalankan untuk campuran ini.",
         "cost": "Biaya per rupiah tambahan pendapatan",
         "cost_intro": "Rupiah program yang dibelanjakan per rupiah tambahan pendapatan seluruh "
