@@ -18,7 +18,9 @@ def localised(text: str, lang: str) -> str:
     return text.replace(",", "\0").replace(".", decimal).replace("\0", thousands)
 
 
-_NUMBER = re.compile(r"\d[\d,]*(?:\.\d+)?")
+# digits with groups of three after each comma (1,234,567.5): a comma not followed by three
+# digits ends the number, so a list ("P1, P10") keeps its commas
+_NUMBER = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?")
 
 
 def localised_numbers(text: str, lang: str) -> str:

@@ -665,6 +665,9 @@ def test_numbers_in_labels_are_written_as_the_reader_writes_them():
 
     assert [localised(x, "id") for x in ("0.2", "1,234.5", "600")] == ["0,2", "1.234,5", "600"]
     assert localised_numbers("cut >= 0.401 and rate <= 2.5", "id") == "cut >= 0,401 and rate <= 2,5"
+    # a list of labels keeps its commas; a number with thousands groups is one number
+    assert localised_numbers("candidate in {P1, P10, P3}", "id") == "candidate in {P1, P10, P3}"
+    assert localised_numbers("1,234,567.5 and 1234.5", "id") == "1.234.567,5 and 1234,5"
     assert i18n.change_text("knob", "province_demand", 1.25, "id") == "permintaan 1,25"
     assert i18n.change_text("knob", "province_demand", 1.25, "en") == "demand 1.25"
     assert i18n.change_text("level", "access_shock", 0.5, "id").endswith("+0,5")

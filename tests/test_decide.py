@@ -529,7 +529,9 @@ def test_the_answer_names_the_mixes_that_meet_the_targets_as_often():
     assert "P7 and P9 as often" in answer_text(three, 41, "en")
     alone = tied.assign(satisficing=[0.5, 18 / 41, 16 / 41])
     assert answer_text(alone, 41, "en").endswith("(50%), more than any other mix tested.")
-    assert answer_text(tied.assign(satisficing=0.0), 41, "en").startswith("No mix tested")
+    none = answer_text(tied.assign(satisficing=0.0), 41, "en")
+    assert none.startswith("No mix tested") and none.endswith("P6 falls least short of the best mix of each future.")
+    assert "P6 paling sedikit tertinggal" in answer_text(tied.assign(satisficing=0.0), 41, "id")
 
 
 def test_the_brief_says_which_future_its_reference_outcomes_are_from(tmp_path):
@@ -545,3 +547,14 @@ def test_the_brief_says_which_future_its_reference_outcomes_are_from(tmp_path):
                   "income_gain": [0.5, 1.4]}).to_parquet(tmp_path / "futures.parquet")
     assert reference_future(tmp_path, "en") == "depth of the budget cut 0, demand from other provinces 0.2"
     assert reference_future(tmp_path, "id") == "besarnya pemotongan anggaran 0, permintaan dari provinsi lain 0,2"
+
+
+def test_a_discovery_over_every_mix_reads_in_the_readers_language():
+    """With --candidate all the mix is an input of the box: its rule names the mixes in
+    words, and their list keeps its commas in Bahasa Indonesia (decimal commas elsewhere)."""
+    from ovopsim.experiments.decide.report import _rule_text
+
+    rule = "interventions.budget_cut.share >= 0.232 and candidate in {P1, P10, P3}"
+    assert _rule_text(rule, "id") == ("besarnya pemotongan anggaran >= 0,232 dan campurannya salah satu dari "
+                                      "{P1, P10, P3}")
+    assert _rule_text(rule, "en").endswith("and the mix is one of {P1, P10, P3}")

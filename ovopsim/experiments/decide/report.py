@@ -82,7 +82,7 @@ def answer_text(summary: pd.DataFrame, futures: int, lang: str) -> str:
     t = TEXT[lang]
     best = summary.iloc[0]
     if float(best["satisficing"]) <= 0:
-        return t["answer_none"]
+        return t["answer_none"].format(label=best["label"])
     rest = summary.iloc[1:]
     tied = rest["label"][rest["satisficing"] == best["satisficing"]].tolist()
     others = (", ".join(tied[:-1]) + f" {t['and']} " + tied[-1]) if len(tied) > 1 else "".join(tied)
@@ -185,8 +185,10 @@ def context(root: Path, lang: str) -> dict:
         traj = pd.read_parquet(where["discovery"] / "prim_trajectory.parquet")
         rules = f" {t['and']} ".join(_rule_text(r, lang) for r in d["prim"]["rules"]) or "-"
         label = d.get("candidate") or best["label"]
-        discovery = {"intro": t["break_intro"].format(label=label, target=d["target"]),
-                     "box": t["prim_box"].format(rules=rules, cases=d["cases_of_interest"], futures=d["cases"]),
+        intro = t["break_intro_all" if label == "all" else "break_intro"]
+        discovery = {"intro": intro.format(label=label, target=d["target"]),
+                     "box": t["prim_box_all" if label == "all" else "prim_box"].format(
+                         rules=rules, cases=d["cases_of_interest"], futures=d["cases"]),
                      "coverage": repr(float(d["prim"]["coverage"])),
                      "density": repr(float(d["prim"]["density"])),
                      "stats": t["prim_stats"].format(coverage=pct(d["prim"]["coverage"]),
@@ -246,6 +248,7 @@ def _rule_text(rule: str, lang: str) -> str:
     for key in sorted(TEXT_FIGURES(lang), key=len, reverse=True):
         if "." in key and key in rule:
             rule = rule.replace(key, name(lang, key))
+    rule = rule.replace("candidate in {", f"{TEXT[lang]['mix_one_of']} {{")  # --candidate all
     return localised_numbers(rule, lang).replace(" and ", f" {TEXT[lang]['and']} ")
 
 

@@ -23,7 +23,8 @@ TEXT: dict[str, dict[str, str]] = {
                        "{label} comes first because its largest shortfall against the best mix of "
                        "each future is the smallest.",
         "answer_none": "No mix tested meets every target in any future: lower the targets or "
-                       "change the programmes.",
+                       "change the programmes. Of those tested, {label} falls least short of the "
+                       "best mix of each future.",
         "recommended": "Recommended budget mixes",
         "recommended_intro": "Each mix shares out the same yearly budget of {budget} (what a "
                              "programme cannot use in a year goes unspent). Mixes are "
@@ -44,7 +45,12 @@ TEXT: dict[str, dict[str, str]] = {
         "break": "What could break them",
         "break_intro": "Scenario discovery on the futures of mix {label}: where does \"{target}\" "
                        "happen?",
+        "break_intro_all": "Scenario discovery on the futures of every mix tested: where does "
+                           "\"{target}\" happen?",
         "prim_box": "It happens in {cases} of {futures} futures, chiefly when {rules}.",
+        "prim_box_all": "It happens in {cases} of {futures} cases (each mix in each future), chiefly "
+                        "when {rules}.",
+        "mix_one_of": "the mix is one of",
         "prim_stats": "This box holds {coverage} of the futures where it happens (coverage); in "
                       "{density} of the futures inside the box it happens (density); the box holds "
                       "{mass} of all futures.",
@@ -88,7 +94,8 @@ TEXT: dict[str, dict[str, str]] = {
                        "memenuhinya, {others} sama seringnya. {label} berada di urutan pertama karena "
                        "kekurangan terbesarnya terhadap campuran terbaik di tiap masa depan paling kecil.",
         "answer_none": "Tidak ada campuran yang memenuhi semua target di masa depan mana pun: "
-                       "turunkan target atau ubah programnya.",
+                       "turunkan target atau ubah programnya. Dari yang diuji, {label} paling "
+                       "sedikit tertinggal dari campuran terbaik di tiap masa depan.",
         "recommended": "Campuran anggaran yang dianjurkan",
         "recommended_intro": "Setiap campuran membagi anggaran tahunan yang sama, {budget} (yang tidak "
                              "dapat dipakai suatu program dalam setahun tidak dibelanjakan). "
@@ -109,7 +116,12 @@ TEXT: dict[str, dict[str, str]] = {
         "break": "Apa yang dapat menggagalkannya",
         "break_intro": "Penemuan skenario pada masa depan campuran {label}: kapan \"{target}\" "
                        "terjadi?",
+        "break_intro_all": "Penemuan skenario pada masa depan semua campuran yang diuji: kapan "
+                           "\"{target}\" terjadi?",
         "prim_box": "Hal itu terjadi di {cases} dari {futures} masa depan, terutama bila {rules}.",
+        "prim_box_all": "Hal itu terjadi di {cases} dari {futures} kasus (tiap campuran di tiap masa "
+                        "depan), terutama bila {rules}.",
+        "mix_one_of": "campurannya salah satu dari",
         "prim_stats": "Kotak ini memuat {coverage} dari masa depan tempat hal itu terjadi (cakupan); "
                       "di {density} dari masa depan di dalam kotak hal itu terjadi (kepadatan); kotak "
                       "memuat {mass} dari seluruh masa depan.",
