@@ -190,7 +190,9 @@ def test_another_experiment_in_the_folder_is_refused_saying_what_differs(tmp_pat
         (full_factorial({"x1": [0.0, 1.0], "x2": [0.5], "x3": [1.0]}, replicates=2, seed=4),
          "with root_seed = 4 (here: 3)"),
         (full_factorial({"x1": [0.0, 2.0], "x2": [0.5], "x3": [1.0]}, replicates=2, seed=3),
-         "with point 1 = [2.0, 0.5, 1.0] (here: [1.0, 0.5, 1.0])"),
+         "with x1 = 2 at point 1 (here: 1)"),
+        (full_factorial({"x1": [0.0, 1.0], "x2": [0.5], "x3": [3e8 + 6e-8]}, replicates=2, seed=3),
+         "with x3 = 300,000,000 at point 0 (here: 1)"),
     ]
     for other, what in cases:
         with pytest.raises(InputError) as err:

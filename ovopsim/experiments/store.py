@@ -180,10 +180,25 @@ def design_change(old: dict | None, new: dict | None) -> str:
     points_old, points_new = old.get("points") or [], new.get("points") or []
     if len(points_old) != len(points_new):
         return f", with {len(points_new)} points (here: {len(points_old)})"
+    names = old.get("parameters") or []
     for i, (a, b) in enumerate(zip(points_old, points_new, strict=True)):
         if a != b:
+            if isinstance(a, list) and isinstance(b, list) and len(a) == len(b) == len(names):
+                k = next(j for j, (x, y) in enumerate(zip(a, b, strict=True)) if x != y)
+                return f", with {names[k]} = {_shown(b[k])} at point {i} (here: {_shown(a[k])})"
             return f", with point {i} = {b!r} (here: {a!r})"
     return ""
+
+
+def _shown(value) -> str:
+    """A design value as a message shows it: a large whole amount in full with thousands
+    commas (a budget of 300,000,000), another float to six significant digits."""
+    if not isinstance(value, float):
+        return repr(value)
+    whole = round(value)
+    if abs(value) >= 1e4 and abs(value - whole) <= 1e-9 * abs(value):
+        return f"{whole:,}"
+    return f"{value:.6g}"
 
 
 class ResultStore:
