@@ -558,3 +558,21 @@ def test_a_discovery_over_every_mix_reads_in_the_readers_language():
     assert _rule_text(rule, "id") == ("besarnya pemotongan anggaran >= 0,232 dan campurannya salah satu dari "
                                       "{P1, P10, P3}")
     assert _rule_text(rule, "en").endswith("and the mix is one of {P1, P10, P3}")
+
+
+def test_a_stricter_target_reuses_the_search():
+    """An outcome's target is read by the robustness test only, so a spec that differs from
+    the search's in a target alone may use that search; a direction or a budget may not."""
+    from pathlib import Path
+
+    from ovopsim.experiments.decide.common import same_search
+
+    search = {"budget": {"total": 6e8}, "outcomes": {"jobs_gain": {"direction": "max", "target": 0.1}}}
+    stricter = {"budget": {"total": 6e8}, "outcomes": {"jobs_gain": {"direction": "max", "target": 0.2}}}
+    same_search(stricter, search, Path("optimize.json"))
+    for other, key in (({"budget": {"total": 3e8}, "outcomes": search["outcomes"]}, "budget.total"),
+                       ({"budget": {"total": 6e8}, "outcomes": {"jobs_gain": {"direction": "min"}}},
+                        "outcomes.jobs_gain.direction")):
+        with pytest.raises(InputError) as err:
+            same_search(other, search, Path("optimize.json"))
+        assert err.value.key == key

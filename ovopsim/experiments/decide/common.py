@@ -50,7 +50,10 @@ def same_search(robust_spec: dict, search_spec: dict, record: Path) -> None:
     value, the future it is evaluated in): otherwise the brief would put one spec's
     Pareto set beside another's robustness without a word."""
     def shaping(spec: dict) -> dict:
-        flat = _flat({k: spec.get(k) for k in SEARCH_SECTIONS})
+        # an outcome's target is read by the robustness test only (what a mix must meet),
+        # never by the search: a stricter target reuses the search
+        flat = {k: v for k, v in _flat({k: spec.get(k) for k in SEARCH_SECTIONS}).items()
+                if not (k.startswith("outcomes.") and k.endswith(".target"))}
         flat.update({f"uncertainties.{k}.reference": u.get("reference") if isinstance(u, dict) else u
                      for k, u in _flat_parameters(spec.get("uncertainties") or {}).items()})
         return flat
