@@ -576,3 +576,14 @@ def test_a_stricter_target_reuses_the_search():
         with pytest.raises(InputError) as err:
             same_search(other, search, Path("optimize.json"))
         assert err.value.key == key
+
+
+def test_the_brief_says_how_much_of_the_budget_a_mix_spends():
+    """What a programme cannot use lapses: beside its cost per rupiah, each mix's spending
+    over the horizon in the reference future and its share of the budget available."""
+    from ovopsim.experiments.decide.report import spent_text
+
+    row = {"budget_spent": 2.73e9}
+    assert spent_text(row, 6e8, 60, "en") == {"value": repr(2.73e9), "text": "Rp 2.73 billion (91%)"}
+    assert spent_text(row, 6e8, 60, "id")["text"] == "Rp 2,73 miliar (91%)"
+    assert spent_text(row, None, 60, "en") is None and spent_text({}, 6e8, 60, "en") is None

@@ -91,6 +91,16 @@ def answer_text(summary: pd.DataFrame, futures: int, lang: str) -> str:
         futures=futures, others=others)
 
 
+def spent_text(row, budget: float | None, months, lang: str) -> dict | None:
+    """What a mix spent over the horizon in the reference future, in rupiah and as a share
+    of what the budget made available (``budget`` a year for ``months``): what a programme
+    cannot use lapses, so a mix seldom spends it all."""
+    if "budget_spent" not in row or not budget or not months:
+        return None
+    spent = float(row["budget_spent"])
+    return {"value": repr(spent), "text": f"{rupiah(spent, lang)} ({pct(spent / (budget * months / 12))})"}
+
+
 def reference_future(robust: Path, lang: str) -> str:
     """The uncertainties' values in the reference future (future 0: the scenario as the
     spec writes it), as the brief names them."""
@@ -174,7 +184,8 @@ def context(root: Path, lang: str) -> dict:
                 costs.append({"label": r["label"], "value": repr(float(r["cost_per_income"])),
                               "text": number(r["cost_per_income"], lang),
                               "low": number(r["cost_per_income_low"], lang),
-                              "high": number(r["cost_per_income_high"], lang)})
+                              "high": number(r["cost_per_income_high"], lang),
+                              "spent": spent_text(r, budget, spec.get("experiment", {}).get("months"), lang)})
         f = plots.pareto_figure(evaluations, pareto, opt_meta["objectives"],
                                 opt_meta["directions"], tmp / "pareto.png", names)[0]
         figures["pareto"].append({"src": _data_uri(f), "caption": t["figures_pareto"]})

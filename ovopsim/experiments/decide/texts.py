@@ -57,6 +57,7 @@ TEXT: dict[str, dict[str, str]] = {
         "cart": "A classification tree describes them with these rules:",
         "no_break": "Scenario discovery was not run on this mix.",
         "cost": "Cost per rupiah of extra income",
+        "spent": "spent over the horizon (share of the budget available)",
         "cost_intro": "Programme rupiah spent per rupiah of extra income of all businesses "
                       "over the horizon, in the reference future (ratio of means, Fieller 95% "
                       "interval). Below 1: every rupiah spent brings more than a rupiah of income.",
@@ -128,6 +129,7 @@ TEXT: dict[str, dict[str, str]] = {
         "cart": "Pohon klasifikasi menggambarkannya dengan aturan berikut:",
         "no_break": "Penemuan skenario belum dijalankan untuk campuran ini.",
         "cost": "Biaya per rupiah tambahan pendapatan",
+        "spent": "dibelanjakan selama periode (bagian dari anggaran yang tersedia)",
         "cost_intro": "Rupiah program yang dibelanjakan per rupiah tambahan pendapatan seluruh "
                       "usaha selama periode, di masa depan acuan (rasio rata-rata, selang 95% "
                       "Fieller). Di bawah 1: setiap rupiah yang dibelanjakan menghasilkan lebih "
