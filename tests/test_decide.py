@@ -545,8 +545,9 @@ def test_the_brief_says_which_future_its_reference_outcomes_are_from(tmp_path):
                   "interventions.budget_cut.share": [0.3, 0.0],
                   "market.national_demand": [0.15, 0.2], "n": [3, 3],
                   "income_gain": [0.5, 1.4]}).to_parquet(tmp_path / "futures.parquet")
-    assert reference_future(tmp_path, "en") == "depth of the budget cut 0, demand from other provinces 0.2"
-    assert reference_future(tmp_path, "id") == "besarnya pemotongan anggaran 0, permintaan dari provinsi lain 0,2"
+    keys = ["interventions.budget_cut.share", "market.national_demand"]
+    assert reference_future(tmp_path, keys, "en") == "depth of the budget cut 0, demand from other provinces 0.2"
+    assert reference_future(tmp_path, keys, "id") == "besarnya pemotongan anggaran 0, permintaan dari provinsi lain 0,2"
 
 
 def test_a_discovery_over_every_mix_reads_in_the_readers_language():

@@ -446,7 +446,6 @@ P6 = Pattern(
               tolerance="mean >= 0.8 of producers", scale=0.1,
               alternative=Alternative("other provinces open to almost everyone (market.reach_national = 0.2)",
                                       {"market.reach_national": 0.2})),
-
         Check("producers in business at month 1, per producer mapped", "50 producers mapped, in business",
               col("rasau", "in_business_first"), lo=0.9, hi=1.1,
               tolerance="mean in [0.9, 1.1] (the mapped count +/- 10%)", scale=0.1,

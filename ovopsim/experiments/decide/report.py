@@ -30,6 +30,7 @@ from ovopsim.errors import InputError
 from ovopsim.numerals import localised, localised_numbers
 
 from .common import same_candidates, same_search, spec_table
+from .discover import CANDIDATE
 from .texts import LANGS, TEXT, name, number, rupiah
 
 TEMPLATE = "report.html.j2"
@@ -101,13 +102,12 @@ def spent_text(row, budget: float | None, months, lang: str) -> dict | None:
     return {"value": repr(spent), "text": f"{rupiah(spent, lang)} ({pct(spent / (budget * months / 12))})"}
 
 
-def reference_future(robust: Path, lang: str) -> str:
-    """The uncertainties' values in the reference future (future 0: the scenario as the
-    spec writes it), as the brief names them."""
+def reference_future(robust: Path, uncertainties, lang: str) -> str:
+    """The ``uncertainties``' values in the reference future (future 0: the scenario as
+    the spec writes it), as the brief names them."""
     fut = pd.read_parquet(robust / "futures.parquet")
     ref = fut[fut["future"] == 0].iloc[0]
-    cols = fut.columns[fut.columns.get_loc("future") + 1:fut.columns.get_loc("n")]
-    return ", ".join(f"{name(lang, k)} {localised_numbers(f'{float(ref[k]):g}', lang)}" for k in cols)
+    return ", ".join(f"{name(lang, k)} {localised_numbers(f'{float(ref[k]):g}', lang)}" for k in uncertainties)
 
 
 def _data_uri(path: Path) -> str:
@@ -174,7 +174,8 @@ def context(root: Path, lang: str) -> dict:
         evaluations = pd.read_parquet(where["optimize"] / "evaluations.parquet")
         expected_outcomes = [{"key": o, "name": name(lang, o)} for o in directions
                              if o in pareto.columns]
-        keep = pareto.set_index("label").loc[[x for x in shown["label"] if x in set(pareto["label"])]].reset_index()
+        keep = shown[["label"]].merge(pareto, on="label")  # in the ranking's order
+        months = spec.get("experiment", {}).get("months")
         for _, r in keep.iterrows():
             expected.append({"label": r["label"], "cells": [
                 {"key": o["key"], "value": repr(float(r[o["key"]])), "text": number(r[o["key"]], lang),
@@ -185,7 +186,7 @@ def context(root: Path, lang: str) -> dict:
                               "text": number(r["cost_per_income"], lang),
                               "low": number(r["cost_per_income_low"], lang),
                               "high": number(r["cost_per_income_high"], lang),
-                              "spent": spent_text(r, budget, spec.get("experiment", {}).get("months"), lang)})
+                              "spent": spent_text(r, budget, months, lang)})
         f = plots.pareto_figure(evaluations, pareto, opt_meta["objectives"],
                                 opt_meta["directions"], tmp / "pareto.png", names)[0]
         figures["pareto"].append({"src": _data_uri(f), "caption": t["figures_pareto"]})
@@ -196,10 +197,10 @@ def context(root: Path, lang: str) -> dict:
         traj = pd.read_parquet(where["discovery"] / "prim_trajectory.parquet")
         rules = f" {t['and']} ".join(_rule_text(r, lang) for r in d["prim"]["rules"]) or "-"
         label = d.get("candidate") or best["label"]
-        intro = t["break_intro_all" if label == "all" else "break_intro"]
-        discovery = {"intro": intro.format(label=label, target=d["target"]),
-                     "box": t["prim_box_all" if label == "all" else "prim_box"].format(
-                         rules=rules, cases=d["cases_of_interest"], futures=d["cases"]),
+        every = "_all" if label == "all" else ""  # --candidate all: a case is a mix in a future
+        discovery = {"intro": t["break_intro" + every].format(label=label, target=d["target"]),
+                     "box": t["prim_box" + every].format(rules=rules, cases=d["cases_of_interest"],
+                                                         futures=d["cases"]),
                      "coverage": repr(float(d["prim"]["coverage"])),
                      "density": repr(float(d["prim"]["density"])),
                      "stats": t["prim_stats"].format(coverage=pct(d["prim"]["coverage"]),
@@ -240,7 +241,8 @@ def context(root: Path, lang: str) -> dict:
                        if c.startswith("lever.")],
             "outcomes": [{"key": o, "name": name(lang, o)} for o in outcomes],
             "mixes": mixes, "expected": expected, "expected_outcomes": expected_outcomes,
-            "expected_title": t["expected"].format(reference=reference_future(where["robust"], lang)),
+            "expected_title": t["expected"].format(
+                reference=reference_future(where["robust"], robust_meta["uncertainties"], lang)),
             "costs": costs, "discovery": discovery, "figures": figures,
             "assumptions": assumptions, "uncertainties": uncertainties,
             "provenance": provenance}
@@ -259,7 +261,7 @@ def _rule_text(rule: str, lang: str) -> str:
     for key in sorted(TEXT_FIGURES(lang), key=len, reverse=True):
         if "." in key and key in rule:
             rule = rule.replace(key, name(lang, key))
-    rule = rule.replace("candidate in {", f"{TEXT[lang]['mix_one_of']} {{")  # --candidate all
+    rule = rule.replace(f"{CANDIDATE} in {{", f"{TEXT[lang]['mix_one_of']} {{")  # --candidate all
     return localised_numbers(rule, lang).replace(" and ", f" {TEXT[lang]['and']} ")
 
 

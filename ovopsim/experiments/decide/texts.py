@@ -75,9 +75,9 @@ TEXT: dict[str, dict[str, str]] = {
                          "uncertainties below.",
         "assume_budget": "A programme's share buys seats in proportion to its cost: money it "
                          "cannot use lapses at the end of the year.",
-        "assume_limits": "The model is calibrated on three of five field studies and checked against all five; it does not predict "
-                         "a particular district's figures. Read differences between mixes, "
-                         "not the levels.",
+        "assume_limits": "The model is calibrated on three of five field studies and checked "
+                         "against all five; it does not predict a particular district's figures. "
+                         "Read differences between mixes, not the levels.",
         "uncertainty": "uncertainty", "range": "range",
         "provenance": "Provenance",
         "spec": "specification", "created": "created", "versions": "software",
@@ -148,8 +148,9 @@ TEXT: dict[str, dict[str, str]] = {
                          "dari ketidakpastian di bawah.",
         "assume_budget": "Bagian sebuah program membeli kursi sebanding dengan biayanya: uang yang "
                          "tidak terpakai hangus di akhir tahun.",
-        "assume_limits": "Model dikalibrasi pada tiga dari lima studi lapangan dan diuji terhadap kelimanya; model tidak meramalkan angka "
-                         "kabupaten tertentu. Bacalah perbedaan antar campuran, bukan tingkatnya.",
+        "assume_limits": "Model dikalibrasi pada tiga dari lima studi lapangan dan diuji terhadap "
+                         "kelimanya; model tidak meramalkan angka kabupaten tertentu. Bacalah "
+                         "perbedaan antar campuran, bukan tingkatnya.",
         "uncertainty": "ketidakpastian", "range": "rentang",
         "provenance": "Asal-usul",
         "spec": "spesifikasi", "created": "dibuat", "versions": "perangkat lunak",
