@@ -75,3 +75,18 @@ def test_quick_calibration_writes_a_posterior_that_resumes_to_itself(tmp_path, c
     assert main(args) == 0  # everything is read back: the same posterior
     assert pd.read_csv(tmp_path / "posterior.csv").equals(first)
     assert "posterior.csv" in capsys.readouterr().out
+
+
+def test_the_report_names_the_shipped_spec_wherever_the_repository_is(tmp_path):
+    """--spec defaults to the shipped spec's absolute path: CALIBRATION.md names it as
+    experiments/calibrate.toml with no --spec (it wrote the clone's path before); another
+    spec is named as given."""
+    from argparse import Namespace
+
+    from ovopsim.validation.cli import calibrate_command
+
+    shipped = Namespace(spec=cal.SPEC, quick=False, loco=True, stability=True)
+    assert calibrate_command(shipped) == ("ovopsim calibrate --loco --stability", "experiments/calibrate.toml")
+    other = Namespace(spec=tmp_path / "mine.toml", quick=True, loco=False, stability=False)
+    assert calibrate_command(other) == (f"ovopsim calibrate --spec {tmp_path / 'mine.toml'} --quick",
+                                        str(tmp_path / "mine.toml"))

@@ -151,10 +151,9 @@ def handle_calibrate(args) -> int:
             loco[case] = lc
     again = calibrate(spec, work=work, quick=args.quick, reseed=1, **run) if args.stability else None
     runtime = time.perf_counter() - t0
-    cmd = "ovopsim calibrate" + (f" --spec {args.spec}" if args.spec else "") + (" --quick" if args.quick else "") + (
-        " --loco" if args.loco else "") + (" --stability" if args.stability else "")
+    cmd, spec_text = calibrate_command(args)
     md = report(cal, out or DOCS, command=cmd, runtime=runtime, loco=loco or None, again=again,
-                spec=str(args.spec or "experiments/calibrate.toml"), posterior=str(post) if out else None)
+                spec=spec_text, posterior=str(post) if out else None)
     print(cal.abc.generations.to_string(index=False))
     print(marginals(cal).to_string(index=False, float_format=lambda x: f"{x:.3g}"))
     print(f"runtime {runtime:.0f} s; wrote {post} and {md}")
@@ -169,3 +168,15 @@ def main(argv=None) -> int:
     if not argv or argv[0] not in ("validate", "calibrate"):
         argv = ["validate", *argv]
     return ovopsim_main(argv)
+
+
+def calibrate_command(args) -> tuple[str, str]:
+    """How CALIBRATION.md names the command that wrote it and the spec it ran: the
+    shipped spec (``--spec``'s default, an absolute path) as ``experiments/calibrate.toml``
+    and without ``--spec``, so that the report does not depend on where the repository is."""
+    from .calibrate import SPEC
+
+    shipped = args.spec is None or Path(args.spec).resolve() == SPEC.resolve()
+    cmd = ("ovopsim calibrate" + ("" if shipped else f" --spec {args.spec}") + (" --quick" if args.quick else "")
+           + (" --loco" if args.loco else "") + (" --stability" if args.stability else ""))
+    return cmd, "experiments/calibrate.toml" if shipped else str(args.spec)
