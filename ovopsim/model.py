@@ -60,6 +60,18 @@ def warm_key(scenario: Scenario, seed: int) -> tuple[str, int]:
                                               "government": {"annual_budget"}}), int(seed))
 
 
+#: the scenario's sections a world's build (:func:`ovopsim.world.build`) does not read: its
+#: name and horizon, the trust rule, money, the government and the interventions
+NOT_BUILT_FROM = {"scenario": True, "trust": True, "money": True, "government": True, "interventions": True}
+
+
+def build_key(scenario: Scenario, seed: int) -> tuple[str, int]:
+    """What a world's build depends on: the scenario without the sections it does not
+    read (:data:`NOT_BUILT_FROM`), and the seed. Runs with equal keys build the same
+    world (tests/test_warm_starts.py changes every field left out and compares)."""
+    return scenario.model_dump_json(exclude=NOT_BUILT_FROM), int(seed)
+
+
 class RecentlyUsed:
     """The most recently used entries, by key: at most ``size`` of them and, with
     ``weigh``, at most ``budget`` of their summed weight (the least recently used go
@@ -108,10 +120,32 @@ def _nbytes(state: dict) -> int:
 WARM_STARTS = WarmStarts()
 
 
+class BuiltWorlds(WarmStarts):
+    """Recently built worlds, by :func:`build_key`, as :func:`ovopsim.world.build` left
+    them: runs of one seed whose scenarios differ only in what the build does not read
+    (a sweep of the trust rule, a search over programmes with common random numbers)
+    build the world once. A run whose world was built so is identical to one that built
+    its own."""
+
+
+#: the process's built worlds (every run with a whole-number seed uses them)
+BUILT_WORLDS = BuiltWorlds()
+
+
+def _world_state(w: world.World, built: dict) -> dict:
+    """Copies of a world's records, households as drawn and names, and ``built``: what
+    :func:`_rebuilt` makes a world from again."""
+    return {"artisans": w.artisans.data.copy(), "ties": w.ties.used.copy(), "villages": w.villages.data.copy(),
+            "clusters": w.clusters.data.copy(), "products": w.products.data.copy(), "fresh": w.fresh.copy(),
+            "built": built, "names": (tuple(w.village_names), tuple(w.cluster_names), tuple(w.product_names),
+                                      w.surveyed.copy())}
+
+
 def _rebuilt(warm: dict) -> world.World:
-    """The world of a warm start (:meth:`OVOPModel._warm_state`) as :func:`ovopsim.world.build`
-    returns it, its records copied from their state at month 1 (a run started so is
-    identical to one that built and warmed up its world itself)."""
+    """The world of a built world's state (:func:`_world_state`) or of a warm start
+    (:meth:`OVOPModel._warm_state`) as :func:`ovopsim.world.build` returns it, its
+    records copied from their state then (a run started so is identical to one that
+    built, and warmed up, its world itself)."""
     names = warm["names"]
     ties = state.Ties(warm["built"]["ties_capacity"])
     ties.assign(warm["ties"])
@@ -158,8 +192,7 @@ class OVOPModel(mesa.Model):
         key = warm_key(scenario, seed) if share_warmup and isinstance(seed, (int, np.integer)) else None
         warm = WARM_STARTS.get(key)
         if warm is None:
-            w = world.build(scenario, self.rng, self.par)
-            built = {"rng": self.rng.bit_generator.state, "ties_capacity": len(w.ties.data)}
+            w, built = self._build(scenario, seed)
         else:  # the world as built, from the warm start (its state is set at month 1 below)
             w, built = _rebuilt(warm), warm["built"]
             self.rng.bit_generator.state = built["rng"]
@@ -216,6 +249,21 @@ class OVOPModel(mesa.Model):
         self.totals[:] = 0.0
         self.running = True
 
+    def _build(self, scenario: Scenario, seed) -> tuple[world.World, dict]:
+        """The world as :func:`ovopsim.world.build` makes it from ``self.rng``, or a copy
+        of the one built last for the same :func:`build_key` (the random generator then
+        set to where that build left it); and what the build left besides (``built``)."""
+        key = build_key(scenario, seed) if isinstance(seed, (int, np.integer)) else None
+        done = BUILT_WORLDS.get(key)
+        if done is not None:
+            self.rng.bit_generator.state = done["built"]["rng"]
+            return _rebuilt(done), done["built"]
+        w = world.build(scenario, self.rng, self.par)
+        built = {"rng": self.rng.bit_generator.state, "ties_capacity": len(w.ties.data)}
+        if key is not None:
+            BUILT_WORLDS.put(key, _world_state(w, built))
+        return w, built
+
     def _warm_up(self, least: int, most: int, tolerance: float) -> None:
         """Run whole years before month 1, unrecorded, until the economy has settled: at
         least ``least`` months, and until a year's mean income and number of businesses
@@ -251,13 +299,10 @@ class OVOPModel(mesa.Model):
         """Copies of everything the warm-up changed: the state at the start of month 1;
         and what the world's build left that the warm-up did not change (the households
         as drawn, the names, the random generator's state after the build)."""
-        return {"artisans": self.artisans.data.copy(), "ties": self.ties.used.copy(),
-                "villages": self.villages.data.copy(), "clusters": self.clusters.data.copy(),
-                "products": self.products.data.copy(), "officers": self.government.officers.copy(),
-                "pre": self.records.pre, "income_pre": self.income_pre.copy(), "warmup": dict(self.warmup),
-                "month": self.month, "fresh": self._fresh.copy(), "built": built,
-                "names": (tuple(self.village_names), tuple(self.cluster_names), tuple(self.product_names),
-                          self.surveyed.copy())}
+        now = world.World(self.artisans, self._fresh, self.ties, self.villages, self.clusters, self.products,
+                          self.village_names, self.cluster_names, self.product_names, self.surveyed)
+        return {**_world_state(now, built), "officers": self.government.officers.copy(), "pre": self.records.pre,
+                "income_pre": self.income_pre.copy(), "warmup": dict(self.warmup), "month": self.month}
 
     def _start_from(self, warm: dict) -> None:
         """Start month 1 from another run's warm-up of the same world and seed

@@ -124,3 +124,93 @@ def test_scenarios_with_one_no_programme_key_have_one_twin():
     for name in SCENARIOS:
         s = load_scenario(name)
         assert no_programme_key(no_programme(s)) == no_programme_key(s), name
+
+
+def _built(sc, seed=5):
+    """The world :func:`ovopsim.world.build` makes of ``sc`` (not through the cache), as bytes."""
+    import numpy as np
+
+    from ovopsim import state, world
+
+    w = world.build(sc, np.random.default_rng(seed), state.params(sc))
+    return (w.artisans.data.tobytes(), w.fresh.tobytes(), w.ties.data.tobytes(), w.villages.data.tobytes(),
+            w.clusters.data.tobytes(), w.products.data.tobytes(), tuple(w.village_names),
+            tuple(w.product_names), w.surveyed.tobytes())
+
+
+def _changed(sc, section: str, field: str):
+    """``sc`` with ``section.field`` changed to another valid value (None if none is)."""
+    from ovopsim.errors import InputError
+
+    value = getattr(getattr(sc, section), field)
+    if isinstance(value, bool):
+        tries = [not value]
+    elif isinstance(value, int):
+        tries = [value + 1, value - 1]
+    elif isinstance(value, float):
+        tries = [value * 1.5 + 0.01, value * 0.5, value + 1.0, 0.5, 0.05]
+    else:
+        return None
+    for v in tries:
+        try:
+            return sc.with_overrides({f"{section}.{field}": v})
+        except (InputError, ValueError):
+            continue
+    return None
+
+
+@pytest.mark.parametrize("name", ["rasau_jaya", "baseline", "singkawang_ljmp", "proppo_surveyed"])
+def test_the_build_key_leaves_out_only_what_the_build_does_not_read(name):
+    """Every field of the sections the build key leaves out (ovopsim.model.NOT_BUILT_FROM),
+    changed alone, builds the same world to the byte; the programmes, the name and the
+    horizon too. Fields of the sections it keeps do change the world (so the comparison
+    can fail)."""
+    from ovopsim.model import NOT_BUILT_FROM, build_key
+
+    sc = load_scenario(name)
+    ref = _built(sc)
+    assert set(NOT_BUILT_FROM) == {"scenario", "trust", "money", "government", "interventions"}
+    changed = 0
+    for section in ("trust", "money", "government"):
+        for field in type(getattr(sc, section)).model_fields:
+            other = _changed(sc, section, field)
+            assert other is not None, f"{section}.{field}: no other valid value tried"
+            assert build_key(other, 5) == build_key(sc, 5)
+            assert _built(other) == ref, f"{section}.{field} changes the world's build"
+            changed += 1
+    assert changed >= 35
+    none = type(sc).model_validate({**sc.model_dump(), "interventions": []})
+    for other in (none, sc.with_overrides({"scenario.months": 7, "scenario.name": "x"})):
+        assert build_key(other, 5) == build_key(sc, 5) and _built(other) == ref
+    # what the key keeps: the world's own fields, and parameters the build's first
+    # quality and plan read (the learning weights, through the parameter record)
+    for key in ("world.skill_mean", "learning.weight_skill", "production.overtime", "market.province_demand"):
+        section, field = key.split(".")
+        other = _changed(sc, section, field)
+        assert build_key(other, 5) != build_key(sc, 5)
+        if key != "production.overtime":  # overtime acts in festive months, not at the build
+            assert _built(other) != ref, key
+    assert build_key(sc, 6) != build_key(sc, 5)
+
+
+def test_a_world_built_once_gives_every_run_of_its_seed_the_same_numbers():
+    """Runs of one seed that differ in the trust rule build their world once
+    (ovopsim.model.BUILT_WORLDS) and give the numbers each gives building its own."""
+    from ovopsim.model import BUILT_WORLDS
+
+    sc = load_scenario("rasau_jaya")
+    variants = [sc.with_overrides({"trust.gain": g, "trust.partner_rate": r}) for g, r in ((0.05, 0.1), (0.15, 0.03))]
+    alone = []
+    for v in variants:
+        BUILT_WORLDS.clear()
+        alone.append(run(v, seed=9, months=24).monthly)
+    BUILT_WORLDS.clear()
+    hits = BUILT_WORLDS.hits
+    shared = [run(v, seed=9, months=24).monthly for v in variants]
+    assert BUILT_WORLDS.hits - hits == 1
+    for a, b in zip(alone, shared, strict=True):
+        pd.testing.assert_frame_equal(a, b, check_exact=True)
+    assert not alone[0]["income_mean"].equals(alone[1]["income_mean"])  # the variants differ
+    # the cached world is copied, not handed over: a third run still gets it as built
+    third = run(variants[0], seed=9, months=24).monthly
+    pd.testing.assert_frame_equal(third, alone[0], check_exact=True)
