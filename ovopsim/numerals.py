@@ -6,6 +6,7 @@ numbers through :func:`localised`."""
 
 from __future__ import annotations
 
+import math
 import re
 
 #: per language: (thousands separator, decimal mark)
@@ -27,3 +28,16 @@ def localised_numbers(text: str, lang: str) -> str:
     """Every number in ``text`` (a rule such as ``cut >= 0.4``, a label such as
     ``demand 1.25``) :func:`localised`."""
     return _NUMBER.sub(lambda m: localised(m.group(0), lang), text)
+
+
+def whole_percents(shares: list[float]) -> list[int]:
+    """Shares (summing to 1) as whole percents that sum to 100: each rounded down, then
+    the points left go to the largest remainders (ties to the first), so a reader adding
+    them finds the whole. The decision brief's table and its figure of the mixes both
+    write a mix's shares so."""
+    exact = [100 * max(x, 0.0) for x in shares]
+    whole = [math.floor(x) for x in exact]
+    order = sorted(range(len(exact)), key=lambda i: (-(exact[i] - whole[i]), i))
+    for i in order[:max(0, round(sum(exact)) - sum(whole))]:
+        whole[i] += 1
+    return whole

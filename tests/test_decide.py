@@ -242,6 +242,18 @@ def test_robustness_numbers_equal_those_computed_by_hand(tmp_path):
     assert (tmp_path / "robust" / "figures" / "robustness.png").stat().st_size > 1000
 
 
+def test_a_brief_of_mixes_written_by_hand_says_what_it_leaves_out(tmp_path):
+    """With no search beside the robustness run, the brief says it has no reference-future
+    outcomes and no costs, and why, rather than leaving them out unsaid."""
+    from ovopsim.experiments.decide.report import render
+    from ovopsim.experiments.decide.texts import TEXT
+
+    robust(_hand_mixes_spec(tmp_path), out_dir=tmp_path / "robust", executor="serial", progress=False)
+    for lang in ("en", "id"):
+        html = render(tmp_path, lang)
+        assert TEXT[lang]["no_search"] in html and 'id="expected"' not in html and 'id="costs"' not in html
+
+
 def test_discovery_on_robustness_results_finds_the_cut(tmp_path):
     """income_best falls below 36 exactly when the cut to programme a exceeds a
     threshold computed by hand: PRIM's box is that cut, coverage and density 1."""
@@ -351,7 +363,7 @@ def test_the_brief_writes_in_its_readers_language():
         "0.272", "290", "1,234", "2.08M", "1.35B"]
     assert _range({"bounds": [0.0, 0.8]}, "id") == "0 - 0,8" and _range({"levels": [13, 25]}, "id") == "13; 25"
     # a mix's shares as whole percents that add up to the whole budget
-    from ovopsim.experiments.decide.report import whole_percents
+    from ovopsim.numerals import whole_percents
 
     assert whole_percents([0.18, 0.13, 0.004, 0.25, 0.17, 0.10, 0.166]) == [18, 13, 0, 25, 17, 10, 17]
     assert whole_percents([1 / 3] * 3) == [34, 33, 33] and whole_percents([1.0, 0.0]) == [100, 0]
@@ -511,6 +523,14 @@ def test_labels_of_neighbouring_points_do_not_overlap():
     plt.close(fig)
     assert len(boxes) == 4
     assert not any(a.overlaps(b) for i, a in enumerate(boxes) for b in boxes[i + 1:])
+    # points drawn on top of each other (two mixes with the same outcomes): one label
+    fig, ax = plt.subplots(figsize=(4, 3))
+    x, y = np.array([1.0, 1.0001, 2.0, 1.0]), np.array([1.0, 1.0, 2.0, 1.0002])
+    ax.scatter(x, y)
+    place_labels(ax, x, y, ["P8", "P9", "P1", "P5"])
+    shown = sorted(t.get_text() for t in ax.texts)
+    plt.close(fig)
+    assert shown == ["P1", "P8, P9, P5"]
 
 
 def test_the_answer_names_the_mixes_that_meet_the_targets_as_often():
@@ -568,15 +588,79 @@ def test_a_stricter_target_reuses_the_search():
 
     from ovopsim.experiments.decide.common import same_search
 
+    def record(spec):  # as robust.json and optimize.json keep it
+        return {"spec_text": json.dumps(spec)}
+
     search = {"budget": {"total": 6e8}, "outcomes": {"jobs_gain": {"direction": "max", "target": 0.1}}}
     stricter = {"budget": {"total": 6e8}, "outcomes": {"jobs_gain": {"direction": "max", "target": 0.2}}}
-    same_search(stricter, search, Path("optimize.json"))
+    same_search(record(stricter), record(search), Path("optimize.json"))
     for other, key in (({"budget": {"total": 3e8}, "outcomes": search["outcomes"]}, "budget.total"),
                        ({"budget": {"total": 6e8}, "outcomes": {"jobs_gain": {"direction": "min"}}},
                         "outcomes.jobs_gain.direction")):
         with pytest.raises(InputError) as err:
-            same_search(other, search, Path("optimize.json"))
+            same_search(record(other), record(search), Path("optimize.json"))
         assert err.value.key == key
+
+
+def test_a_search_is_matched_to_its_scenario_by_the_file_not_the_path(tmp_path):
+    """A spec copied elsewhere names the same scenario file by another path: the records
+    keep the file's digest, so the search beside it is taken; an edited scenario file
+    (same path) is refused, naming experiment.scenario."""
+    import hashlib
+    import shutil
+
+    from ovopsim.experiments.decide.common import same_search
+    from ovopsim.experiments.decide.optimize import spec_provenance
+
+    shipped = ROOT / "experiments" / "blitar_budget_mix.toml"
+    meta = spec_provenance(as_decision(shipped))
+    scenario = ROOT / "scenarios" / "blitar_budget_mix.toml"
+    assert meta["scenario_sha256"] == hashlib.sha256(scenario.read_bytes()).hexdigest()
+    copy = tmp_path / "mine.toml"
+    copy.write_text(shipped.read_text().replace('"../scenarios/blitar_budget_mix.toml"', f'"{scenario}"'))
+    moved = spec_provenance(as_decision(copy))
+    assert moved["scenario_sha256"] == meta["scenario_sha256"]
+    same_search(moved, meta, Path("optimize.json"))  # another path to the same file
+    edited = tmp_path / "scenario.toml"
+    shutil.copy(scenario, edited)
+    edited.write_text(edited.read_text() + "\n# edited\n")
+    copy.write_text(shipped.read_text().replace('"../scenarios/blitar_budget_mix.toml"', f'"{edited}"'))
+    with pytest.raises(InputError) as err:
+        same_search(spec_provenance(as_decision(copy)), meta, Path("optimize.json"))
+    assert err.value.key == "experiment.scenario"
+    # records without the digest (made before it was kept) compare the path as written
+    old = {k: v for k, v in meta.items() if k != "scenario_sha256"}
+    with pytest.raises(InputError) as err:
+        same_search(moved, old, Path("optimize.json"))
+    assert err.value.key == "experiment.scenario"
+
+
+def test_a_title_that_names_another_budget_is_refused():
+    """A spec's title or question names the budget as {budget}, which the brief writes in
+    each language, or names it among its amounts: a title left at Rp 600 million when
+    the budget became Rp 300 million is refused, not printed."""
+    from ovopsim.experiments.decide.texts import rupiah_amounts, with_budget
+
+    assert rupiah_amounts("Rp 600 million a year; Rp 1,5 miliar; Rp 600.000.000; Rp 250,000") == [
+        6e8, 1.5e9, 6e8, 2.5e5]
+    assert with_budget("What {budget} a year buys", 6e8, "id") == "What Rp 600 juta a year buys"
+    ok = budget_spec(budget={"total": 6e8, "programmes": ["a", "b", "c"]},
+                     report={"title_en": "What Rp 600 million buys", "question_en": "Given {budget}?",
+                             "title_id": "Rp 600.000.000 dan Rp 50 juta per desa"})
+    as_decision(ok)
+    stale = budget_spec(budget={"total": 3e8, "programmes": ["a", "b", "c"]},
+                        report={"title_en": "What Rp 600 million buys"})
+    with pytest.raises(InputError, match=r"^report.title_en: expected the budget.total of Rp 300 million among "
+                                         r"the amounts it names, or \{budget\} .*, got Rp 600 million$"):
+        as_decision(stale)
+    for text, why in (("What {budgt} buys", r'got "\{budgt\}" in'), ("{budget}", None)):
+        spec = budget_spec(report={"question_id": text})
+        if why is None:  # {budget} with no [budget]
+            spec.pop("budget")
+            spec["levers"] = {"a": {"bounds": [0.0, 1.0]}}
+            why = "got no \\[budget\\]"
+        with pytest.raises(InputError, match=rf"^report.question_id: expected .*{why}"):
+            as_decision(spec)
 
 
 def test_the_brief_says_how_much_of_the_budget_a_mix_spends():
@@ -588,3 +672,22 @@ def test_the_brief_says_how_much_of_the_budget_a_mix_spends():
     assert spent_text(row, 6e8, 60, "en") == {"value": repr(2.73e9), "text": "Rp 2.73 billion (91%)"}
     assert spent_text(row, 6e8, 60, "id")["text"] == "Rp 2,73 miliar (91%)"
     assert spent_text(row, None, 60, "en") is None and spent_text({}, 6e8, 60, "en") is None
+
+
+def test_the_figures_of_the_mixes_agree_with_the_brief_s_table(tmp_path, monkeypatch):
+    """The mixes figure writes a mix's shares as the table does (whole percents that sum to
+    100), and the robustness figure draws the first outcome's target."""
+    from ovopsim.experiments import plots
+    from ovopsim.numerals import whole_percents
+
+    figures = []
+    monkeypatch.setattr(plots, "_save", lambda fig, path, layout=True: figures.append(fig) or path)
+    mixes = pd.DataFrame({"label": ["M"], "share.a": [0.305], "share.b": [0.305], "share.c": [0.39]})
+    plots.mix_figure(mixes, ["a", "b", "c"], tmp_path / "m.png")
+    shown = [t.get_text() for t in figures[0].axes[0].texts]
+    assert shown == [f"{w}%" for w in whole_percents([0.305, 0.305, 0.39])] == ["31%", "30%", "39%"]
+    summary = pd.DataFrame({"label": ["M"], "satisficing": [0.5], "income_p5": [1.0], "income_p50": [2.0],
+                            "income_p95": [3.0]})
+    plots.robust_figure(summary, "income", tmp_path / "r.png", target=2.5)
+    lines = [ln.get_xdata()[0] for ln in figures[1].axes[1].get_lines() if ln.get_linestyle() == "--"]
+    assert lines == [2.5]

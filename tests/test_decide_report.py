@@ -28,7 +28,8 @@ def results(tmp_path_factory):
         outcomes={"income": {"direction": "max", "target": 35.0},
                   "jobs": {"direction": "max", "target": 25.0}},
         optimize={"population": 8, "generations": 4}, robust={"futures": 30, "max_candidates": 4},
-        report={"question_en": "Which split of 100?", "question_id": "Pembagian 100 yang mana?"})
+        report={"question_en": "Which split of 100?", "question_id": "Pembagian 100 yang mana?",
+                "title_en": "What {budget} a year buys", "title_id": "Apa yang dibeli {budget} per tahun"})
     optimize(spec, out_dir=root / "optimize", executor="serial", progress=False)
     robust(spec, out_dir=root / "robust", candidates=root / "optimize" / "pareto.parquet",
            executor="serial", progress=False)
@@ -78,7 +79,10 @@ def test_report_numbers_equal_the_tables(results, lang):
         assert float(c["value"]) == want, c  # the page holds the table's number exactly
         shown = c["text"].split()[0]
         if col.startswith("share."):  # whole percents that add up to 100 (below)
-            assert abs(int(shown.rstrip("%")) - 100 * want) < 1, c
+            if shown == "<1%":  # a share that rounds to 0 is not shown as none
+                assert 0 < want < 0.01, c
+            else:
+                assert abs(int(shown.rstrip("%")) - 100 * want) < 1, c
         elif col == "satisficing":
             assert shown == f"{100 * want:.0f}%", c
         else:
@@ -86,7 +90,7 @@ def test_report_numbers_equal_the_tables(results, lang):
         checked += 1
     assert checked >= len(summary.head(5)) * 5
     for label in summary.head(5).index:  # each mix's shares, as shown, are the whole budget
-        assert sum(int(c["text"].split()[0].rstrip("%")) for c in cells
+        assert sum(int(c["text"].split()[0].rstrip("%").replace("<1", "0")) for c in cells
                    if c["label"] == label and c["key"].startswith("share.")) == 100, label
     assert {c["table"] for c in cells} == {"mixes", "expected"}  # no cost outcomes here
     disc = json.loads((results / "robust" / "discovery" / "discovery.json").read_text())
@@ -96,5 +100,7 @@ def test_report_numbers_equal_the_tables(results, lang):
                     "provenance"):
         assert t[heading] in body
     assert ("Pembagian 100 yang mana?" if lang == "id" else "Which split of 100?") in body
+    # the title's {budget}, written in as the reader writes the budget
+    assert ("Apa yang dibeli Rp 100 per tahun" if lang == "id" else "What Rp 100 a year buys") in body
     best = summary.index[0]
     assert f"{best}" in body and f"{100 * summary['satisficing'].iloc[0]:.0f}%" in body

@@ -22,10 +22,15 @@ CONV_INDICES = {"sobol": ["S1", "ST"], "morris": ["mu_star"]}
 LABEL_OFFSETS = ((5, 4), (5, -12), (-5, 4), (-5, -12), (5, 14), (-5, 14), (5, -22), (-5, -22))
 
 
+#: points drawn this close (in points) are one place: one label names them all ("P8, P9")
+SAME_PLACE = 1.0
+
+
 def place_labels(ax, x: np.ndarray, y: np.ndarray, labels: list[str], fontsize: float = 8) -> None:
     """Label each point (``x``, ``y``) of ``ax`` beside it where the label overlaps no label
     placed before and no other point (:data:`LABEL_OFFSETS`; the first position when none
-    is free), the points far from the others first."""
+    is free), the points far from the others first. Points drawn on top of each other
+    (within :data:`SAME_PLACE`) share one label that names them all."""
     fig = ax.figure
     fig.canvas.draw()  # the axes' limits and the transform as drawn
     xy = ax.transData.transform(np.column_stack([x, y]))
@@ -34,11 +39,21 @@ def place_labels(ax, x: np.ndarray, y: np.ndarray, labels: list[str], fontsize: 
     placed = np.empty((0, 4))  # the boxes placed so far: x0, y0, x1, y1
     gap = np.hypot(xy[:, None, 0] - xy[None, :, 0], xy[:, None, 1] - xy[None, :, 1])
     np.fill_diagonal(gap, np.inf)
-    crowd = gap.min(axis=1)  # each point's distance to its nearest neighbour
-    for k in np.argsort(crowd)[::-1]:
-        if not np.all(np.isfinite(xy[k])):
+    names = list(labels)
+    named = np.zeros(len(names), bool)  # named in an earlier point's label
+    for k in range(len(names)):
+        if named[k]:
             continue
-        width = char_w * len(labels[k])
+        same = np.flatnonzero((gap[k] <= SAME_PLACE * scale) & ~named)
+        same = same[same > k]
+        if len(same):
+            names[k] = ", ".join([labels[k], *(labels[j] for j in same)])
+            named[same] = True
+    crowd = np.where(gap > SAME_PLACE * scale, gap, np.inf).min(axis=1)  # nearest point elsewhere
+    for k in np.argsort(crowd)[::-1]:
+        if named[k] or not np.all(np.isfinite(xy[k])):
+            continue
+        width = char_w * len(names[k])
         others = np.delete(xy, k, axis=0)
         choice = None
         for dx, dy in LABEL_OFFSETS:
@@ -56,7 +71,7 @@ def place_labels(ax, x: np.ndarray, y: np.ndarray, labels: list[str], fontsize: 
         dx, dy, box = choice or (LABEL_OFFSETS[0][0], LABEL_OFFSETS[0][1],
                                  (xy[k, 0], xy[k, 1], xy[k, 0] + width, xy[k, 1] + height))
         placed = np.vstack([placed, box])
-        ax.annotate(labels[k], (x[k], y[k]), textcoords="offset points", xytext=(dx, dy),
+        ax.annotate(names[k], (x[k], y[k]), textcoords="offset points", xytext=(dx, dy),
                     ha="right" if dx < 0 else "left", va="bottom", fontsize=fontsize)
 
 
@@ -308,16 +323,20 @@ def convergence_figure(convergence: pd.DataFrame, path: Path, text: dict | None 
 def mix_figure(candidates: pd.DataFrame, programmes: list[str], path: Path,
                text: dict | None = None) -> list[Path]:
     """Each candidate's budget mix as a stacked horizontal bar (share of the budget)."""
+    from ovopsim.numerals import whole_percents
+
     labels = candidates["label"].astype(str).tolist()
     fig, ax = plt.subplots(figsize=(7, 0.45 * len(labels) + 1.6))
     left = np.zeros(len(labels))
     cmap = plt.get_cmap("tab10")
+    shares = candidates[[f"share.{p}" for p in programmes]].to_numpy(float)
+    whole = np.array([whole_percents(list(row)) for row in shares]).reshape(shares.shape)  # as the brief's table
     for i, p in enumerate(programmes):
-        v = candidates[f"share.{p}"].to_numpy(float)
+        v = shares[:, i]
         ax.barh(labels, v, left=left, color=cmap(i % 10), label=_t(text, p))
         for j, (x0, w) in enumerate(zip(left, v, strict=True)):
             if w >= 0.08:
-                ax.text(x0 + w / 2, j, f"{w:.0%}", ha="center", va="center", fontsize="x-small",
+                ax.text(x0 + w / 2, j, f"{whole[j, i]}%", ha="center", va="center", fontsize="x-small",
                         color="white")
         left += v
     ax.set_xlim(0, 1)
@@ -329,9 +348,10 @@ def mix_figure(candidates: pd.DataFrame, programmes: list[str], path: Path,
 
 
 def robust_figure(summary: pd.DataFrame, outcome: str, path: Path,
-                  text: dict | None = None) -> list[Path]:
+                  text: dict | None = None, target: float | None = None) -> list[Path]:
     """Per candidate: the share of futures in which it meets every target (bars), and
-    ``outcome`` across futures (5th-95th percentile, median)."""
+    ``outcome`` across futures (5th-95th percentile, median), with its ``target`` as a
+    dashed line."""
     labels = summary["label"].astype(str).tolist()
     y = np.arange(len(labels))
     fig, (a1, a2) = plt.subplots(1, 2, figsize=(8.5, 0.5 * len(labels) + 1.8), sharey=True)
@@ -345,6 +365,9 @@ def robust_figure(summary: pd.DataFrame, outcome: str, path: Path,
     lo, mid, hi = (summary[f"{outcome}_p{q}"].to_numpy(float) for q in (5, 50, 95))
     a2.hlines(y, lo, hi, color="C0", linewidth=3)
     a2.plot(mid, y, "o", color="C0")
+    if target is not None:
+        a2.axvline(target, color="C3", linestyle="--", linewidth=1, label=_t(text, "target"))
+        a2.legend(fontsize="x-small", loc="lower right")
     # two lines: the label is long in Bahasa Indonesia
     a2.set_xlabel(f"{_t(text, outcome)}:\n{_t(text, '5th-95th percentile of futures, median')}",
                   fontsize="small")

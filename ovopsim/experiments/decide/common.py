@@ -44,21 +44,29 @@ def default_root(spec: DecisionSpec) -> Path:
 SEARCH_SECTIONS = ("experiment", "budget", "levers", "fixed", "outcomes", "optimize")
 
 
-def same_search(robust_spec: dict, search_spec: dict, record: Path) -> None:
+def same_search(robust_record: dict, search_record: dict, record: Path) -> None:
     """The search shown beside a robustness test was made from the same spec in what
     shapes its numbers (:data:`SEARCH_SECTIONS`, and each uncertainty's reference
     value, the future it is evaluated in): otherwise the brief would put one spec's
-    Pareto set beside another's robustness without a word."""
-    def shaping(spec: dict) -> dict:
+    Pareto set beside another's robustness without a word. ``robust_record`` and
+    ``search_record`` are their records (robust.json, optimize.json: the spec's text
+    and the scenario file's digest). The scenario is compared by its file's contents when
+    both records give its digest (a spec copied elsewhere names the same file by another
+    path; an edited file has another digest), else by the name the spec gives it."""
+    def shaping(meta: dict) -> dict:
+        spec = spec_table(meta)
         # an outcome's target is read by the robustness test only (what a mix must meet),
         # never by the search: a stricter target reuses the search
         flat = {k: v for k, v in _flat({k: spec.get(k) for k in SEARCH_SECTIONS}).items()
                 if not (k.startswith("outcomes.") and k.endswith(".target"))}
         flat.update({f"uncertainties.{k}.reference": u.get("reference") if isinstance(u, dict) else u
                      for k, u in _flat_parameters(spec.get("uncertainties") or {}).items()})
+        if both_digests:
+            flat["experiment.scenario"] = f"the file with sha256 {meta['scenario_sha256'][:12]}..."
         return flat
 
-    robust, search = shaping(robust_spec), shaping(search_spec)
+    both_digests = all(m.get("scenario_sha256") for m in (robust_record, search_record))
+    robust, search = shaping(robust_record), shaping(search_record)
     for key in sorted(set(robust) | set(search)):
         if robust.get(key) != search.get(key):
             raise InputError(record, key, f"the search made from the spec of the robustness test "

@@ -27,11 +27,11 @@ import numpy as np
 import pandas as pd
 
 from ovopsim.errors import InputError
-from ovopsim.numerals import localised, localised_numbers
+from ovopsim.numerals import localised, localised_numbers, whole_percents
 
 from .common import same_candidates, same_search, spec_table
 from .discover import CANDIDATE
-from .texts import LANGS, TEXT, name, number, rupiah
+from .texts import LANGS, TEXT, name, number, rupiah, with_budget
 
 TEMPLATE = "report.html.j2"
 #: recommended mixes shown (the top-ranked of the robustness summary)
@@ -40,18 +40,6 @@ SHOWN = 5
 
 def pct(x: float) -> str:
     return "-" if x is None or not math.isfinite(x) else f"{100 * x:.0f}%"
-
-
-def whole_percents(shares: list[float]) -> list[int]:
-    """A mix's shares (summing to 1) as whole percents that sum to 100: each rounded
-    down, then the points left go to the largest remainders (ties to the first), so a
-    reader adding the column finds the whole budget."""
-    exact = [100 * max(x, 0.0) for x in shares]
-    whole = [math.floor(x) for x in exact]
-    order = sorted(range(len(exact)), key=lambda i: (-(exact[i] - whole[i]), i))
-    for i in order[:max(0, round(sum(exact)) - sum(whole))]:
-        whole[i] += 1
-    return whole
 
 
 def _folder(root: Path, sub: str, marker: str) -> Path | None:
@@ -135,7 +123,8 @@ def context(root: Path, lang: str) -> dict:
     mixes = []
     for _, r in shown.iterrows():
         whole = whole_percents([float(r[f"share.{p}"]) for p in programmes])
-        shares = [{"key": p, "value": repr(float(r[f"share.{p}"])), "text": f"{w}%",
+        shares = [{"key": p, "value": repr(float(r[f"share.{p}"])),
+                   "text": f"{w}%" if w or not r[f"share.{p}"] > 0 else "<1%",  # not 0% beside a sum
                    "rp": rupiah(float(r[f"share.{p}"]) * budget, lang) if budget else ""}
                   for p, w in zip(programmes, whole, strict=True)]
         levers = [{"key": c[6:], "text": _lever_text(r[c], t)} for c in shown.columns if c.startswith("lever.")]
@@ -161,13 +150,14 @@ def context(root: Path, lang: str) -> dict:
     if programmes:
         f = plots.mix_figure(shown, programmes, tmp / "mixes.png", names)[0]
         figures["recommended"].append({"src": _data_uri(f), "caption": t["figures_mixes"]})
-    f = plots.robust_figure(shown, first, tmp / "robust.png", names)[0]
+    f = plots.robust_figure(shown, first, tmp / "robust.png", names,
+                            target=targets.get(first, {}).get("target"))[0]
     figures["recommended"].append({"src": _data_uri(f), "caption": t["figures_robust"]})
 
     expected, expected_outcomes, costs, opt_meta = [], [], [], None
     if where["optimize"] is not None:
         opt_meta = json.loads((where["optimize"] / "optimize.json").read_text())
-        same_search(spec, spec_table(opt_meta), where["optimize"] / "optimize.json")
+        same_search(robust_meta, opt_meta, where["optimize"] / "optimize.json")
         pareto = pd.read_parquet(where["optimize"] / "pareto.parquet")
         same_candidates(pd.read_parquet(where["robust"] / "candidates.parquet"), pareto,
                         where["robust"] / "candidates.parquet")
@@ -232,8 +222,8 @@ def context(root: Path, lang: str) -> dict:
                   "versions": ", ".join(f"{k} {v}" for k, v in
                                         [("python", robust_meta.get("python"))]
                                         + sorted(versions.items()))}
-    return {"lang": lang, "t": t, "title": rep.get(f"title_{lang}") or t["brief"],
-            "question": rep.get(f"question_{lang}", ""), "answer": answer,
+    return {"lang": lang, "t": t, "title": with_budget(rep.get(f"title_{lang}") or t["brief"], budget, lang),
+            "question": with_budget(rep.get(f"question_{lang}", ""), budget, lang), "answer": answer,
             "recommended_intro": t["recommended_intro"].format(
                 budget=rupiah(budget, lang) if budget else "-"),
             "programmes": [{"key": p, "name": name(lang, p)} for p in programmes],
@@ -243,7 +233,7 @@ def context(root: Path, lang: str) -> dict:
             "mixes": mixes, "expected": expected, "expected_outcomes": expected_outcomes,
             "expected_title": t["expected"].format(
                 reference=reference_future(where["robust"], robust_meta["uncertainties"], lang)),
-            "costs": costs, "discovery": discovery, "figures": figures,
+            "costs": costs, "discovery": discovery, "figures": figures, "searched": opt_meta is not None,
             "assumptions": assumptions, "uncertainties": uncertainties,
             "provenance": provenance}
 

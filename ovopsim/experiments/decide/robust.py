@@ -45,7 +45,7 @@ from ovopsim.errors import InputError
 from ovopsim.output import write_json, write_table
 
 from ..executors import DASK_WAIT
-from .common import default_root, evaluate, executor_options, point_stats, same_search, spec_table
+from .common import default_root, evaluate, executor_options, point_stats, same_search
 from .levers import LEVER, SHARE, Encoding
 from .optimize import spec_provenance
 from .spec import DecisionSpec, as_decision
@@ -158,7 +158,7 @@ def candidates_from(spec: DecisionSpec, pareto_path: Path | None, out: Path | No
                          "ovopsim optimize first or give --candidates")
     record = Path(path).parent / "optimize.json"
     if pareto_path is None and record.is_file():  # the search found, not one named: it must be this spec's
-        same_search(spec_table(spec_provenance(spec)), spec_table(json.loads(record.read_text())), record)
+        same_search(spec_provenance(spec), json.loads(record.read_text()), record)
     front = _pareto_table(Path(path), spec)
     keep = [c for c in front.columns if c == "label" or c.startswith((SHARE, LEVER))]
     front = front[keep]
@@ -293,7 +293,8 @@ def write_outputs(spec: DecisionSpec, out: Path, cands, per_future, summary) -> 
             **spec_provenance(spec)}
     files.append(write_json(meta, out / "robust.json"))
     first = next(iter(spec.directed()))
-    files += plots.robust_figure(summary, first, out / "figures" / "robustness.png", NAMES["en"])
+    files += plots.robust_figure(summary, first, out / "figures" / "robustness.png", NAMES["en"],
+                                 target=spec.targets().get(first, (None, None))[1])
     if spec.programmes:
         files += plots.mix_figure(summary, spec.programmes, out / "figures" / "mixes.png", NAMES["en"])
     return files

@@ -40,9 +40,9 @@ and ``ovopsim report``::
     # candidates = [{label = "even", shares = {training = 0.25, ...}, levers = {...}}]
 
     [report]                  # ovopsim report: the question, in both languages
-    title_en = "..."
+    title_en = "What {budget} a year should buy"   # {budget}: the brief writes in budget.total
     title_id = "..."
-    question_en = "..."
+    question_en = "..."       # an amount written out must include budget.total
     question_id = "..."
 
 ``[fixed]`` holds parameters passed unchanged to every run, as in sweep specs.
@@ -312,6 +312,7 @@ def check_decision(spec: DecisionSpec, file: Path | None = None) -> DecisionSpec
     spec._constraints = parse_conditions(spec.optimize.constraints, names, file,
                                          "optimize.constraints")
     _check_robust(spec, file)
+    _check_report(spec, file)
     if spec.discover.target is not None:
         parse_conditions([spec.discover.target], names, file, "discover.target")
     if info is not None and info.check is not None:
@@ -372,6 +373,31 @@ def _check_robust(spec: DecisionSpec, file) -> None:
                                              and p.bounds[0] <= value <= p.bounds[1]):
                 raise InputError(file, f"{key}.levers.{name}", f"a value within {p.bounds}",
                                  repr(value))
+
+
+def _check_report(spec: DecisionSpec, file) -> None:
+    """A title or question names the budget as ``{budget}`` (the brief writes it in) or,
+    if it names amounts in rupiah, names the budget among them: a text that still says
+    Rp 600 million after the budget was changed would tell the reader a wrong figure."""
+    import re
+
+    from .texts import BUDGET, rupiah, rupiah_amounts
+
+    total = spec.budget.total if spec.budget is not None else None
+    for field in type(spec.report).model_fields:
+        text = getattr(spec.report, field)
+        key = f"report.{field}"
+        for place in re.findall(r"\{[^{}]*\}", text):
+            if place != BUDGET:
+                raise InputError(file, key, f"text, with {BUDGET} where the yearly budget goes",
+                                 f'"{place}" in "{text}"')
+            if total is None:
+                raise InputError(file, key, f"{BUDGET} only with a [budget] table", "no [budget]")
+        amounts = rupiah_amounts(text)
+        if total is not None and amounts and not any(math.isclose(a, total, rel_tol=0.005) for a in amounts):
+            raise InputError(file, key, f"the budget.total of {rupiah(total, 'en')} among the amounts "
+                             f"it names, or {BUDGET} where the budget goes (the brief writes it in)",
+                             ", ".join(rupiah(a, "en") for a in amounts))
 
 
 def _dry_run(spec: DecisionSpec, info, file) -> None:

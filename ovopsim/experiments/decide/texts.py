@@ -7,6 +7,8 @@ shown as it is written in the spec).
 
 from __future__ import annotations
 
+import re
+
 from ovopsim.numerals import localised
 
 LANGS = ("en", "id")
@@ -56,6 +58,10 @@ TEXT: dict[str, dict[str, str]] = {
                       "{mass} of all futures.",
         "cart": "A classification tree describes them with these rules:",
         "no_break": "Scenario discovery was not run on this mix.",
+        "no_search": "These mixes were written by hand, with no search beside them (ovopsim "
+                     "optimize), so this brief has no outcomes in the reference future, no trade-off "
+                     "figure and no cost per rupiah of extra income. A search on the same spec adds "
+                     "them.",
         "cost": "Cost per rupiah of extra income",
         "spent": "spent over the horizon (share of the budget available)",
         "cost_intro": "Programme rupiah spent per rupiah of extra income of all businesses "
@@ -128,6 +134,10 @@ TEXT: dict[str, dict[str, str]] = {
                       "memuat {mass} dari seluruh masa depan.",
         "cart": "Pohon klasifikasi menggambarkannya dengan aturan berikut:",
         "no_break": "Penemuan skenario belum dijalankan untuk campuran ini.",
+        "no_search": "Campuran-campuran ini ditulis tangan, tanpa pencarian di sampingnya (ovopsim "
+                     "optimize), sehingga ringkasan ini tidak memuat hasil pada masa depan acuan, "
+                     "gambar perbandingan, maupun biaya per rupiah tambahan pendapatan. Pencarian "
+                     "dengan spesifikasi yang sama menambahkannya.",
         "cost": "Biaya per rupiah tambahan pendapatan",
         "spent": "dibelanjakan selama periode (bagian dari anggaran yang tersedia)",
         "cost_intro": "Rupiah program yang dibelanjakan per rupiah tambahan pendapatan seluruh "
@@ -239,7 +249,7 @@ NAMES: dict[str, dict[str, str]] = {
         "futures meeting every target": "masa depan yang memenuhi semua target",
         "5th-95th percentile of futures, median": "persentil ke-5 sampai ke-95 antar masa depan, median",
         "chosen box": "kotak terpilih", "restricted inputs": "masukan yang dibatasi",
-        "density": "kepadatan", "box coverage": "cakupan",
+        "density": "kepadatan", "box coverage": "cakupan", "target": "target",
     },
 }
 
@@ -247,3 +257,33 @@ NAMES: dict[str, dict[str, str]] = {
 def name(lang: str, key: str) -> str:
     """The shown name of an outcome, programme, uncertainty or label."""
     return NAMES[lang].get(key, key)
+
+
+#: the place a spec's title or question names the budget (filled in with :func:`rupiah`)
+BUDGET = "{budget}"
+
+# an amount in rupiah as a planner writes one: Rp 600 million, Rp 1,5 miliar, Rp 600.000.000
+_AMOUNT = re.compile(r"\bRp\.?\s?(\d+(?:[.,]\d+)*)(?:\s*(thousand|ribu|million|juta|jt|billion|miliar|milyar)\b)?",
+                     re.IGNORECASE)
+_SCALE = {"thousand": 1e3, "ribu": 1e3, "million": 1e6, "juta": 1e6, "jt": 1e6, "billion": 1e9, "miliar": 1e9,
+          "milyar": 1e9}
+
+
+def rupiah_amounts(text: str) -> list[float]:
+    """The amounts in rupiah ``text`` names, in either language's way of writing them:
+    a separator followed by three digits groups thousands (600,000,000 or 600.000.000),
+    one followed by fewer or more marks decimals (1.5 or 1,5 billion)."""
+    found = []
+    for digits, word in _AMOUNT.findall(text):
+        groups = re.split(r"[.,]", digits)
+        if all(len(g) == 3 for g in groups[1:]):
+            value = float("".join(groups))
+        else:  # the last separator marks decimals, any before it group thousands
+            value = float("".join(groups[:-1]) + "." + groups[-1])
+        found.append(value * _SCALE.get(word.lower(), 1.0))
+    return found
+
+
+def with_budget(text: str, budget: float | None, lang: str) -> str:
+    """A spec's title or question with :data:`BUDGET` written as the budget (``rupiah``)."""
+    return text.replace(BUDGET, rupiah(budget, lang)) if budget else text
