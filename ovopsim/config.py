@@ -41,7 +41,15 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from .errors import InputError, load_model, read_toml, suggest, truth_error, truth_read_as_number
+from .errors import (
+    InputError,
+    _loc_to_key,
+    load_model,
+    read_toml,
+    suggest,
+    truth_error,
+    truth_read_as_number,
+)
 
 SCENARIO_DIR = Path(__file__).resolve().parent.parent / "scenarios"
 
@@ -112,7 +120,9 @@ def _check_numbers(value: Any) -> Any:
 
 class Strict(BaseModel):
     """The base of every scenario section: unknown keys are refused, and so are
-    non-finite numbers and numbers too large (finite_numbers)."""
+    non-finite numbers and numbers too large (finite_numbers); true or false, or text,
+    where a number goes is refused once validated (numbers_not_guessed:
+    :func:`ovopsim.errors.truth_read_as_number`)."""
 
     model_config = ConfigDict(extra="forbid", validate_assignment=False, frozen=False,
                               allow_inf_nan=False)
@@ -842,7 +852,13 @@ class Scenario(Strict):
             written.append((key, tuple(parts)))
         data = _drop_none_defaults(data)
         # this scenario was checked already: only the overrides can bring true or false
-        out = scenario_from_dict(data, file, truth_values=False)
+        try:
+            out = scenario_from_dict(data, file, truth_values=False)
+        except InputError as e:  # a mistake where an override wrote: named by the override's key
+            by_place = {_loc_to_key(where): key for key, where in written}
+            if e.key in by_place:
+                raise InputError(e.file, by_place[e.key], e.expected, e.given) from None
+            raise
         for key, where in written:
             made: Any = out
             for part in where:  # what the override became, where it was written

@@ -274,19 +274,22 @@ def load_model(model: type[M], data: dict, file: str | Path | None = None, *,
     return out
 
 
-def truth_error(file: str | Path | None, key: str, given: bool, value: Any) -> InputError:
-    """True or false given at ``key`` where the number ``value`` was made of it."""
+def truth_error(file: str | Path | None, key: str, given: bool | str, value: Any) -> InputError:
+    """True or false, or text, given at ``key`` where the number ``value`` was made of it."""
     kind = "a whole number" if isinstance(value, int) else "a number"
+    if isinstance(given, str):
+        return InputError(file, key, f"{kind} (written without quotes)", repr(given))
     return InputError(file, key, f"{kind} (not true or false)", str(given).lower())
 
 
 def truth_read_as_number(data: Any, value: Any, loc: tuple = ()) -> tuple | None:
-    """no_truth_values: the first place (location, what was given, what it became)
-    where ``data`` had true or false and the validated ``value`` holds a number there
-    (pydantic reads true as 1); None when there is none."""
+    """numbers_not_guessed: the first place (location, what was given, what it became)
+    where ``data`` had true or false, or text, and the validated ``value`` holds a number
+    there (pydantic reads true as 1 and "0.1" as 0.1: a value the model cannot use as
+    written is refused, not guessed); None when there is none."""
     import pydantic
 
-    if isinstance(data, bool):
+    if isinstance(data, (bool, str)):
         number = isinstance(value, (int, float)) and not isinstance(value, bool)
         return (loc, data, value) if number else None
     if isinstance(data, dict):
@@ -309,3 +312,4 @@ def truth_read_as_number(data: Any, value: Any, loc: tuple = ()) -> tuple | None
 def load_toml_model(model: type[M], path: str | Path) -> M:
     """Read a TOML file and validate it against a pydantic model."""
     return load_model(model, read_toml(path), path)
+
