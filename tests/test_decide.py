@@ -243,15 +243,20 @@ def test_robustness_numbers_equal_those_computed_by_hand(tmp_path):
 
 
 def test_a_brief_of_mixes_written_by_hand_says_what_it_leaves_out(tmp_path):
-    """With no search beside the robustness run, the brief says it has no reference-future
-    outcomes and no costs, and why, rather than leaving them out unsaid."""
+    """With no search beside the robustness run, the brief takes each mix's outcomes in
+    the reference future from the robustness test's own (future 0, by hand here), and says
+    it has no trade-off figure of a search, and why."""
     from ovopsim.experiments.decide.report import render
     from ovopsim.experiments.decide.texts import TEXT
 
-    robust(_hand_mixes_spec(tmp_path), out_dir=tmp_path / "robust", executor="serial", progress=False)
+    res = robust(_hand_mixes_spec(tmp_path), out_dir=tmp_path / "robust", executor="serial", progress=False)
+    ref = res.futures[res.futures["future"] == 0].set_index("label")
     for lang in ("en", "id"):
         html = render(tmp_path, lang)
-        assert TEXT[lang]["no_search"] in html and 'id="expected"' not in html and 'id="costs"' not in html
+        assert TEXT[lang]["no_search"] in html and 'id="expected"' in html
+        for label, shares in (("a_only", {"a": 1.0, "b": 0.0, "c": 0.0}), ("even", {k: 1 / 3 for k in "abc"})):
+            assert ref.loc[label, "income"] == pytest.approx(_by_hand(shares, 0.0)[0])
+            assert f'data-key="income" data-value="{float(ref.loc[label, "income"])!r}"' in html
 
 
 def test_discovery_on_robustness_results_finds_the_cut(tmp_path):
@@ -340,6 +345,36 @@ def test_robustness_candidates_from_a_pareto_table_parquet_or_csv(tmp_path):
         robust(spec, out_dir=tmp_path / "bad", candidates=tmp_path / "optimize" / "optimize.json",
                executor="serial", progress=False)
     assert not (tmp_path / "bad").exists()
+
+
+def test_a_table_of_mixes_is_checked_as_mixes_written_in_the_spec(tmp_path):
+    """mix_rules hold for a table given to --candidates as for mixes in the spec: shares
+    that do not sum to 1 (percents, say) or a lever off its levels are refused before
+    anything runs, naming the file, the row and the key; a lever the table leaves out
+    takes the scenario's value, as in a hand-written mix."""
+    spec = budget_spec(levers={"plan": {"levels": [False, True]}}, robust={"futures": 3})
+    spec["experiment"]["model"] = "budget_returns"
+
+    def table(text):
+        path = tmp_path / "mixes.csv"
+        path.write_text(text)
+        return path
+
+    cases = [("label,share.a,share.b,share.c\nA,0.5,0.5,0.2\n", r"row 1 \(A\).shares: expected shares that "
+              r"sum to 1, got a sum of 1.2$"),
+             ("label,share.a,share.b,share.c\nA,50,30,20\n", r"got a sum of 100 \(percents\? write each share "
+              r"as a fraction: 0.25 for 25%\)"),
+             ("label,share.a,share.b,share.c,lever.plan\nA,0.5,0.3,0.2,true\nB,0.2,0.3,0.5,ya\n",
+              r'row 2 \(B\).levers.plan: expected one of false, true, got "ya"'),
+             ("label,share.a,share.b,share.c\nA,0.5,0.3,0.2\nA,0.2,0.3,0.5\n", r'row 2 \(A\).label: .* twice')]
+    for text, message in cases:
+        with pytest.raises(InputError, match=message) as err:
+            robust(spec, out_dir=tmp_path / "bad", candidates=table(text), executor="serial", progress=False)
+        assert Path(err.value.file) == tmp_path / "mixes.csv"
+        assert not (tmp_path / "bad").exists()
+    res = robust(spec, out_dir=tmp_path / "ok", candidates=table("label,share.a,share.b,share.c\nA,0.5,0.3,0.2\n"),
+                 executor="serial", progress=False)
+    assert res.candidates["lever.plan"].tolist() == [False]  # the lever's first level: no scenario here
 
 
 def test_the_brief_writes_in_its_readers_language():
@@ -641,8 +676,9 @@ def test_a_title_that_names_another_budget_is_refused():
     the budget became Rp 300 million is refused, not printed."""
     from ovopsim.experiments.decide.texts import rupiah_amounts, with_budget
 
-    assert rupiah_amounts("Rp 600 million a year; Rp 1,5 miliar; Rp 600.000.000; Rp 250,000") == [
-        6e8, 1.5e9, 6e8, 2.5e5]
+    assert [v for _, (v, *_) in rupiah_amounts("Rp 600 million a year; Rp 1,5 miliar; IDR 600.000.000; Rp 250,000; "
+                                               "600 juta rupiah; Rp 600 juta rupiah")] == [6e8, 1.5e9, 6e8, 2.5e5, 6e8, 6e8]
+    assert rupiah_amounts("Rp 0,6 M") == [("Rp 0,6 M", (6e5, 6e8))]  # a million or a miliar
     assert with_budget("What {budget} a year buys", 6e8, "id") == "What Rp 600 juta a year buys"
     ok = budget_spec(budget={"total": 6e8, "programmes": ["a", "b", "c"]},
                      report={"title_en": "What Rp 600 million buys", "question_en": "Given {budget}?",
@@ -650,9 +686,15 @@ def test_a_title_that_names_another_budget_is_refused():
     as_decision(ok)
     stale = budget_spec(budget={"total": 3e8, "programmes": ["a", "b", "c"]},
                         report={"title_en": "What Rp 600 million buys"})
-    with pytest.raises(InputError, match=r"^report.title_en: expected the budget.total of Rp 300 million among "
-                                         r"the amounts it names, or \{budget\} .*, got Rp 600 million$"):
+    with pytest.raises(InputError, match=r"^report.title_en: expected the budget.total of Rp 300 million \(Rp 300 "
+                                         r'juta\) among the amounts it names, or \{budget\} .*, got "Rp 600 million"$'):
         as_decision(stale)
+    for text in ("600 juta rupiah a year", "IDR 600 million", "Rp 0,6 M"):
+        with pytest.raises(InputError, match="report.question_id"):
+            as_decision(budget_spec(budget={"total": 3e8, "programmes": ["a", "b", "c"]}, report={"question_id": text}))
+    # with {budget} in it, another amount is the text's own (Rp 25 juta a village)
+    as_decision(budget_spec(budget={"total": 3e8, "programmes": ["a", "b", "c"]},
+                            report={"question_id": "{budget} per tahun (Rp 25 juta per desa)", "title_en": "Rp 0,3 M"}))
     for text, why in (("What {budgt} buys", r'got "\{budgt\}" in'), ("{budget}", None)):
         spec = budget_spec(report={"question_id": text})
         if why is None:  # {budget} with no [budget]
@@ -691,3 +733,40 @@ def test_the_figures_of_the_mixes_agree_with_the_brief_s_table(tmp_path, monkeyp
     plots.robust_figure(summary, "income", tmp_path / "r.png", target=2.5)
     lines = [ln.get_xdata()[0] for ln in figures[1].axes[1].get_lines() if ln.get_linestyle() == "--"]
     assert lines == [2.5]
+
+
+def test_the_brief_says_when_its_search_had_not_settled():
+    """search_settled: a search whose hypervolume still grew by more than 1% over its last
+    three generations is said to be unsettled (a longer one may find better mixes); one
+    that levelled off is not."""
+    from ovopsim.experiments.decide.report import search_growth
+
+    rising = pd.DataFrame({"generation": range(6), "hypervolume": [0.5, 0.7, 0.8, 0.9, 1.0, 1.1]})
+    assert search_growth(rising) == pytest.approx(1.1 / 0.8 - 1)
+    level = pd.DataFrame({"generation": range(6), "hypervolume": [0.5, 0.9, 1.0, 1.0, 1.004, 1.005]})
+    assert search_growth(level) is None
+    assert search_growth(rising.head(3)) is None  # too short to tell
+
+
+def test_a_brief_says_when_its_spec_s_texts_changed_after_the_robustness_test(tmp_path, monkeypatch, capsys):
+    """The brief's title and question are those the robustness test kept (its provenance
+    names that spec); edited afterwards, `ovopsim report` says so and how to use them."""
+    from ovopsim.experiments.decide.report import texts_changed
+
+    monkeypatch.chdir(tmp_path)
+    spec = tmp_path / "mix.toml"
+    body = ('[experiment]\nkind = "decision"\nmodel = "budget_returns"\nreplicates = 2\nseed = 7\n'
+            '[budget]\ntotal = 100.0\nprogrammes = ["a", "b", "c"]\n'
+            '[outcomes.income]\ndirection = "max"\n[outcomes.jobs]\ndirection = "max"\n'
+            '[robust]\nfutures = 2\ncandidates = [{label = "even", shares = {a = 0.5, b = 0.25, c = 0.25}}]\n')
+    spec.write_text(body + '[report]\ntitle_en = "First"\n')
+    robust(spec, out_dir=tmp_path / "r" / "robust", executor="serial", progress=False)
+    assert texts_changed(tmp_path / "r") is None
+    spec.write_text(body + '[report]\ntitle_en = "Second"\n')
+    assert texts_changed(tmp_path / "r") == spec
+    assert "First" in report(tmp_path / "r", "en")[0].read_text()  # the kept text, as its provenance says
+    from ovopsim.cli import main
+
+    capsys.readouterr()
+    assert main(["report", str(tmp_path / "r"), "--lang", "en"]) == 0
+    assert f"note: the [report] texts of {spec} changed after ovopsim robust ran" in capsys.readouterr().err

@@ -6,6 +6,7 @@ into one line and an exit status: 2 for a mistake in the input, 1 for failed run
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
 from ..cli import _common_options, _print_table, run_options
@@ -62,10 +63,15 @@ def handle(args: argparse.Namespace) -> int:
 
     cmd = args.decide_command
     if cmd == "report":
-        from .report import report
+        from .report import report, texts_changed
 
         for f in report(args.results, args.lang, out=args.out, pdf=args.pdf):
             print(f"written: {f}")
+        changed = texts_changed(args.results)
+        if changed is not None:
+            print(f"note: the [report] texts of {changed} changed after ovopsim robust ran; the brief uses "
+                  f"those it ran with. Rerun ovopsim robust {changed} (it resumes in seconds) to use the "
+                  "new ones.", file=sys.stderr)
         return 0
     if cmd == "discover":
         from .discover import discover, spec_settings

@@ -20,6 +20,7 @@ from __future__ import annotations
 import base64
 import json
 import math
+import re
 import tempfile
 from pathlib import Path
 
@@ -78,6 +79,23 @@ def answer_text(summary: pd.DataFrame, futures: int, lang: str) -> str:
     return t["answer_tied" if tied else "answer_text"].format(
         label=best["label"], satisficing=pct(best["satisficing"]), met=round(float(best["satisficing"]) * futures),
         futures=futures, others=others)
+
+
+#: a search is unsettled when its hypervolume grew by more than UNSETTLED_GROWTH over its
+#: last UNSETTLED_GENERATIONS generations
+UNSETTLED_GENERATIONS = 3
+UNSETTLED_GROWTH = 0.01
+
+
+def search_growth(convergence: pd.DataFrame) -> float | None:
+    """search_settled: the relative growth of the search's hypervolume over its last
+    :data:`UNSETTLED_GENERATIONS` generations when it exceeds :data:`UNSETTLED_GROWTH`
+    (the brief then says a longer search may do better), else None."""
+    hv = convergence.sort_values("generation")["hypervolume"].to_numpy(float)
+    if len(hv) <= UNSETTLED_GENERATIONS or not hv[-1 - UNSETTLED_GENERATIONS] > 0:
+        return None
+    growth = hv[-1] / hv[-1 - UNSETTLED_GENERATIONS] - 1.0
+    return float(growth) if growth > UNSETTLED_GROWTH else None
 
 
 def spent_text(row, budget: float | None, months, lang: str) -> dict | None:
@@ -155,16 +173,24 @@ def context(root: Path, lang: str) -> dict:
     figures["recommended"].append({"src": _data_uri(f), "caption": t["figures_robust"]})
 
     expected, expected_outcomes, costs, opt_meta = [], [], [], None
+    reference = None  # each mix's outcomes in the reference future (with their intervals)
     if where["optimize"] is not None:
         opt_meta = json.loads((where["optimize"] / "optimize.json").read_text())
         same_search(robust_meta, opt_meta, where["optimize"] / "optimize.json")
-        pareto = pd.read_parquet(where["optimize"] / "pareto.parquet")
-        same_candidates(pd.read_parquet(where["robust"] / "candidates.parquet"), pareto,
+        reference = pd.read_parquet(where["optimize"] / "pareto.parquet")
+        same_candidates(pd.read_parquet(where["robust"] / "candidates.parquet"), reference,
                         where["robust"] / "candidates.parquet")
         evaluations = pd.read_parquet(where["optimize"] / "evaluations.parquet")
+        f = plots.pareto_figure(evaluations, reference, opt_meta["objectives"],
+                                opt_meta["directions"], tmp / "pareto.png", names)[0]
+        figures["pareto"].append({"src": _data_uri(f), "caption": t["figures_pareto"]})
+    elif spec.get("robust", {}).get("reference_future", True):  # mixes written by hand: the
+        futures = pd.read_parquet(where["robust"] / "futures.parquet")  # robustness test's future 0
+        reference = futures[futures["future"] == 0]
+    if reference is not None:
         expected_outcomes = [{"key": o, "name": name(lang, o)} for o in directions
-                             if o in pareto.columns]
-        keep = shown[["label"]].merge(pareto, on="label")  # in the ranking's order
+                             if o in reference.columns]
+        keep = shown[["label"]].merge(reference, on="label")  # in the ranking's order
         months = spec.get("experiment", {}).get("months")
         for _, r in keep.iterrows():
             expected.append({"label": r["label"], "cells": [
@@ -177,9 +203,6 @@ def context(root: Path, lang: str) -> dict:
                               "low": number(r["cost_per_income_low"], lang),
                               "high": number(r["cost_per_income_high"], lang),
                               "spent": spent_text(r, budget, months, lang)})
-        f = plots.pareto_figure(evaluations, pareto, opt_meta["objectives"],
-                                opt_meta["directions"], tmp / "pareto.png", names)[0]
-        figures["pareto"].append({"src": _data_uri(f), "caption": t["figures_pareto"]})
 
     discovery = None
     if where["discovery"] is not None:
@@ -188,7 +211,7 @@ def context(root: Path, lang: str) -> dict:
         rules = f" {t['and']} ".join(_rule_text(r, lang) for r in d["prim"]["rules"]) or "-"
         label = d.get("candidate") or best["label"]
         every = "_all" if label == "all" else ""  # --candidate all: a case is a mix in a future
-        discovery = {"intro": t["break_intro" + every].format(label=label, target=d["target"]),
+        discovery = {"intro": t["break_intro" + every].format(label=label, target=_rule_text(d["target"], lang)),
                      "box": t["prim_box" + every].format(rules=rules, cases=d["cases_of_interest"],
                                                          futures=d["cases"]),
                      "coverage": repr(float(d["prim"]["coverage"])),
@@ -212,6 +235,9 @@ def context(root: Path, lang: str) -> dict:
             evaluations=n_eval, algorithm=opt_meta["algorithm"].upper(),
             generations=opt_meta["generations"], population=opt_meta["population"],
             candidates=robust_meta["candidates"], futures=nfut))
+        growth = search_growth(pd.read_parquet(where["optimize"] / "convergence.parquet"))
+        if growth is not None:
+            assumptions.append(t["unsettled"].format(growth=pct(growth), generations=UNSETTLED_GENERATIONS))
     assumptions += [t["assume_budget"], t["assume_limits"]]
     uncertainties = [{"name": name(lang, k), "range": _range(u, lang)}
                      for k, u in robust_meta["uncertainties"].items()]
@@ -225,7 +251,9 @@ def context(root: Path, lang: str) -> dict:
     return {"lang": lang, "t": t, "title": with_budget(rep.get(f"title_{lang}") or t["brief"], budget, lang),
             "question": with_budget(rep.get(f"question_{lang}", ""), budget, lang), "answer": answer,
             "recommended_intro": t["recommended_intro"].format(
-                budget=rupiah(budget, lang) if budget else "-"),
+                budget=rupiah(budget, lang) if budget else "-", first=name(lang, first),
+                shown=(t["shown_all"] if len(summary) <= len(shown) else t["shown_some"]).format(
+                    shown=len(shown), tested=len(summary))),
             "programmes": [{"key": p, "name": name(lang, p)} for p in programmes],
             "levers": [{"key": c[6:], "name": name(lang, c[6:])} for c in shown.columns
                        if c.startswith("lever.")],
@@ -246,11 +274,14 @@ def TEXT_FIGURES(lang: str) -> dict:  # noqa: N802 - a table, read like a consta
 
 
 def _rule_text(rule: str, lang: str) -> str:
-    """A PRIM or CART rule (``a >= 0.4 and b < 2``) with each input's shown name and
-    the language's "and"."""
+    """A PRIM or CART rule (``a >= 0.4 and b < 2``), or a discovery target
+    (``income_gain < 0.5``), with each input's and outcome's shown name and the
+    language's "and"."""
     for key in sorted(TEXT_FIGURES(lang), key=len, reverse=True):
         if "." in key and key in rule:
             rule = rule.replace(key, name(lang, key))
+        elif "_" in key:  # an outcome (income_gain), as a whole word
+            rule = re.sub(rf"\b{re.escape(key)}\b", name(lang, key), rule)
     rule = rule.replace(f"{CANDIDATE} in {{", f"{TEXT[lang]['mix_one_of']} {{")  # --candidate all
     return localised_numbers(rule, lang).replace(" and ", f" {TEXT[lang]['and']} ")
 
@@ -278,6 +309,24 @@ def render(root: str | Path, lang: str) -> str:
     env = jinja2.Environment(loader=jinja2.PackageLoader("ovopsim.experiments.decide", "templates"),
                              autoescape=jinja2.select_autoescape(["html", "j2"]))
     return env.get_template(TEMPLATE).render(**context(Path(root), lang))
+
+
+def texts_changed(root: str | Path) -> Path | None:
+    """The spec file a robustness test was made from (as its record names it), when it
+    still exists and its [report] texts now differ from those the test kept: the brief
+    uses the kept ones (its provenance names that spec), so the planner is told to rerun
+    ``ovopsim robust`` (it resumes, only its record is rewritten). None otherwise."""
+    import tomllib
+
+    meta = json.loads((locate(Path(root))["robust"] / "robust.json").read_text())
+    file = meta.get("spec_file")
+    if not file or not Path(file).is_file():
+        return None
+    try:
+        now = tomllib.loads(Path(file).read_text()).get("report", {})
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return None
+    return Path(file) if now != spec_table(meta).get("report", {}) else None
 
 
 def report(root: str | Path, lang: str = "en", *, out: str | Path | None = None,

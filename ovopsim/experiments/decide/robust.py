@@ -48,7 +48,7 @@ from ..executors import DASK_WAIT
 from .common import default_root, evaluate, executor_options, point_stats, same_search
 from .levers import LEVER, SHARE, Encoding
 from .optimize import spec_provenance
-from .spec import DecisionSpec, as_decision
+from .spec import DecisionSpec, as_decision, check_mix
 from .texts import NAMES
 
 PERCENTILES = (5, 50, 95)
@@ -182,6 +182,23 @@ def _pareto_table(path: Path, spec: DecisionSpec) -> pd.DataFrame:
     if missing:
         raise InputError(None, "--candidates", expected + " for this spec's programmes",
                          f"{path}, without the column{'s' if len(missing) > 1 else ''} {', '.join(missing)}")
+    for name, p in spec.lever_params.items():
+        col = LEVER + name
+        if col not in front.columns:  # a lever the table leaves out: as a hand-written mix's
+            front[col] = [_default_lever(spec, name)] * len(front)
+        elif p.levels is not None and any(isinstance(v, bool) for v in p.levels):
+            # a CSV column with anything but true and false in it is read as text
+            truth = {"true": True, "false": False}
+            front[col] = [truth.get(v.lower(), v) if isinstance(v, str) else v for v in front[col]]
+    seen = set()
+    for i, row in enumerate(front.to_dict("records")):
+        row = {k: v.item() if hasattr(v, "item") else v for k, v in row.items()}  # numpy to plain values
+        where = f"row {i + 1} ({row['label']})"
+        if row["label"] in seen:
+            raise InputError(path, f"{where}.label", "a label no other row has", f'"{row["label"]}" twice')
+        seen.add(row["label"])
+        check_mix(spec, {p: row[SHARE + p] for p in spec.programmes},
+                  {n: row[LEVER + n] for n in spec.lever_params}, where, path)
     return front
 
 

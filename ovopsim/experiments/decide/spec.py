@@ -351,34 +351,55 @@ def _check_robust(spec: DecisionSpec, file) -> None:
             raise InputError(file, f"{key}.label", "a label no other candidate has",
                              f'"{mix.label}" twice')
         labels.add(mix.label)
-        progs = spec.programmes
-        for p, share in mix.shares.items():
-            if p not in progs:
-                raise InputError(file, f"{key}.shares.{p}", f"a programme of [budget] "
-                                 f"({', '.join(progs)})", f'"{p}"{suggest(p, progs)}')
-            if not (math.isfinite(share) and share >= 0):
-                raise InputError(file, f"{key}.shares.{p}", "a share >= 0", share)
-        if progs and not math.isclose(sum(mix.shares.values()), 1.0, abs_tol=1e-6):
-            raise InputError(file, f"{key}.shares", "shares that sum to 1",
-                             f"a sum of {sum(mix.shares.values()):g}")
-        for name, value in mix.levers.items():
-            p = spec.lever_params.get(name)
-            if p is None:
-                raise InputError(file, f"{key}.levers.{name}", "a lever of [levers] "
-                                 f"({', '.join(spec.lever_params) or 'none'})",
-                                 f'"{name}"{suggest(name, spec.lever_params)}')
-            if p.levels is not None and value not in p.levels:
-                raise InputError(file, f"{key}.levers.{name}", f"one of {p.levels}", repr(value))
-            if p.bounds is not None and not (isinstance(value, (int, float))
-                                             and p.bounds[0] <= value <= p.bounds[1]):
-                raise InputError(file, f"{key}.levers.{name}", f"a value within {p.bounds}",
-                                 repr(value))
+        check_mix(spec, mix.shares, mix.levers, key, file)
+
+
+def _shown(value) -> str:
+    """A value as a spec writes it: true, false, "text", 0.5."""
+    if isinstance(value, bool):
+        return str(value).lower()
+    return f'"{value}"' if isinstance(value, str) else format(value, "g") if isinstance(value, float) else str(value)
+
+
+def check_mix(spec: DecisionSpec, shares: dict, levers: dict, key: str, file) -> None:
+    """mix_rules: a candidate mix (written in the spec or read from a table) shares out the
+    whole budget among the spec's programmes (shares >= 0 that sum to 1: fractions, not
+    percents) and sets each lever it names to one of its levels or within its bounds.
+    ``key`` names the mix (``robust.candidates[0]``, or a table's row)."""
+    progs = spec.programmes
+    for p, share in shares.items():
+        if p not in progs:
+            raise InputError(file, f"{key}.shares.{p}", f"a programme of [budget] "
+                             f"({', '.join(progs)})", f'"{p}"{suggest(p, progs)}')
+        if isinstance(share, bool) or not isinstance(share, (int, float)) or not (
+                math.isfinite(share) and share >= 0):
+            raise InputError(file, f"{key}.shares.{p}", "a share >= 0", _shown(share))
+    if progs and not math.isclose(sum(shares.values()), 1.0, abs_tol=1e-6):
+        total = sum(shares.values())
+        hint = (" (percents? write each share as a fraction: 0.25 for 25%)" if math.isclose(total, 100.0, abs_tol=1e-4)
+                else " (rounded? shares must add up to 1 within 0.000001, as 0.34, 0.33, 0.33 do)"
+                if abs(total - 1.0) < 0.02 else "")
+        raise InputError(file, f"{key}.shares", "shares that sum to 1", f"a sum of {total:g}{hint}")
+    for name, value in levers.items():
+        p = spec.lever_params.get(name)
+        if p is None:
+            raise InputError(file, f"{key}.levers.{name}", "a lever of [levers] "
+                             f"({', '.join(spec.lever_params) or 'none'})",
+                             f'"{name}"{suggest(name, spec.lever_params)}')
+        if p.levels is not None and (value not in p.levels or isinstance(value, bool) != any(
+                isinstance(v, bool) for v in p.levels)):
+            raise InputError(file, f"{key}.levers.{name}",
+                             f"one of {', '.join(_shown(v) for v in p.levels)}", _shown(value))
+        if p.bounds is not None and not (isinstance(value, (int, float)) and not isinstance(value, bool)
+                                         and p.bounds[0] <= value <= p.bounds[1]):
+            raise InputError(file, f"{key}.levers.{name}", f"a value within {p.bounds}", _shown(value))
 
 
 def _check_report(spec: DecisionSpec, file) -> None:
-    """A title or question names the budget as ``{budget}`` (the brief writes it in) or,
-    if it names amounts in rupiah, names the budget among them: a text that still says
-    Rp 600 million after the budget was changed would tell the reader a wrong figure."""
+    """A title or question names the budget as ``{budget}`` (the brief writes it in; any
+    other amount is then the text's own) or, if it names amounts in rupiah, names the
+    budget among them: a text that still says Rp 600 million after the budget was
+    changed would tell the reader a wrong figure."""
     import re
 
     from .texts import BUDGET, rupiah, rupiah_amounts
@@ -393,11 +414,13 @@ def _check_report(spec: DecisionSpec, file) -> None:
                                  f'"{place}" in "{text}"')
             if total is None:
                 raise InputError(file, key, f"{BUDGET} only with a [budget] table", "no [budget]")
+        if total is None or BUDGET in text:  # the budget named where it goes: other amounts are the text's
+            continue
         amounts = rupiah_amounts(text)
-        if total is not None and amounts and not any(math.isclose(a, total, rel_tol=0.005) for a in amounts):
-            raise InputError(file, key, f"the budget.total of {rupiah(total, 'en')} among the amounts "
-                             f"it names, or {BUDGET} where the budget goes (the brief writes it in)",
-                             ", ".join(rupiah(a, "en") for a in amounts))
+        if amounts and not any(math.isclose(v, total, rel_tol=0.005) for _, values in amounts for v in values):
+            raise InputError(file, key, f"the budget.total of {rupiah(total, 'en')} ({rupiah(total, 'id')}) among "
+                             f"the amounts it names, or {BUDGET} where the budget goes (the brief writes it in)",
+                             ", ".join(f'"{written}"' for written, _ in amounts))
 
 
 def _dry_run(spec: DecisionSpec, info, file) -> None:

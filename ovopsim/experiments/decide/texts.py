@@ -31,15 +31,22 @@ TEXT: dict[str, dict[str, str]] = {
         "recommended_intro": "Each mix shares out the same yearly budget of {budget} (what a "
                              "programme cannot use in a year goes unspent). Mixes are "
                              "ranked by the share of futures in which they meet every target, "
-                             "then by their largest shortfall (regret) against the best mix of "
-                             "each future.",
+                             "then by their largest shortfall in {first} against the best mix of "
+                             "each future. {shown}",
+        "shown_all": "All {tested} mixes tested are shown.",
+        "shown_some": "The best {shown} of the {tested} mixes tested are shown (every one is in "
+                      "the results' summary table).",
+        "unsettled": "The search had not settled: its hypervolume (how much of the possible "
+                     "trade-offs its best mixes cover) still grew by {growth} in its last "
+                     "{generations} generations, so a longer search (more generations or a larger "
+                     "population) may find better mixes than these.",
         "mix": "mix", "rank": "rank", "programme": "programme", "share": "share",
         "per_year": "Rp a year", "satisficing": "futures meeting every target",
         "median_range": "median [5th-95th percentile] across futures",
         "expected": "Outcomes in the reference future, the scenario as written ({reference}): mean "
                     "and 95% interval over replicates. It is one of the futures tested, not their "
                     "median (the table above).",
-        "regret": "largest regret",
+        "regret": "largest shortfall",
         "figures_mixes": "What each mix buys: share of the yearly budget per programme.",
         "figures_robust": "How each mix fares across futures.",
         "figures_pareto": "The trade-off the search found: every candidate evaluated and the "
@@ -59,9 +66,8 @@ TEXT: dict[str, dict[str, str]] = {
         "cart": "A classification tree describes them with these rules:",
         "no_break": "Scenario discovery was not run on this mix.",
         "no_search": "These mixes were written by hand, with no search beside them (ovopsim "
-                     "optimize), so this brief has no outcomes in the reference future, no trade-off "
-                     "figure and no cost per rupiah of extra income. A search on the same spec adds "
-                     "them.",
+                     "optimize): the brief has no figure of the trade-offs among the mixes a search "
+                     "tries. A search on the same spec adds it, and may find better mixes.",
         "cost": "Cost per rupiah of extra income",
         "spent": "spent over the horizon (share of the budget available)",
         "cost_intro": "Programme rupiah spent per rupiah of extra income of all businesses "
@@ -107,15 +113,22 @@ TEXT: dict[str, dict[str, str]] = {
         "recommended_intro": "Setiap campuran membagi anggaran tahunan yang sama, {budget} (yang tidak "
                              "dapat dipakai suatu program dalam setahun tidak dibelanjakan). "
                              "Campuran diurutkan menurut bagian masa depan yang memenuhi semua "
-                             "target, lalu menurut kekurangan terbesarnya (penyesalan) dibanding "
-                             "campuran terbaik di tiap masa depan.",
+                             "target, lalu menurut kekurangan terbesarnya dalam {first} dibanding "
+                             "campuran terbaik di tiap masa depan. {shown}",
+        "shown_all": "Semua {tested} campuran yang diuji ditampilkan.",
+        "shown_some": "Ditampilkan {shown} terbaik dari {tested} campuran yang diuji (semuanya ada "
+                      "di tabel ringkasan hasil).",
+        "unsettled": "Pencarian belum mantap: hipervolumenya (seberapa luas pilihan kompromi yang "
+                     "dicakup campuran terbaiknya) masih naik {growth} dalam {generations} generasi "
+                     "terakhirnya, sehingga pencarian yang lebih panjang (lebih banyak generasi atau "
+                     "populasi lebih besar) mungkin menemukan campuran yang lebih baik.",
         "mix": "campuran", "rank": "peringkat", "programme": "program", "share": "bagian",
         "per_year": "Rp per tahun", "satisficing": "masa depan yang memenuhi semua target",
         "median_range": "median [persentil ke-5 sampai ke-95] antar masa depan",
         "expected": "Hasil di masa depan acuan, yaitu skenario sebagaimana ditulis ({reference}): "
                     "rata-rata dan selang 95% antar ulangan. Ini salah satu masa depan yang diuji, "
                     "bukan mediannya (tabel di atas).",
-        "regret": "penyesalan terbesar",
+        "regret": "kekurangan terbesar",
         "figures_mixes": "Apa yang dibeli setiap campuran: bagian anggaran tahunan per program.",
         "figures_robust": "Bagaimana setiap campuran bertahan di berbagai masa depan.",
         "figures_pareto": "Pertukaran yang ditemukan pencarian: setiap kandidat yang dinilai dan "
@@ -134,10 +147,10 @@ TEXT: dict[str, dict[str, str]] = {
                       "memuat {mass} dari seluruh masa depan.",
         "cart": "Pohon klasifikasi menggambarkannya dengan aturan berikut:",
         "no_break": "Penemuan skenario belum dijalankan untuk campuran ini.",
-        "no_search": "Campuran-campuran ini ditulis tangan, tanpa pencarian di sampingnya (ovopsim "
-                     "optimize), sehingga ringkasan ini tidak memuat hasil pada masa depan acuan, "
-                     "gambar perbandingan, maupun biaya per rupiah tambahan pendapatan. Pencarian "
-                     "dengan spesifikasi yang sama menambahkannya.",
+        "no_search": "Campuran-campuran ini disusun sendiri, tanpa pencarian otomatis (ovopsim "
+                     "optimize): ringkasan ini tidak memuat gambar kompromi antar-campuran yang dicoba "
+                     "sebuah pencarian. Pencarian dengan spesifikasi yang sama menambahkannya, dan "
+                     "mungkin menemukan campuran yang lebih baik.",
         "cost": "Biaya per rupiah tambahan pendapatan",
         "spent": "dibelanjakan selama periode (bagian dari anggaran yang tersedia)",
         "cost_intro": "Rupiah program yang dibelanjakan per rupiah tambahan pendapatan seluruh "
@@ -156,7 +169,7 @@ TEXT: dict[str, dict[str, str]] = {
                          "generasi berisi {population}) di masa depan acuan; uji ketahanan "
                          "menjalankan {candidates} campuran di {futures} masa depan yang diambil "
                          "dari ketidakpastian di bawah.",
-        "assume_budget": "Bagian sebuah program membeli kursi sebanding dengan biayanya: uang yang "
+        "assume_budget": "Bagian sebuah program membiayai peserta sebanyak yang dapat dibayarnya: uang yang "
                          "tidak terpakai hangus di akhir tahun.",
         "assume_limits": "Model dikalibrasi pada tiga dari lima studi lapangan dan diuji terhadap "
                          "kelimanya; model tidak meramalkan angka kabupaten tertentu. Bacalah "
@@ -262,26 +275,36 @@ def name(lang: str, key: str) -> str:
 #: the place a spec's title or question names the budget (filled in with :func:`rupiah`)
 BUDGET = "{budget}"
 
-# an amount in rupiah as a planner writes one: Rp 600 million, Rp 1,5 miliar, Rp 600.000.000
-_AMOUNT = re.compile(r"\bRp\.?\s?(\d+(?:[.,]\d+)*)(?:\s*(thousand|ribu|million|juta|jt|billion|miliar|milyar)\b)?",
-                     re.IGNORECASE)
-_SCALE = {"thousand": 1e3, "ribu": 1e3, "million": 1e6, "juta": 1e6, "jt": 1e6, "billion": 1e9, "miliar": 1e9,
-          "milyar": 1e9}
+# an amount in rupiah as a planner writes one: Rp 600 million, Rp 1,5 miliar, IDR 600.000.000,
+# 600 juta rupiah
+_NUMBER = r"(\d+(?:[.,]\d+)*)"
+_SCALE_WORD = r"(thousand|ribu|rb|million|juta|jt|billion|miliar|milyar|m)"
+_PREFIXED = re.compile(rf"\b(?:Rp\.?|IDR)\s?{_NUMBER}(?:\s*{_SCALE_WORD}\b)?", re.IGNORECASE)
+_SUFFIXED = re.compile(rf"\b{_NUMBER}\s*{_SCALE_WORD}\s+rupiah\b", re.IGNORECASE)
+#: what each scale word multiplies by: "M" is a million in English and a miliar in Indonesian
+_SCALE = {"thousand": (1e3,), "ribu": (1e3,), "rb": (1e3,), "million": (1e6,), "juta": (1e6,), "jt": (1e6,),
+          "billion": (1e9,), "miliar": (1e9,), "milyar": (1e9,), "m": (1e6, 1e9)}
 
 
-def rupiah_amounts(text: str) -> list[float]:
-    """The amounts in rupiah ``text`` names, in either language's way of writing them:
-    a separator followed by three digits groups thousands (600,000,000 or 600.000.000),
-    one followed by fewer or more marks decimals (1.5 or 1,5 billion)."""
-    found = []
-    for digits, word in _AMOUNT.findall(text):
-        groups = re.split(r"[.,]", digits)
-        if all(len(g) == 3 for g in groups[1:]):
-            value = float("".join(groups))
-        else:  # the last separator marks decimals, any before it group thousands
-            value = float("".join(groups[:-1]) + "." + groups[-1])
-        found.append(value * _SCALE.get(word.lower(), 1.0))
-    return found
+def rupiah_amounts(text: str) -> list[tuple[str, tuple[float, ...]]]:
+    """The amounts in rupiah ``text`` names, each as written and the values it may mean
+    (two for "Rp 0,6 M"), in either language's way of writing them: a separator
+    followed by three digits groups thousands (600,000,000 or 600.000.000), one followed
+    by fewer or more marks decimals (1.5 or 1,5 billion)."""
+    found, taken = [], []
+    for pattern in (_PREFIXED, _SUFFIXED):
+        for m in pattern.finditer(text):
+            if any(a < m.end() and m.start() < b for a, b in taken):  # "Rp 600 juta rupiah": once
+                continue
+            taken.append(m.span())
+            digits, word = m.group(1), m.group(2) or ""
+            groups = re.split(r"[.,]", digits)
+            if all(len(g) == 3 for g in groups[1:]):
+                value = float("".join(groups))
+            else:  # the last separator marks decimals, any before it group thousands
+                value = float("".join(groups[:-1]) + "." + groups[-1])
+            found.append((m.start(), m.group(0).strip(), tuple(value * k for k in _SCALE.get(word.lower(), (1.0,)))))
+    return [(written, values) for _, written, values in sorted(found)]
 
 
 def with_budget(text: str, budget: float | None, lang: str) -> str:
