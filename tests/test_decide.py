@@ -362,6 +362,8 @@ def test_a_table_of_mixes_is_checked_as_mixes_written_in_the_spec(tmp_path):
 
     cases = [("label,share.a,share.b,share.c\nA,0.5,0.5,0.2\n", r"row 1 \(A\).shares: expected shares that "
               r"sum to 1, got a sum of 1.2$"),
+             ("label,share.a,share.b,share.c\nA,0.33,0.33,0.33\n", r"got a sum of 0.99 \(rounded\? shares must add "
+              r"up to 1 within 0.000001, as 0.34, 0.33, 0.33 do\)"),
              ("label,share.a,share.b,share.c\nA,50,30,20\n", r"got a sum of 100 \(percents\? write each share "
               r"as a fraction: 0.25 for 25%\)"),
              ("label,share.a,share.b,share.c,lever.plan\nA,0.5,0.3,0.2,true\nB,0.2,0.3,0.5,ya\n",
