@@ -294,6 +294,11 @@ def test_discovery_across_every_candidate_finds_the_candidate_as_a_level(tmp_pat
     assert res.findings["cart"].stats["coverage"] == 1.0 and res.findings["cart"].stats["density"] == 1.0
     text = pd.Series(["a", "b", "a"], dtype="string")
     assert has_levels(text) and has_levels(pd.Series([True, False])) and not has_levels(pd.Series([1.5, 2.0]))
+    from ovopsim.experiments.decide.report import render
+
+    for lang, cases in (("en", "of the cases where it happens"), ("id", "dari kasus tempat hal itu terjadi")):
+        html = render(tmp_path, lang)  # a case is a mix in a future, and the brief says so
+        assert cases in html and "of the futures where it happens" not in html
 
 
 def test_discovery_takes_its_target_and_settings_from_the_spec(tmp_path, monkeypatch):
@@ -377,6 +382,12 @@ def test_a_table_of_mixes_is_checked_as_mixes_written_in_the_spec(tmp_path):
     res = robust(spec, out_dir=tmp_path / "ok", candidates=table("label,share.a,share.b,share.c\nA,0.5,0.3,0.2\n"),
                  executor="serial", progress=False)
     assert res.candidates["lever.plan"].tolist() == [False]  # the lever's first level: no scenario here
+    import hashlib
+    import json
+
+    meta = json.loads((tmp_path / "ok" / "robust.json").read_text())  # the table is part of the provenance
+    assert meta["candidates_file"] == str(tmp_path / "mixes.csv")
+    assert meta["candidates_sha256"] == hashlib.sha256((tmp_path / "mixes.csv").read_bytes()).hexdigest()
 
 
 def test_the_brief_writes_in_its_readers_language():
@@ -398,7 +409,10 @@ def test_the_brief_writes_in_its_readers_language():
         "0,272", "290", "1.234", "2,08 juta", "1,35 miliar", "-"]
     assert [number(x, "en") for x in (0.272, 290.4, 1234.0, 2.08e6, 1.35e9)] == [
         "0.272", "290", "1,234", "2.08M", "1.35B"]
-    assert _range({"bounds": [0.0, 0.8]}, "id") == "0 - 0,8" and _range({"levels": [13, 25]}, "id") == "13; 25"
+    assert _range({"bounds": [0.0, 0.8]}, "id") == "0 s.d. 0,8" and _range({"levels": [13, 25]}, "id") == "13; 25"
+    # a share the reader takes as a percent (texts.PERCENT), in a range and in a rule
+    assert _range({"bounds": [-0.03, 0.05]}, "id", "market.demand_growth") == "-3% s.d. 5%"
+    assert _range({"bounds": [0.0, 0.8]}, "en", "interventions.budget_cut.share") == "0% to 80%"
     # a mix's shares as whole percents that add up to the whole budget
     from ovopsim.numerals import whole_percents
 
@@ -613,7 +627,7 @@ def test_a_discovery_over_every_mix_reads_in_the_readers_language():
     from ovopsim.experiments.decide.report import _rule_text
 
     rule = "interventions.budget_cut.share >= 0.232 and candidate in {P1, P10, P3}"
-    assert _rule_text(rule, "id") == ("besarnya pemotongan anggaran >= 0,232 dan campurannya salah satu dari "
+    assert _rule_text(rule, "id") == ("besarnya pemotongan anggaran >= 23,2% dan campurannya salah satu dari "
                                       "{P1, P10, P3}")
     assert _rule_text(rule, "en").endswith("and the mix is one of {P1, P10, P3}")
 

@@ -32,7 +32,7 @@ from ovopsim.numerals import localised, localised_numbers, whole_percents
 
 from .common import same_candidates, same_search, spec_table
 from .discover import CANDIDATE
-from .texts import LANGS, TEXT, name, number, rupiah, with_budget
+from .texts import LANGS, PERCENT, TEXT, name, number, rupiah, with_budget
 
 TEMPLATE = "report.html.j2"
 #: recommended mixes shown (the top-ranked of the robustness summary)
@@ -216,7 +216,7 @@ def context(root: Path, lang: str) -> dict:
                                                          futures=d["cases"]),
                      "coverage": repr(float(d["prim"]["coverage"])),
                      "density": repr(float(d["prim"]["density"])),
-                     "stats": t["prim_stats"].format(coverage=pct(d["prim"]["coverage"]),
+                     "stats": t["prim_stats" + every].format(coverage=pct(d["prim"]["coverage"]),
                                                      density=pct(d["prim"]["density"]),
                                                      mass=pct(d["prim"]["mass"])),
                      "cart": [_rule_text(r, lang) for r in d["cart"]["rules"][:3]]}
@@ -239,11 +239,13 @@ def context(root: Path, lang: str) -> dict:
         if growth is not None:
             assumptions.append(t["unsettled"].format(growth=pct(growth), generations=UNSETTLED_GENERATIONS))
     assumptions += [t["assume_budget"], t["assume_limits"]]
-    uncertainties = [{"name": name(lang, k), "range": _range(u, lang)}
+    uncertainties = [{"name": name(lang, k), "range": _range(u, lang, k)}
                      for k, u in robust_meta["uncertainties"].items()]
     versions = robust_meta.get("packages", {})
     provenance = {"spec_file": robust_meta.get("spec_file"),
                   "spec_sha256": robust_meta.get("spec_sha256"),
+                  "candidates_file": robust_meta.get("candidates_file"),
+                  "candidates_sha256": robust_meta.get("candidates_sha256"),
                   "created": robust_meta.get("created"),
                   "versions": ", ".join(f"{k} {v}" for k, v in
                                         [("python", robust_meta.get("python"))]
@@ -277,6 +279,9 @@ def _rule_text(rule: str, lang: str) -> str:
     """A PRIM or CART rule (``a >= 0.4 and b < 2``), or a discovery target
     (``income_gain < 0.5``), with each input's and outcome's shown name and the
     language's "and"."""
+    for key in PERCENT:  # a share as a percent: "cut >= 0.321" reads "cut >= 32.1%"
+        rule = re.sub(rf"{re.escape(key)} (>=|<=|>|<) (-?\d+(?:\.\d+)?)",
+                      lambda m, k=key: f"{k} {m.group(1)} {100 * float(m.group(2)):.3g}%", rule)
     for key in sorted(TEXT_FIGURES(lang), key=len, reverse=True):
         if "." in key and key in rule:
             rule = rule.replace(key, name(lang, key))
@@ -293,10 +298,11 @@ def _lever_text(value, t: dict) -> str:
     return str(value)
 
 
-def _range(u: dict, lang: str) -> str:
+def _range(u: dict, lang: str, key: str = "") -> str:
     if u.get("bounds") is not None:
         lo, hi = u["bounds"]
-        return localised(f"{lo:g} - {hi:g}", lang)
+        lo, hi = (localised(f"{100 * x:.3g}%" if key in PERCENT else f"{x:g}", lang) for x in (lo, hi))
+        return f"{lo} {TEXT[lang]['to']} {hi}"
     return f"{TEXT[lang]['interval_sep']} ".join(localised(str(v), lang) for v in u.get("levels") or [])
 
 

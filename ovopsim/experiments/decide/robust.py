@@ -249,7 +249,8 @@ def robust(spec_or_path, *, out_dir: str | Path | None = None,
     per_future = pd.concat([grid, stats.drop(columns="point")], axis=1)
     per_future = add_regret(per_future, spec)
     summary = summarize(per_future, cands, spec)
-    files = write_outputs(spec, out, cands, per_future, summary)
+    files = write_outputs(spec, out, cands, per_future, summary,
+                          Path(candidates) if candidates is not None else None)
     return RobustResult(cands, per_future, summary, out, files)
 
 
@@ -296,7 +297,12 @@ def summarize(per_future: pd.DataFrame, cands: pd.DataFrame, spec: DecisionSpec)
     return summary.merge(cands, on="label", how="left")
 
 
-def write_outputs(spec: DecisionSpec, out: Path, cands, per_future, summary) -> list[Path]:
+def write_outputs(spec: DecisionSpec, out: Path, cands, per_future, summary,
+                  candidates_file: Path | None = None) -> list[Path]:
+    """The tables, robust.json (with the spec's provenance, and the table of mixes given
+    to --candidates with its digest) and the figures."""
+    import hashlib
+
     from .. import plots
 
     files = write_table(cands, out / "candidates") + write_table(per_future, out / "futures")
@@ -307,6 +313,9 @@ def write_outputs(spec: DecisionSpec, out: Path, cands, per_future, summary) -> 
             "targets": {k: {"direction": d, "target": t} for k, (d, t) in spec.targets().items()},
             "directions": spec.directed(), "programmes": spec.programmes,
             "budget_total": spec.budget.total if spec.budget is not None else None,
+            "candidates_file": str(candidates_file) if candidates_file is not None else None,
+            "candidates_sha256": hashlib.sha256(candidates_file.read_bytes()).hexdigest()
+            if candidates_file is not None else None,
             **spec_provenance(spec)}
     files.append(write_json(meta, out / "robust.json"))
     first = next(iter(spec.directed()))

@@ -63,6 +63,9 @@ TEXT: dict[str, dict[str, str]] = {
         "prim_stats": "This box holds {coverage} of the futures where it happens (coverage); in "
                       "{density} of the futures inside the box it happens (density); the box holds "
                       "{mass} of all futures.",
+        "prim_stats_all": "This box holds {coverage} of the cases where it happens (coverage); in "
+                          "{density} of the cases inside the box it happens (density); the box holds "
+                          "{mass} of all cases.",
         "cart": "A classification tree describes them with these rules:",
         "no_break": "Scenario discovery was not run on this mix.",
         "no_search": "These mixes were written by hand, with no search beside them (ovopsim "
@@ -92,7 +95,7 @@ TEXT: dict[str, dict[str, str]] = {
                          "Read differences between mixes, not the levels.",
         "uncertainty": "uncertainty", "range": "range",
         "provenance": "Provenance",
-        "spec": "specification", "created": "created", "versions": "software",
+        "spec": "specification", "candidates_file": "mixes tested", "to": "to", "created": "created", "versions": "software",
         "target_met": "target", "at_least": "at least", "at_most": "at most",
         "and": "and", "yes": "yes", "no": "no", "interval_sep": ",",
     },
@@ -145,6 +148,9 @@ TEXT: dict[str, dict[str, str]] = {
         "prim_stats": "Kotak ini memuat {coverage} dari masa depan tempat hal itu terjadi (cakupan); "
                       "di {density} dari masa depan di dalam kotak hal itu terjadi (kepadatan); kotak "
                       "memuat {mass} dari seluruh masa depan.",
+        "prim_stats_all": "Kotak ini memuat {coverage} dari kasus tempat hal itu terjadi (cakupan); "
+                          "di {density} dari kasus di dalam kotak hal itu terjadi (kepadatan); kotak "
+                          "memuat {mass} dari seluruh kasus.",
         "cart": "Pohon klasifikasi menggambarkannya dengan aturan berikut:",
         "no_break": "Penemuan skenario belum dijalankan untuk campuran ini.",
         "no_search": "Campuran-campuran ini disusun sendiri, tanpa pencarian otomatis (ovopsim "
@@ -176,7 +182,7 @@ TEXT: dict[str, dict[str, str]] = {
                          "perbedaan antar campuran, bukan tingkatnya.",
         "uncertainty": "ketidakpastian", "range": "rentang",
         "provenance": "Asal-usul",
-        "spec": "spesifikasi", "created": "dibuat", "versions": "perangkat lunak",
+        "spec": "spesifikasi", "candidates_file": "campuran yang diuji", "to": "s.d.", "created": "dibuat", "versions": "perangkat lunak",
         "target_met": "target", "at_least": "paling sedikit", "at_most": "paling banyak",
         "and": "dan", "yes": "ya", "no": "tidak", "interval_sep": ";",
     },
@@ -265,6 +271,10 @@ NAMES: dict[str, dict[str, str]] = {
         "density": "kepadatan", "box coverage": "cakupan", "target": "target",
     },
 }
+
+
+#: uncertainties and levers a reader takes as percents (a cut of 0.32 reads as 32%)
+PERCENT = ("interventions.budget_cut.share", "market.demand_growth")
 
 
 def name(lang: str, key: str) -> str:
