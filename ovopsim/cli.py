@@ -267,7 +267,7 @@ def cmd_check(args) -> int:
 
             e = load_spec(path)
             points = e.design is not None and e.design.method == "points"
-            varied = f"{len(e.design.points)} points" if points else f"{len(e.params)} parameters"
+            varied = f"{len(e.design.points)} points" if points else f"{len(e.params)} parameter{'s' if len(e.params) != 1 else ''}"
             print(f"{f}: ok ({e.experiment.kind} spec, model {e.experiment.model}, {varied})")
         else:
             s = load_scenario(f)

@@ -254,6 +254,14 @@ class World(Strict):
     rainy_months: ListOf(int, max_length=12, ge=1, le=12) = PList(
         [11, 12, 1, 2, 3], doc="calendar months of the rainy season (West Kalimantan)")
 
+    @field_validator("equipment_shares", mode="before")
+    @classmethod
+    def _shares_are_numbers(cls, v):
+        """numbers_not_guessed before the sum below is taken of guessed values."""
+        if isinstance(v, (list, tuple)) and any(isinstance(x, (bool, str)) for x in v):
+            raise ValueError("numbers (true, false and text in quotes are not numbers)")
+        return v
+
     @field_validator("equipment_shares")
     @classmethod
     def _shares_sum_to_one(cls, v: list[float]) -> list[float]:

@@ -188,7 +188,7 @@ def from_validation_error(
         want = (f"of {lo} values" if lo == hi else f"of {lo} to {hi} values" if hi is not None
                 else f"of at least {lo} value{'s' if lo != 1 else ''}")
         return InputError(file, key, f"a list {want}",
-                          f"{given!r} ({ctx.get('actual_length', '?')} values)")
+                          f"{shown_value(given)} ({ctx.get('actual_length', '?')} values)")
     if kind == "finite_number":
         return InputError(file, key, "a finite number", repr(given))
     if kind == "union_tag_invalid":
@@ -202,10 +202,43 @@ def from_validation_error(
         return InputError(file, key, f"one of {expected}", f"{given!r}{hint}")
     if kind == "value_error":
         msg = first["msg"].removeprefix("Value error, ")
-        return InputError(file, key, msg, repr(given) if given is not None else "that")
+        return InputError(file, key, msg, "that" if given is None else shown_value(given)
+                          if isinstance(given, (list, tuple, dict, bool)) else repr(given))
+    if kind in _KIND_WORDS:  # a wrong kind of value, in the project's words
+        return InputError(file, key, _KIND_WORDS[kind], shown_value(given))
     # pydantic's own wording for type errors is clear enough ("Input should be a valid integer")
     expected = first["msg"].removeprefix("Input should be ").rstrip(".")
     return InputError(file, key, expected, f"{given!r} ({type(given).__name__})")
+
+
+#: pydantic's kinds of wrong value, in the project's words (what was expected)
+_KIND_WORDS = {
+    "int_from_float": "a whole number", "int_parsing": "a whole number", "int_type": "a whole number",
+    "float_parsing": "a number", "float_type": "a number", "bool_parsing": "true or false",
+    "bool_type": "true or false", "string_type": 'text (in quotes: "2024")',
+    "list_type": "a list [ ... ]", "tuple_type": "a list [ ... ]", "dict_type": "a table { ... }",
+    "model_type": "a table { ... }",
+}
+
+
+def shown_value(value: Any) -> str:
+    """A value as a TOML file writes it, and what kind it is when that is the mistake:
+    true, 2.5, 'text' (text), [0.5, true]."""
+    def toml(v):
+        if isinstance(v, bool):
+            return str(v).lower()
+        if isinstance(v, (list, tuple)):
+            return "[" + ", ".join(toml(x) for x in v) + "]"
+        if isinstance(v, dict):
+            return "{" + ", ".join(f"{k} = {toml(x)}" for k, x in v.items()) + "}"
+        return repr(v)
+
+    text = toml(value)
+    if isinstance(value, str):
+        return f"{text} (text)"
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return f"{text} (a number)"
+    return text
 
 
 def os_error_text(exc: OSError) -> str:
@@ -274,8 +307,12 @@ def load_model(model: type[M], data: dict, file: str | Path | None = None, *,
     return out
 
 
-def truth_error(file: str | Path | None, key: str, given: bool | str, value: Any) -> InputError:
-    """True or false, or text, given at ``key`` where the number ``value`` was made of it."""
+def truth_error(file: str | Path | None, key: str, given: Any, value: Any) -> InputError:
+    """What was given at ``key`` (true or false, text, or a number) where the value made
+    of it is of another kind (a number, or true or false): numbers_not_guessed."""
+    if isinstance(value, bool):
+        return InputError(file, key, "true or false" + (" (written without quotes)" if isinstance(given, str) else ""),
+                          repr(given))
     kind = "a whole number" if isinstance(value, int) else "a number"
     if isinstance(given, str):
         return InputError(file, key, f"{kind} (written without quotes)", repr(given))
@@ -285,13 +322,18 @@ def truth_error(file: str | Path | None, key: str, given: bool | str, value: Any
 def truth_read_as_number(data: Any, value: Any, loc: tuple = ()) -> tuple | None:
     """numbers_not_guessed: the first place (location, what was given, what it became)
     where ``data`` had true or false, or text, and the validated ``value`` holds a number
-    there (pydantic reads true as 1 and "0.1" as 0.1: a value the model cannot use as
-    written is refused, not guessed); None when there is none."""
+    there, or text or a number where it holds true or false (pydantic reads true as 1,
+    "0.1" as 0.1, "no" and 0 as false: a value the model cannot use as written is
+    refused, not guessed); None when there is none."""
     import pydantic
 
     if isinstance(data, (bool, str)):
         number = isinstance(value, (int, float)) and not isinstance(value, bool)
-        return (loc, data, value) if number else None
+        if number or (isinstance(data, str) and isinstance(value, bool)):  # "true", "no" read as a truth
+            return loc, data, value
+        return None
+    if isinstance(data, (int, float)) and isinstance(value, bool):  # 1 or 0 read as true or false
+        return loc, data, value
     if isinstance(data, dict):
         for k, d in data.items():
             fields = value.__dict__ if isinstance(value, pydantic.BaseModel) else value

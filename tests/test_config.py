@@ -1,9 +1,13 @@
 """Scenario validation: every kind of mistake gets one clear message naming file and key."""
 
+from pathlib import Path
+
 import pytest
 
 from ovopsim.config import Scenario, load_scenario, scenario_from_dict, shipped_scenarios
 from ovopsim.errors import InputError
+
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def write(tmp_path, text, name="s.toml"):
@@ -67,7 +71,9 @@ def test_a_number_written_as_text_is_refused(tmp_path):
     e = err(tmp_path, '[trust]\ngain = "0.1"\n')
     assert (e.key, e.expected, e.given) == ("trust.gain", "a number (written without quotes)", "'0.1'")
     e = err(tmp_path, '[world]\nequipment_shares = [0.5, "0.3", 0.2]\n')
-    assert (e.key, e.expected, e.given) == ("world.equipment_shares[1]", "a number (written without quotes)", "'0.3'")
+    assert (e.key, e.expected, e.given) == ("world.equipment_shares",
+                                            "numbers (true, false and text in quotes are not numbers)",
+                                            "[0.5, '0.3', 0.2]")
     assert load_scenario(write(tmp_path, '[scenario]\nname = "0.1"\n')).scenario.name == "0.1"  # text is text
     with pytest.raises(InputError) as info:
         load_scenario("blitar_batik").with_overrides({"interventions.exhibitions.intensity": "0.5"})
@@ -283,3 +289,35 @@ def test_two_interventions_with_one_name_are_refused(tmp_path):
                       '[[interventions]]\ntype = "training"\ntopic = "design"\nname = "design_training"\n')
     assert e.key == "interventions[1].name" and e.given == '"design_training"'
     assert "interventions[0]" in e.expected
+
+
+def test_true_or_false_is_not_guessed_and_kinds_are_named_in_words(tmp_path):
+    """numbers_not_guessed, for true or false: "no", "true" or 1 where true or false goes
+    is refused, not read as a truth; a wrong kind of value is named in words a TOML
+    writer uses (a whole number, text in quotes, true), and a list's check of its sum
+    does not run on guessed values."""
+    e = err(tmp_path, '[ljmp]\nenabled = "no"\n')
+    assert (e.key, e.expected, e.given) == ("ljmp.enabled", "true or false (written without quotes)", "'no'")
+    with pytest.raises(InputError) as info:
+        load_scenario("blitar_batik").with_overrides({"ljmp.enabled": 1})
+    assert (info.value.key, info.value.expected, info.value.given) == ("ljmp.enabled", "true or false", "1")
+    e = err(tmp_path, "[scenario]\nmonths = 60.5\n")
+    assert (e.expected, e.given) == ("a whole number", "60.5 (a number)")
+    e = err(tmp_path, "[scenario]\nname = 2024\n")
+    assert (e.expected, e.given) == ('text (in quotes: "2024")', "2024 (a number)")
+    e = err(tmp_path, "[world]\nequipment_shares = [0.5, true, 0.2]\n")  # not "they sum to 1.7"
+    assert (e.key, e.expected, e.given) == ("world.equipment_shares",
+                                            "numbers (true, false and text in quotes are not numbers)",
+                                            "[0.5, true, 0.2]")
+    from ovopsim.experiments.spec import as_spec, load_spec
+
+    spec = write(tmp_path, '[experiment]\nkind = "sweep"\nmodel = "ovop"\n[parameters]\n'
+                           '"interventions.digital_promotion.digital" = { levels = [false, "true"] }\n', "e.toml")
+    with pytest.raises(InputError, match=r"parameters.interventions.digital_promotion.digital.levels: expected "
+                                         r"levels of one kind: numbers, true or false, or text"):
+        load_spec(spec)
+    # a spec edited in Python after it was read is validated again
+    spec = load_spec(ROOT / "experiments" / "morris_screening.toml")
+    spec.sensitivity.n = "4"
+    with pytest.raises(InputError, match=r"sensitivity.n: expected a whole number \(written without quotes\)"):
+        as_spec(spec)

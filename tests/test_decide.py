@@ -435,7 +435,7 @@ def test_spec_mistakes_are_one_line_errors(tmp_path):
         as_decision(bad)
     # text where a share's number goes, and text other than "pareto": the key as written
     bad = budget_spec(robust={"candidates": [{"label": "x", "shares": {"a": "half", "b": 0.5}}]})
-    with pytest.raises(InputError, match=r"^robust.candidates\[0\].shares.a: expected a valid number"):
+    with pytest.raises(InputError, match=r"^robust.candidates\[0\].shares.a: expected a number, got .half. \(text\)$"):
         as_decision(bad)
     bad = budget_spec(robust={"candidates": "paretoo"})
     with pytest.raises(InputError, match=r'^robust.candidates: expected "pareto" .* or a list of mixes, '
@@ -447,6 +447,18 @@ def test_spec_mistakes_are_one_line_errors(tmp_path):
     bad = budget_spec(optimize={"algorithm": "ga", "objective": "income",
                                 "constraints": ["jobs >> 3"]})
     with pytest.raises(InputError, match=r"optimize.constraints\[0\]: expected conditions like"):
+        as_decision(bad)
+
+
+def test_an_uncertainty_s_reference_of_another_kind_is_named_as_such():
+    """A reference written as text beside numeric bounds or levels is refused as text, not
+    as out of range; levels of mixed kinds are refused (levels_of_one_kind)."""
+    bad = budget_spec(uncertainties={"cut": {"bounds": [0.0, 1.0], "reference": "0.5"}})
+    with pytest.raises(InputError, match=r"^uncertainties.cut.reference: expected a number \(written without "
+                                         r"quotes\), as the bounds are, got '0.5' \(text\)$"):
+        as_decision(bad)
+    bad = budget_spec(uncertainties={"cut": {"levels": [0.0, "0.5"]}})
+    with pytest.raises(InputError, match=r"^uncertainties.cut.levels: expected levels of one kind"):
         as_decision(bad)
 
 

@@ -44,7 +44,7 @@ BAD = {
     "unknown_param_key": (GOOD_SWEEP.replace("levels = [0.5]", "levls = [0.5]"),
                           "parameters.x2.levls", 'did you mean "levels"'),
     "wrong_type": (GOOD_SWEEP.replace("seed = 7", 'seed = "seven"'),
-                   "experiment.seed", "valid integer"),
+                   "experiment.seed", "expected a whole number, got 'seven' (text)"),
     "replicates_range": (GOOD_SWEEP.replace("replicates = 2", "replicates = 0"),
                          "experiment.replicates", ">= 1"),
     "bounds_order": (GOOD_SWEEP.replace('"full_factorial"', '"latin_hypercube"\nn = 5')

@@ -178,7 +178,7 @@ def test_failed_runs_exit_1_and_are_retried_only_when_asked(tmp_path, capsys):
               "[parameters.production.max_workers]\nbounds = [2, 10]"),
      "parameters.production.max_workers.bounds",
      'a parameter that takes any number between its bounds, as the "latin_hypercube" design '
-     "draws (a valid integer"),
+     "draws (a whole number"),
     (lambda t: t.replace("months = 3", "months = 200000"), "experiment.months", "<= 1200"),
 ])
 def test_the_dry_run_refuses_what_every_run_would_fail_on(edit, key, expected, tmp_path, capsys):

@@ -43,6 +43,7 @@ and every ``[parameters.NAME]`` needs ``bounds``.
 from __future__ import annotations
 
 import math
+import warnings
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Literal, TypeVar
@@ -93,11 +94,27 @@ class Parameter(Strict):
             raise ValueError("[lower, upper] with finite lower < upper")
         return v
 
+    @field_validator("levels")
+    @classmethod
+    def _one_kind(cls, v):
+        """levels_of_one_kind: numbers, true or false, or text, not a mix (a "true" among
+        false would be guessed at, or fail the run's table)."""
+        if v is not None and len({value_kind(x) for x in v}) > 1:
+            raise ValueError("levels of one kind: numbers, true or false, or text (in quotes)")
+        return v
+
     @model_validator(mode="after")
     def _one_of(self):
         if (self.levels is None) == (self.bounds is None):
             raise ValueError("exactly one of levels = [...] or bounds = [lo, hi]")
         return self
+
+
+def value_kind(value) -> str:
+    """A value's kind as a spec writer sees it: true or false, a number, or text."""
+    if isinstance(value, bool):
+        return "true or false"
+    return "a number" if isinstance(value, (int, float)) else "text"
 
 
 class DesignSection(Strict):
@@ -428,10 +445,16 @@ S = TypeVar("S", bound=BaseModel)
 
 def load_checked(model: type[S], check: Callable[[S, Path | None], S], spec_or_path) -> S:
     """A spec of ``model``, validated and then cross-checked by ``check``, from a TOML
-    file's path, a dict (as parsed TOML) or a spec object (one InputError on any
-    mistake). The experiment and decision specs are read this one way."""
-    if isinstance(spec_or_path, model):
-        return check(spec_or_path, spec_or_path.file)
+    file's path, a dict (as parsed TOML) or a spec object, which is validated again (it
+    may have been edited in Python since it was read: one InputError on any mistake).
+    The experiment and decision specs are read this one way."""
+    if isinstance(spec_or_path, model):  # validated again: it may have been edited since it was read
+        with warnings.catch_warnings():  # pydantic warns of a value of the wrong kind: load_model names it
+            warnings.simplefilter("ignore")
+            data = spec_or_path.model_dump(mode="python", exclude_unset=True)
+        again = load_model(model, data, spec_or_path.file)
+        again._file = spec_or_path.file
+        return check(again, spec_or_path.file)
     if isinstance(spec_or_path, dict):
         return check(load_model(model, spec_or_path), None)
     path = Path(spec_or_path)

@@ -60,7 +60,7 @@ from typing import Any, Literal
 from pydantic import Field, PrivateAttr, field_validator, model_validator
 
 from ovopsim.config import MAX_MONTHS
-from ovopsim.errors import InputError, load_model, suggest
+from ovopsim.errors import InputError, load_model, shown_value, suggest
 
 from ..registry import MODEL_INFO, get_model
 from ..spec import (
@@ -73,6 +73,7 @@ from ..spec import (
     _scenario_file,
     load_checked,
     scenario_path,
+    value_kind,
 )
 from .conditions import Condition, parse_conditions
 
@@ -292,6 +293,11 @@ def check_decision(spec: DecisionSpec, file: Path | None = None) -> DecisionSpec
                                  f"a parameter of model {exp.model} ({', '.join(info.parameters)})",
                                  f'"{name}"{suggest(name, info.parameters)}')
     for name, u in spec._uncertainties.items():
+        kinds = {value_kind(x) for x in (u.levels or [0.0])}  # bounds are numbers
+        if u.reference is not None and value_kind(u.reference) not in kinds:
+            quotes = " (written without quotes)" if isinstance(u.reference, str) else ""
+            raise InputError(file, f"uncertainties.{name}.reference", f"{' or '.join(sorted(kinds))}{quotes}, as "
+                             f"the {'levels' if u.levels else 'bounds'} are", shown_value(u.reference))
         if u.reference is not None and u.bounds is not None and not (
                 isinstance(u.reference, (int, float)) and u.bounds[0] <= u.reference <= u.bounds[1]):
             raise InputError(file, f"uncertainties.{name}.reference",
