@@ -222,15 +222,15 @@ def convergence_record(evaluations: pd.DataFrame, objectives: list[str],
 
 def spec_provenance(spec: DecisionSpec) -> dict:
     """The spec file's text and hash, the scenario file's hash, and package versions."""
-    from ..store import provenance
+    from ..store import file_digest, provenance
 
     text = spec.file.read_text() if spec.file is not None else json.dumps(
         spec.model_dump(mode="json"), sort_keys=True)
     scenario = Path(spec.path(spec.experiment.scenario)) if spec.experiment.scenario is not None else None
     return {"spec_file": str(spec.file) if spec.file is not None else None,
             "spec_sha256": hashlib.sha256(text.encode()).hexdigest(), "spec_text": text,
-            "scenario_sha256": hashlib.sha256(scenario.read_bytes()).hexdigest()
-            if scenario is not None and scenario.is_file() else None, **provenance()}
+            "scenario_sha256": file_digest(scenario) if scenario is not None and scenario.is_file() else None,
+            **provenance()}
 
 
 def write_outputs(spec: DecisionSpec, out: Path, evaluations: pd.DataFrame,

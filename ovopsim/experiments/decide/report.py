@@ -281,7 +281,7 @@ def _rule_text(rule: str, lang: str) -> str:
     language's "and"."""
     for key in PERCENT:  # a share as a percent: "cut >= 0.321" reads "cut >= 32.1%"
         rule = re.sub(rf"{re.escape(key)} (>=|<=|>|<) (-?\d+(?:\.\d+)?)",
-                      lambda m, k=key: f"{k} {m.group(1)} {100 * float(m.group(2)):.3g}%", rule)
+                      lambda m, k=key: f"{k} {m.group(1)} {_value_text(k, float(m.group(2)))}", rule)
     for key in sorted(TEXT_FIGURES(lang), key=len, reverse=True):
         if "." in key and key in rule:
             rule = rule.replace(key, name(lang, key))
@@ -298,10 +298,16 @@ def _lever_text(value, t: dict) -> str:
     return str(value)
 
 
+def _value_text(key: str, x: float) -> str:
+    """An uncertainty's value as the brief writes it: a percent for those a reader takes as
+    one (:data:`~.texts.PERCENT`), else the number."""
+    return f"{100 * x:.3g}%" if key in PERCENT else f"{x:g}"
+
+
 def _range(u: dict, lang: str, key: str = "") -> str:
     if u.get("bounds") is not None:
         lo, hi = u["bounds"]
-        lo, hi = (localised(f"{100 * x:.3g}%" if key in PERCENT else f"{x:g}", lang) for x in (lo, hi))
+        lo, hi = (localised(_value_text(key, x), lang) for x in (lo, hi))
         return f"{lo} {TEXT[lang]['to']} {hi}"
     return f"{TEXT[lang]['interval_sep']} ".join(localised(str(v), lang) for v in u.get("levels") or [])
 

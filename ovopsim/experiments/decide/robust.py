@@ -48,7 +48,7 @@ from ..executors import DASK_WAIT
 from .common import default_root, evaluate, executor_options, point_stats, same_search
 from .levers import LEVER, SHARE, Encoding
 from .optimize import spec_provenance
-from .spec import DecisionSpec, as_decision, check_mix
+from .spec import DecisionSpec, as_decision, check_mixes
 from .texts import NAMES
 
 PERCENTILES = (5, 50, 95)
@@ -190,15 +190,10 @@ def _pareto_table(path: Path, spec: DecisionSpec) -> pd.DataFrame:
             # a CSV column with anything but true and false in it is read as text
             truth = {"true": True, "false": False}
             front[col] = [truth.get(v.lower(), v) if isinstance(v, str) else v for v in front[col]]
-    seen = set()
-    for i, row in enumerate(front.to_dict("records")):
-        row = {k: v.item() if hasattr(v, "item") else v for k, v in row.items()}  # numpy to plain values
-        where = f"row {i + 1} ({row['label']})"
-        if row["label"] in seen:
-            raise InputError(path, f"{where}.label", "a label no other row has", f'"{row["label"]}" twice')
-        seen.add(row["label"])
-        check_mix(spec, {p: row[SHARE + p] for p in spec.programmes},
-                  {n: row[LEVER + n] for n in spec.lever_params}, where, path)
+    rows = [{k: v.item() if hasattr(v, "item") else v for k, v in row.items()}  # numpy to plain values
+            for row in front.to_dict("records")]
+    check_mixes(spec, [(f"row {i + 1} ({r['label']})", r["label"], {p: r[SHARE + p] for p in spec.programmes},
+                        {n: r[LEVER + n] for n in spec.lever_params}) for i, r in enumerate(rows)], path, "row")
     return front
 
 
@@ -301,9 +296,8 @@ def write_outputs(spec: DecisionSpec, out: Path, cands, per_future, summary,
                   candidates_file: Path | None = None) -> list[Path]:
     """The tables, robust.json (with the spec's provenance, and the table of mixes given
     to --candidates with its digest) and the figures."""
-    import hashlib
-
     from .. import plots
+    from ..store import file_digest
 
     files = write_table(cands, out / "candidates") + write_table(per_future, out / "futures")
     files += write_table(summary, out / "summary")
@@ -314,8 +308,7 @@ def write_outputs(spec: DecisionSpec, out: Path, cands, per_future, summary,
             "directions": spec.directed(), "programmes": spec.programmes,
             "budget_total": spec.budget.total if spec.budget is not None else None,
             "candidates_file": str(candidates_file) if candidates_file is not None else None,
-            "candidates_sha256": hashlib.sha256(candidates_file.read_bytes()).hexdigest()
-            if candidates_file is not None else None,
+            "candidates_sha256": file_digest(candidates_file) if candidates_file is not None else None,
             **spec_provenance(spec)}
     files.append(write_json(meta, out / "robust.json"))
     first = next(iter(spec.directed()))

@@ -350,14 +350,19 @@ def _check_robust(spec: DecisionSpec, file) -> None:
     cands = spec.robust.candidates
     if cands == "pareto":
         return
-    labels = set()
-    for i, mix in enumerate(cands):
-        key = f"robust.candidates[{i}]"
-        if mix.label in labels:
-            raise InputError(file, f"{key}.label", "a label no other candidate has",
-                             f'"{mix.label}" twice')
-        labels.add(mix.label)
-        check_mix(spec, mix.shares, mix.levers, key, file)
+    check_mixes(spec, [(f"robust.candidates[{i}]", m.label, m.shares, m.levers) for i, m in enumerate(cands)],
+                file)
+
+
+def check_mixes(spec: DecisionSpec, mixes, file, noun: str = "candidate") -> None:
+    """Each of ``mixes`` (``(key, label, shares, levers)``) under a label no other has,
+    and each by :func:`check_mix`."""
+    seen = set()
+    for key, label, shares, levers in mixes:
+        if label in seen:
+            raise InputError(file, f"{key}.label", f"a label no other {noun} has", f'"{label}" twice')
+        seen.add(label)
+        check_mix(spec, shares, levers, key, file)
 
 
 def _shown(value) -> str:
@@ -377,8 +382,7 @@ def check_mix(spec: DecisionSpec, shares: dict, levers: dict, key: str, file) ->
         if p not in progs:
             raise InputError(file, f"{key}.shares.{p}", f"a programme of [budget] "
                              f"({', '.join(progs)})", f'"{p}"{suggest(p, progs)}')
-        if isinstance(share, bool) or not isinstance(share, (int, float)) or not (
-                math.isfinite(share) and share >= 0):
+        if value_kind(share) != "a number" or not (math.isfinite(share) and share >= 0):
             raise InputError(file, f"{key}.shares.{p}", "a share >= 0", _shown(share))
     if progs and not math.isclose(sum(shares.values()), 1.0, abs_tol=1e-6):
         total = sum(shares.values())
@@ -392,12 +396,10 @@ def check_mix(spec: DecisionSpec, shares: dict, levers: dict, key: str, file) ->
             raise InputError(file, f"{key}.levers.{name}", "a lever of [levers] "
                              f"({', '.join(spec.lever_params) or 'none'})",
                              f'"{name}"{suggest(name, spec.lever_params)}')
-        if p.levels is not None and (value not in p.levels or isinstance(value, bool) != any(
-                isinstance(v, bool) for v in p.levels)):
+        if p.levels is not None and (value not in p.levels or value_kind(value) != value_kind(p.levels[0])):
             raise InputError(file, f"{key}.levers.{name}",
                              f"one of {', '.join(_shown(v) for v in p.levels)}", _shown(value))
-        if p.bounds is not None and not (isinstance(value, (int, float)) and not isinstance(value, bool)
-                                         and p.bounds[0] <= value <= p.bounds[1]):
+        if p.bounds is not None and not (value_kind(value) == "a number" and p.bounds[0] <= value <= p.bounds[1]):
             raise InputError(file, f"{key}.levers.{name}", f"a value within {p.bounds}", _shown(value))
 
 
