@@ -114,7 +114,8 @@ class Programme:
         """Cost of one full round now (for the fiscal-year plan)."""
         return float(numpy_sum(self._offered(model, False)[1]))
 
-    def effect(self, model, chosen: np.ndarray) -> None:  # pragma: no cover - abstract
+    def effect(self, model, chosen: np.ndarray) -> float | None:  # pragma: no cover - abstract
+        """The round for ``chosen``; returns the Rp of its payment it did not use, if any."""
         raise NotImplementedError
 
     # -- shared steps ---------------------------------------------------------------
@@ -236,13 +237,19 @@ class Equipment(Programme):
         return self._terms(model, share=self.spec.share, per_tier=True, cost=0.0)  # a seat costs the share
 
     def effect(self, model, chosen):
+        """Who of the offered takes the aid is her decision (:meth:`Programme.attend`: trust
+        in the government, awareness, peers), as for every programme; she pays her share
+        of the next tier. The programme's share for those who do not take it is not spent
+        (returned: a grant is paid to a buyer, unlike a booked seat)."""
         a = model.artisans
         cost = model.par[0]["production_equipment_cost"]
-        own = (1 - self.spec.share) * cost[a.tier[chosen] + 1]
-        a.reached[chosen] = True
-        a.cash[chosen] -= own
-        model.flows.invest[chosen] += own
-        a.tier[chosen] += 1
+        went, _ = self.attend(model, chosen)
+        own = (1 - self.spec.share) * cost[a.tier[went] + 1]
+        a.cash[went] -= own
+        model.flows.invest[went] += own
+        unused = self.spec.share * float(numpy_sum(cost[a.tier[np.setdiff1d(chosen, went)] + 1]))
+        a.tier[went] += 1
+        return unused
 
 
 class _VillageProgramme(Programme):

@@ -508,7 +508,7 @@ class OVOPModel(mesa.Model):
             k, spent = government.affordable(cost, approved)
             gov.refund(prog.label, approved - spent)
             if k:
-                prog.effect(self, idx[:k])
+                gov.refund(prog.label, prog.effect(self, idx[:k]) or 0.0)  # what a round did not use
         f.gov_spent += gov.spent_month
 
     def year_plan(self, m: int) -> dict[str, float]:
