@@ -247,7 +247,10 @@ class Equipment(Programme):
         own = (1 - self.spec.share) * cost[a.tier[went] + 1]
         a.cash[went] -= own
         model.flows.invest[went] += own
-        unused = self.spec.share * float(numpy_sum(cost[a.tier[np.setdiff1d(chosen, went)] + 1]))
+        declined = np.ones(a.n, np.bool_)
+        declined[went] = False
+        declined = np.sort(chosen[declined[chosen]])  # in index order
+        unused = self.spec.share * float(numpy_sum(cost[a.tier[declined] + 1]))
         a.tier[went] += 1
         return unused
 
