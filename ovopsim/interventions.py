@@ -218,14 +218,18 @@ class Capital(Programme):
                            cost=self.spec.amount + self.spec.cost)
 
     def effect(self, model, chosen):
+        """Who of the offered takes the grant or the loan is her decision
+        (:meth:`Programme.attend`); the amount for those who do not is not paid
+        (returned), the administration of every offer is."""
+        went, _ = self.attend(model, chosen)
         a = model.artisans
-        a.reached[chosen] = True
         if self.spec.mode == "grant":
-            model.flows.grant[chosen] += self.spec.amount
-            a.cash[chosen] += self.spec.amount
+            model.flows.grant[went] += self.spec.amount
+            a.cash[went] += self.spec.amount
         else:
             # the government capitalises the LJMP, which lends on at its soft rate
-            model.soft_loans(chosen, self.spec.amount)
+            model.soft_loans(went, self.spec.amount)
+        return self.spec.amount * (len(chosen) - len(went))
 
 
 class Equipment(Programme):
@@ -329,10 +333,13 @@ class Brand(Programme):
         return self._terms(model, min_quality=self.spec.min_quality)
 
     def effect(self, model, chosen):
+        """Who of the offered registers a brand is her decision (:meth:`Programme.attend`);
+        the fee of a brand not registered is not paid (returned)."""
+        went, _ = self.attend(model, chosen)
         a = model.artisans
-        a.reached[chosen] = True
-        a.brand[chosen] = True
-        a.reputation[chosen] += REPUTATION_PER_BRAND * (1 - a.reputation[chosen])
+        a.brand[went] = True
+        a.reputation[went] += REPUTATION_PER_BRAND * (1 - a.reputation[went])
+        return self.spec.cost * (len(chosen) - len(went))
 
 
 class Forum(_VillageProgramme):
