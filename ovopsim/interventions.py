@@ -115,8 +115,27 @@ class Programme:
         return float(numpy_sum(self._offered(model, False)[1]))
 
     def effect(self, model, chosen: np.ndarray) -> float | None:  # pragma: no cover - abstract
-        """The round for ``chosen``; returns the Rp of its payment it did not use, if any."""
+        """The round for ``chosen``; returns the Rp of its payment it did not use, if any
+        (aid paid to those who take it, which some declined)."""
         raise NotImplementedError
+
+    def deliver(self, model, idx: np.ndarray, cost: np.ndarray, money: float) -> float:
+        """A round paid ``money`` for its offer ``idx`` (in targeting order, at ``cost``
+        each): the first of them that it pays for are offered the programme
+        (:meth:`effect`); aid that some decline (paid only to those who take it) pays for
+        the next in line, until the money or the offer runs out. Returns the Rp not used,
+        for the programme's envelope."""
+        start = 0
+        while start < len(idx):
+            k, spent = government.affordable(cost[start:], money)
+            if k == 0:
+                break
+            unused = self.effect(model, idx[start:start + k]) or 0.0
+            money -= spent - unused
+            start += k
+            if not unused:
+                break
+        return money
 
     # -- shared steps ---------------------------------------------------------------
     def attend(self, model, idx: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -42,7 +42,7 @@ from . import accounting, indicators, months, state, world
 from . import interventions as iv
 from .agents import Artisan, Association, LJMPAgent
 from .config import Scenario
-from .mechanisms import government, learning, ljmp, market, partnerships
+from .mechanisms import learning, ljmp, market, partnerships
 from .mechanisms.government import Government
 from .state import EVENTS
 
@@ -535,10 +535,7 @@ class OVOPModel(mesa.Model):
             # what the rest of the year's rounds of this programme would cost
             left = request * prog.rounds_in(m, year_end)
             approved = gov.pay(prog.label, request, left)
-            k, spent = government.affordable(cost, approved)
-            gov.refund(prog.label, approved - spent)
-            if k:
-                gov.refund(prog.label, prog.effect(self, idx[:k]) or 0.0)  # what a round did not use
+            gov.refund(prog.label, prog.deliver(self, idx, cost, approved))
         f.gov_spent += gov.spent_month
 
     def year_plan(self, m: int) -> dict[str, float]:
