@@ -561,8 +561,8 @@ class Mentoring(InterventionBase):
 class Capital(InterventionBase):
     type: Literal["capital"] = "capital"
     mode: Literal["grant", "loan"] = "grant"
-    amount: float = Field(5e6, gt=0, description="Rp per artisan (grant) or per loan")
-    cost: float = Field(0.0, ge=0, description="administration, Rp per artisan")
+    amount: float = Field(5e6, gt=0, description="Rp per grant or loan taken")
+    cost: float = Field(0.0, ge=0, description="administration, Rp per artisan offered")
 
 
 class Equipment(InterventionBase):
@@ -577,13 +577,13 @@ class Facility(InterventionBase):
 
 class Promotion(InterventionBase):
     type: Literal["promotion"] = "promotion"
-    cost: float = Field(2e6, ge=0, description="Rp per exhibitor")
+    cost: float = Field(2e6, ge=0, description="Rp per exhibitor's seat offered")
     digital: bool = Field(False, description="digital promotion (online shops) rather than fairs")
 
 
 class Brand(InterventionBase):
     type: Literal["brand"] = "brand"
-    cost: float = Field(3e6, ge=0, description="Rp per registered brand / certification")
+    cost: float = Field(3e6, ge=0, description="Rp per brand / certification registered")
     min_quality: float = Field(0.45, ge=0, le=1)
 
 

@@ -6,7 +6,9 @@ into one envelope per programme by its planned cost; when the plans cost more
 than the budget every envelope shrinks in proportion (Bangka Tengah: the budget
 was too small for all planned activities). A round is paid from its envelope,
 spread over the year's remaining rounds; a programme the budget cannot pay for
-reaches fewer artisans, never runs on credit. A **budget cut** removes a share
+reaches fewer artisans, never runs on credit. Aid paid to the one who takes it
+that an artisan declines is offered to the next in line, and what is left is
+refunded to the envelope (:meth:`ovopsim.interventions.Programme.deliver`). A **budget cut** removes a share
 of the balance (or of named programmes' envelopes) from its month on, and of
 later years' budgets while it lasts: what a cut of named programmes withdraws
 leaves the budget, it is not spread over the programmes left uncut.
