@@ -227,7 +227,7 @@ class World(Strict):
                            "(members too)", cite="brief 2, Rasau Jaya: 5% sit on its board")
     gmp_trained_share: float = P(0.5, ge=0, le=1, source="field", doc="share that attended GMP training",
                                  cite="brief 2, Rasau Jaya: about half attended GMP training")
-    skill_mean: float = P(0.478, source="calibrated", ge=0, le=1, doc="mean initial technical skill")
+    skill_mean: float = P(0.524, source="calibrated", ge=0, le=1, doc="mean initial technical skill")
     skill_sd: float = P(0.12, ge=0, le=0.5, doc="sd of initial skill")
     workers_mean: float = P(1.5, ge=0, le=50, doc="mean hired workers per business (all local)")
     capital_months: float = P(2.0, ge=0, le=120, doc="initial cash as months of input costs")
@@ -295,7 +295,7 @@ class Network(Strict):
     bridge_reach: int = P(2, ge=1, le=1000, doc="bridges link villages at most this far apart (index)")
     trust_within: float = P(0.5, ge=0, le=1, doc="initial and baseline trust on village ties (social ties "
                                                  "bind more)")
-    trust_between: float = P(0.373, source="calibrated", ge=0, le=1, doc="initial and baseline trust on ties between villages "
+    trust_between: float = P(0.383, source="calibrated", ge=0, le=1, doc="initial and baseline trust on ties between villages "
                                                   "and between strangers")
     initial_partner_share: float = P(0.15, ge=0, le=1, doc="village ties that start as partnerships")
     file: str | None = Field(None, description="an observed network (GraphML or CSV edge list: source, "
@@ -323,7 +323,7 @@ class Market(Strict):
     demand_elasticity: float = P(1.2, gt=0, le=5, doc="price elasticity of province demand")
     quality_elasticity: float = P(0.5, ge=0, le=5, doc="elasticity of demand to the sellers' mean quality "
                                                        "(relative to the product's initial mean quality)")
-    normal_utilisation: float = P(0.801, source="calibrated", gt=0, le=1, doc="share of capacity sold at which the province "
+    normal_utilisation: float = P(0.741, source="calibrated", gt=0, le=1, doc="share of capacity sold at which the province "
                                                        "price holds steady")
     price_adjustment: float = P(0.15, ge=0, le=2, doc="monthly response of the province price to "
                                                       "utilisation (flooded markets cheapen)")
@@ -335,11 +335,11 @@ class Market(Strict):
                                                     "market's mean")
     size_elasticity: float = P(0.31, ge=0, le=1, source="assumption",
                                doc="elasticity of a producer's share of orders to its capacity")
-    middleman_margin: float = P(0.189, source="calibrated", ge=0, lt=1, doc="share of the market price kept by traders")
+    middleman_margin: float = P(0.22, source="calibrated", ge=0, lt=1, doc="share of the market price kept by traders")
     festive_boost: float = P(0.35, ge=0, le=2, source="field",
                              cite="brief 2, Rasau Jaya: output rises 25-50% before religious holidays",
                              doc="demand lift in the month of peak buying before Eid and Christmas")
-    reach_national: float = P(0.782, ge=0, le=100, source="calibrated",
+    reach_national: float = P(0.677, ge=0, le=100, source="calibrated",
                               doc="reach score that opens other provinces")
     reach_export: float = P(1.0, ge=0, le=100, doc="reach score that opens export (also needs brand "
                                                    "and standard)")
@@ -359,7 +359,7 @@ class Production(Strict):
         [1.0, 1.6, 2.5], doc="output multiplier by equipment tier")
     equipment_cost: ListOf(float, length=3, ge=0) = PList(
         [0.0, 15e6, 60e6], doc="price of equipment tier, Rp")
-    rainy_dip: float = P(0.295, source="calibrated", ge=0, le=1, doc="output lost in rainy months for dried products")
+    rainy_dip: float = P(0.272, source="calibrated", ge=0, le=1, doc="output lost in rainy months for dried products")
     overtime: float = P(1.5, ge=1, le=3, doc="output headroom in festive months (overtime, family labour)")
     plan_buffer: float = P(0.05, ge=0, le=1, doc="output planned above expected orders")
     festive_learning: float = P(0.5, ge=0, le=1, doc="how fast an artisan learns the festive lift of "
@@ -380,12 +380,12 @@ class Production(Strict):
 class Money(Strict):
     """Costs, the household's draw, closure and entry (ovopsim/mechanisms/money.py)."""
 
-    wage: float = P(1220000.0, source="calibrated", ge=0, doc="monthly wage, Rp (around the rural minimum wage)")
-    fixed_cost: float = P(0.4e6, ge=0, doc="monthly fixed cost of a business (premises, "
+    wage: float = P(982000.0, source="calibrated", ge=0, doc="monthly wage, Rp (around the rural minimum wage)")
+    fixed_cost: float = P(341000.0, source="calibrated", ge=0, doc="monthly fixed cost of a business (premises, "
                                                     "utilities, transport, permits), Rp")
     upkeep: float = P(0.01, ge=0, le=1, doc="monthly upkeep as a share of the equipment's price")
     subsistence: float = P(1.0e6, ge=0, doc="household needs met first from profit, Rp/month")
-    draw_share: float = P(0.649, source="calibrated", ge=0, le=1, doc="share of profit above subsistence taken home")
+    draw_share: float = P(0.683, source="calibrated", ge=0, le=1, doc="share of profit above subsistence taken home")
     reserve_months: float = P(3, ge=0, le=120, doc="months of costs a business keeps as cash; the "
                                                    "household takes home what is above")
     months_to_close: int = P(6, ge=1, le=120, doc="months in a row of losses or negative cash after which "
@@ -404,7 +404,7 @@ class Trust(Strict):
     gain: float = P(0.12, ge=0, le=1, source="assumption", doc="share of the gap to 1 closed by a good "
                                                                "experience (an order passed, a favour "
                                                                "returned, a supply delivered or paid)")
-    loss: float = P(0.298, source="calibrated", ge=0, le=1, doc="share of trust lost by a bad experience (a favour not returned, "
+    loss: float = P(0.261, source="calibrated", ge=0, le=1, doc="share of trust lost by a bad experience (a favour not returned, "
                                          "a supply not delivered or not paid)")
     neglect: float = P(0.02, ge=0, le=1, doc="monthly move of an unused tie's trust toward its baseline")
     gossip: float = P(0.5, ge=0, le=1, doc="how much of a partner's bad experience with a third artisan "
@@ -415,7 +415,7 @@ class Trust(Strict):
                                                "trust in the other (it falls with both)")
     commission: float = P(0.5, ge=0, le=1, doc="share of the margin on passed orders owed back (the "
                                                "favour to return)")
-    pass_min: float = P(0.268, source="calibrated", ge=0, le=1, doc="trust needed to pass orders along a tie that is not a "
+    pass_min: float = P(0.269, source="calibrated", ge=0, le=1, doc="trust needed to pass orders along a tie that is not a "
                                              "partnership")
     partner_rate: float = P(0.08, ge=0, le=1, doc="monthly chance a fully trusted tie with a clear mutual "
                                                   "benefit becomes a partnership")
