@@ -1,7 +1,8 @@
 """Aid given to an artisan (equipment, a grant or a loan, a brand) is taken up by her
 decision, as training, mentoring and promotion are (``Programme.attend``:
-``learning.take_part``: trust in the government, awareness, peers), and what the
-programme would have paid for those who do not take it is not spent."""
+``learning.take_part``: trust in the government, awareness, peers); what the
+programme would have paid those who decline is offered to the next in line, and what
+is left returns to the programme's envelope (``Programme.deliver``)."""
 
 import numpy as np
 import pytest
