@@ -235,7 +235,8 @@ class OVOPModel(mesa.Model):
         self._peers = None
         self.programmes, self.shocks = iv.build(scenario.interventions, self)
         self._rounds = iv.schedule(self.programmes, self.months)
-        self._handles_made = False  # the artisans' Mesa agents: made when first asked for
+        for i in range(self.artisans.n):  # registered in record order (Agent.create_agents' order)
+            Artisan(self, i)
         if warm is not None:
             self._start_from(warm)
         else:
@@ -247,37 +248,6 @@ class OVOPModel(mesa.Model):
                 WARM_STARTS.put(key, self._warm_state(built))
         self.totals[:] = 0.0
         self.running = True
-
-    # -- the artisans' Mesa agents ----------------------------------------------------
-    def _artisan_handles(self) -> None:
-        """Each artisan's Mesa agent (:class:`ovopsim.agents.Artisan`, a handle on her
-        record), made the first time Mesa's agent sets are asked for (``agents``,
-        ``agents_by_type``, ``agent_types``), in record order after the government, the
-        associations and the LJMPs, as they would be at the build: the model's months
-        read the records, so a run that never asks (a sweep, a search) makes none."""
-        if not self._handles_made:
-            self._handles_made = True
-            for i in range(self.artisans.n):
-                Artisan(self, i)
-
-    @property
-    def agents(self):
-        self._artisan_handles()
-        return super().agents
-
-    @property
-    def agents_by_type(self):
-        self._artisan_handles()
-        return super().agents_by_type
-
-    @property
-    def agent_types(self):
-        self._artisan_handles()
-        return super().agent_types
-
-    def remove_all_agents(self):
-        self._handles_made = True  # none to make after this
-        super().remove_all_agents()
 
     def _build(self, scenario: Scenario, seed) -> tuple[world.World, dict]:
         """The world as :func:`ovopsim.world.build` makes it from ``self.rng``, or a copy
