@@ -43,8 +43,8 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from .errors import (
     InputError,
-    _loc_to_key,
     load_model,
+    loc_to_key,
     read_toml,
     suggest,
     truth_error,
@@ -863,7 +863,7 @@ class Scenario(Strict):
         try:
             out = scenario_from_dict(data, file, truth_values=False)
         except InputError as e:  # a mistake where an override wrote: named by the override's key
-            by_place = {_loc_to_key(where): key for key, where in written}
+            by_place = {loc_to_key(where): key for key, where in written}
             if e.key in by_place:
                 raise InputError(e.file, by_place[e.key], e.expected, e.given) from None
             raise

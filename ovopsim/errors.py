@@ -68,7 +68,7 @@ def suggest(name: str, candidates) -> str:
     return f' (did you mean "{close[0]}"?)' if close else ""
 
 
-def _loc_to_key(loc: tuple) -> str:
+def loc_to_key(loc: tuple) -> str:
     key = ""
     for part in loc:
         if isinstance(part, int):
@@ -161,7 +161,7 @@ def from_validation_error(
     first = err.errors(include_url=False)[0]
     raw_loc = tuple(first["loc"])
     loc = _strip_union_tags(raw_loc, model)
-    key = _loc_to_key(loc)
+    key = loc_to_key(loc)
     kind = first["type"]
     given = first.get("input")
     if kind == "extra_forbidden":
@@ -303,7 +303,7 @@ def load_model(model: type[M], data: dict, file: str | Path | None = None, *,
     where = truth_read_as_number(data, out) if truth_values else None
     if where is not None:
         loc, given, value = where
-        raise truth_error(file, _loc_to_key(loc), given, value)
+        raise truth_error(file, loc_to_key(loc), given, value)
     return out
 
 

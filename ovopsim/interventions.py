@@ -238,8 +238,8 @@ class Capital(Programme):
 
     def effect(self, model, chosen):
         """Who of the offered takes the grant or the loan is her decision
-        (:meth:`Programme.attend`); the amount for those who do not is not paid
-        (returned), the administration of every offer is."""
+        (:meth:`Programme.attend`); the amount for those who do not is returned (for
+        :meth:`Programme.deliver`), the administration of every offer is spent."""
         went, _ = self.attend(model, chosen)
         a = model.artisans
         if self.spec.mode == "grant":
@@ -262,8 +262,8 @@ class Equipment(Programme):
     def effect(self, model, chosen):
         """Who of the offered takes the aid is her decision (:meth:`Programme.attend`: trust
         in the government, awareness, peers), as for every programme; she pays her share
-        of the next tier. The programme's share for those who do not take it is not spent
-        (returned: a grant is paid to a buyer, unlike a booked seat)."""
+        of the next tier. The programme's share for those who do not take it is returned
+        (for :meth:`Programme.deliver`: aid is paid to a buyer, unlike a booked seat)."""
         a = model.artisans
         cost = model.par[0]["production_equipment_cost"]
         went, _ = self.attend(model, chosen)
@@ -353,7 +353,7 @@ class Brand(Programme):
 
     def effect(self, model, chosen):
         """Who of the offered registers a brand is her decision (:meth:`Programme.attend`);
-        the fee of a brand not registered is not paid (returned)."""
+        the fee of a brand not registered is returned (for :meth:`Programme.deliver`)."""
         went, _ = self.attend(model, chosen)
         a = model.artisans
         a.brand[went] = True

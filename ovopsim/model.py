@@ -498,10 +498,7 @@ class OVOPModel(mesa.Model):
             idx, cost = prog.offer(self)
             if len(idx) == 0:
                 continue
-            request = float(cost.sum())
-            if request <= 0:
-                prog.effect(self, idx)
-                continue
+            request = float(cost.sum())  # a free round: nothing paid, every seat delivered
             # what the rest of the year's rounds of this programme would cost
             left = request * prog.rounds_in(m, year_end)
             approved = gov.pay(prog.label, request, left)
