@@ -155,12 +155,16 @@ def subcontract(a, ties, ptr, nbr, edge, vills, prods, flows, events, par, month
     capacity, who make them and owe a commission (see the module)."""
     pr = par[0]
     ev = events[0]
+    most = 0  # the most ties any artisan has: room for one artisan's weights at a time
+    for i in range(len(a)):
+        most = max(most, ptr[i + 1] - ptr[i])
+    w = np.empty(most)
     for i in range(len(a)):
         ai = a[i]
         if not ai.active or ai.unmet < max(MIN_PASSED, PASS_SHARE * ai.orders):
             continue
         lo, hi = ptr[i], ptr[i + 1]
-        w = np.zeros(hi - lo)
+        w[:hi - lo] = 0.0
         total = 0.0
         for k in range(lo, hi):
             b = nbr[k]
@@ -228,14 +232,6 @@ def _tie_between(ptr, nbr, edge, x, y):
 
 
 @nb.njit(cache=True)
-def _grown(x):
-    """``x`` in an array twice as long (at least 8)."""
-    out = np.empty(max(2 * len(x), 8), x.dtype)
-    out[:len(x)] = x
-    return out
-
-
-@nb.njit(cache=True)
 def settle(a, ties, m, ptr, nbr, edge, flows, events, par, key, month, trust_within, trust_between):
     """Debts of the month paid or not, then the trust rule on every tie and gossip
     (see the module). Clears the month's dealings.
@@ -247,8 +243,14 @@ def settle(a, ties, m, ptr, nbr, edge, flows, events, par, key, month, trust_wit
     ev = events[0]
     n_bad = 0
     gossip = pr.trust_gossip > 0
-    bad_from = np.empty(m if gossip else 0, np.int64)  # grown when full
-    bad_to = np.empty(m if gossip else 0, np.int64)
+    # room for every bad experience gossip may pass on: those already counted and at
+    # most two more per side (a supply and a commission debt) from the debts below
+    room = 0
+    if gossip:
+        for j in range(m):
+            room += ties[j].bad[0] + ties[j].bad[1] + 4
+    bad_from = np.empty(room, np.int64)
+    bad_to = np.empty(room, np.int64)
     for j in range(m):
         tj = ties[j]
         for side in range(2):
@@ -296,9 +298,6 @@ def settle(a, ties, m, ptr, nbr, edge, flows, events, par, key, month, trust_wit
                 tj.trust_vu = t
             if gossip:
                 for _ in range(tj.bad[side]):
-                    if n_bad == len(bad_from):
-                        bad_from = _grown(bad_from)
-                        bad_to = _grown(bad_to)
                     bad_from[n_bad] = tj.u if side == 0 else tj.v
                     bad_to[n_bad] = tj.v if side == 0 else tj.u
                     n_bad += 1

@@ -67,9 +67,10 @@ def month(a, vills, par):
 
 
 @nb.njit(cache=True)
-def environment(ai, prod, vills, pr):
-    """1 when the environmental standard is met; lower for dyeing without a facility."""
-    if prod.needs_ipal and not vills[ai.village].facility:
+def environment(prod, village, pr):
+    """1 when the environmental standard is met; lower for dyeing without a facility
+    (a product that needs IPAL made in a village without one)."""
+    if prod.needs_ipal and not village.facility:
         return pr.learning_no_ipal_environment
     return 1.0
 
@@ -89,7 +90,7 @@ def standards(a, vills, prods, par):
     env = np.empty(n)
     ok = np.zeros(n, np.bool_)
     for i in range(n):
-        env[i] = environment(a[i], prods[a[i].product], vills, pr)
+        env[i] = environment(prods[a[i].product], vills[a[i].village], pr)
         ok[i] = meets_standard(a[i], env[i], pr)
     return env, ok
 
@@ -112,7 +113,7 @@ def quality_and_reach(a, ties, m, vills, prods, par):
         if not ai.active:
             continue
         prod = prods[ai.product]
-        env = environment(ai, prod, vills, pr)
+        env = environment(prod, vills[ai.village], pr)
         q = (pr.learning_weight_skill * ai.practice[SKILL] + pr.learning_weight_gmp * ai.practice[GMP]
              + pr.learning_weight_design * ai.practice[DESIGN] + pr.learning_weight_equipment * ai.tier / 2.0
              + pr.learning_weight_environment * env + pr.learning_weight_inputs * ai.input_quality)

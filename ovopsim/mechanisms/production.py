@@ -38,6 +38,7 @@ when capacity falls short of what it wants by a fifth and cash is
 from __future__ import annotations
 
 import numba as nb
+import numpy as np
 
 from ..state import SKILL
 from .random import HIRE, uniform
@@ -112,6 +113,9 @@ def adjust(a, vills, prods, flows, par, key, month):
     for i in range(len(a)):
         if a[i].active:
             vills[a[i].village].workers += a[i].workers
+    response = np.empty(len(prods))  # each product's price response, once
+    for p in range(len(prods)):
+        response[p] = prods[p].price_index ** pr.production_price_response
     for i in range(len(a)):
         ai = a[i]
         if not ai.active:
@@ -119,8 +123,7 @@ def adjust(a, vills, prods, flows, par, key, month):
         prod = prods[ai.product]
         cap = base_capacity(ai, prod, pr)
         per_worker = cap / (1 + ai.workers)
-        wanted = (ai.expected / pr.market_normal_utilisation
-                  * prod.price_index ** pr.production_price_response)
+        wanted = ai.expected / pr.market_normal_utilisation * response[ai.product]
         # what a worker's output earns over its inputs, at this month's province price
         earns = per_worker * (ai.unit_price[0] - prod.price * prod.material_share)
         pool = pr.production_labour_share * vills[ai.village].households
