@@ -67,7 +67,7 @@ def trust_of(tie, side):
     return tie.trust_uv if side == 0 else tie.trust_vu
 
 
-@nb.njit(cache=True)
+@nb.njit(cache=True, inline="always")
 def adjacency(ties, m, n):
     """Every artisan's ties as CSR arrays: ``nbr[ptr[i]:ptr[i + 1]]`` are i's neighbours
     and ``edge[...]`` the ties to them."""
@@ -92,7 +92,7 @@ def adjacency(ties, m, n):
     return ptr, nbr, edge
 
 
-@nb.njit(cache=True)
+@nb.njit(cache=True, inline="always")
 def supply(a, ties, vills, prods, flows, events, par, key, month, rainy):
     """Inputs for each active artisan's plan, from its supplying partner or traders;
     output (x the season, :func:`ovopsim.mechanisms.production.season`), input quality
@@ -149,7 +149,7 @@ def supply(a, ties, vills, prods, flows, events, par, key, month, rainy):
         ai.spare = max(ai.capacity - ai.plan - committed[i], 0.0) if ai.active else 0.0
 
 
-@nb.njit(cache=True)
+@nb.njit(cache=True, inline="always")
 def subcontract(a, ties, ptr, nbr, edge, vills, prods, flows, events, par, month, rainy):
     """Unmet orders passed along ties to artisans of the same product with spare
     capacity, who make them and owe a commission (see the module)."""
@@ -231,7 +231,7 @@ def _tie_between(ptr, nbr, edge, x, y):
     return -1
 
 
-@nb.njit(cache=True)
+@nb.njit(cache=True, inline="always")
 def settle(a, ties, m, ptr, nbr, edge, flows, events, par, key, month, trust_within, trust_between):
     """Debts of the month paid or not, then the trust rule on every tie and gossip
     (see the module). Clears the month's dealings.

@@ -42,7 +42,7 @@ from ..state import BOOKS, DESIGN, DIGITAL, GMP, PRACTICES, SKILL
 from .random import UPTAKE, uniform
 
 
-@nb.njit(cache=True)
+@nb.njit(cache=True, inline="always")
 def month(a, vills, par):
     """Adoption of practice, fading, learning by doing, exposure and reputation fading,
     awareness drifting back."""
@@ -95,7 +95,7 @@ def standards(a, vills, prods, par):
     return env, ok
 
 
-@nb.njit(cache=True)
+@nb.njit(cache=True, inline="always")
 def quality_and_reach(a, ties, m, vills, prods, par):
     """Quality from practice, equipment, environment and inputs; the highest tier within reach."""
     pr = par[0]

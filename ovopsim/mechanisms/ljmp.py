@@ -36,7 +36,7 @@ from .random import LEND_ORDER, MENTOR_ORDER, REPAY, uniform
 REMAINDER = 1.0  # Rp: a balance below this at the end of the term is forgiven as repaid
 
 
-@nb.njit(cache=True)
+@nb.njit(cache=True, inline="always")
 def repay(a, clusters, flows, cflows, events, par, key, month):
     """Repayments, arrears and defaults on loans already out (any lender's)."""
     pr = par[0]
@@ -91,7 +91,7 @@ def lend(i, amount, a, clusters, flows, cflows, events, par):
     events[0].new_loans += amount
 
 
-@nb.njit(cache=True)
+@nb.njit(cache=True, inline="always")
 def operate(a, prods, clusters, flows, cflows, events, par, key, month):
     """Costs, membership, mentors and new loans of every open LJMP (see the module)."""
     pr = par[0]
@@ -165,7 +165,7 @@ def operate(a, prods, clusters, flows, cflows, events, par, key, month):
             lend(i, pr.ljmp_loan_size, a, clusters, flows, cflows, events, par)
 
 
-@nb.njit(cache=True)
+@nb.njit(cache=True, inline="always")
 def aggregate(a, clusters, flows, cflows, par):
     """The LJMP's fee on what it marketed this month, and its bargaining for next month
     from the volume (see the module)."""

@@ -151,7 +151,7 @@ def demand(prods, qbar, par, festive, growth, access_boost):
             prods[p].demand[t] = d
 
 
-@nb.njit(cache=True)
+@nb.njit(cache=True, inline="always")
 def sell(a, prods, clusters, flows, par, festive, growth, access_boost):
     """Demand, orders by attractiveness, prices received and sales from output and
     stock, best-paying tier first. Leaves each producer's orders, units sold and
@@ -221,7 +221,7 @@ def sell(a, prods, clusters, flows, par, festive, growth, access_boost):
         flows[i].spoiled += spoiled
 
 
-@nb.njit(cache=True)
+@nb.njit(cache=True, inline="always")
 def adjust_prices(a, prods, par, festive):
     """The province price index of each product moves with utilisation: this month's
     orders (without the festive lift) over the producers' capacity at normal hours."""

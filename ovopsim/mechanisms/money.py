@@ -37,7 +37,7 @@ import numpy as np
 from .random import ENTRY, uniform
 
 
-@nb.njit(cache=True)
+@nb.njit(cache=True, inline="always")
 def settle(a, vills, clusters, flows, events, par):
     """Wages, fixed costs, income, the household's draw, cash, and closures."""
     pr = par[0]
@@ -103,7 +103,7 @@ def close(i, a, vills, clusters, flows):
     ai.expected = 0.0
 
 
-@nb.njit(cache=True)
+@nb.njit(cache=True, inline="always")
 def enter(a, fresh, vills, prods, flows, events, par, key, month):
     """Households open businesses where their product pays (see the module). ``fresh``
     holds each slot's household as it was drawn at the start (its skill, norm and

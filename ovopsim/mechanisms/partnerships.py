@@ -80,7 +80,7 @@ def _end(tj):
     tj.since = -1
 
 
-@nb.njit(cache=True)
+@nb.njit(cache=True, inline="always")
 def refresh_entrants(a, ties, m, month, trust_within, trust_between):
     """The ties of businesses opened this month start at their baselines: a new
     business has its household's social ties, not its predecessor's record."""
@@ -93,7 +93,7 @@ def refresh_entrants(a, ties, m, month, trust_within, trust_between):
             _end(tj)
 
 
-@nb.njit(cache=True)
+@nb.njit(cache=True, inline="always")
 def end(a, ties, m, events, par, month):
     """Partnerships end on distrust, idleness or closure (see the module); a buyer
     whose supply tie ended goes back to traders."""
@@ -132,7 +132,7 @@ def _input_cost(ai, prod, trust, supplier_quality, supplied, par, raw_material):
             - worth * par.production_trader_input_quality)
 
 
-@nb.njit(cache=True)
+@nb.njit(cache=True, inline="always")
 def choose_suppliers(a, ties, ptr, nbr, edge, vills, prods, events, par, key, month):
     """Each artisan at a later stage keeps, switches or tries a supplier (see the module)."""
     pr = par[0]
@@ -205,7 +205,7 @@ def choose_suppliers(a, ties, ptr, nbr, edge, vills, prods, events, par, key, mo
             ev.trials += 1
 
 
-@nb.njit(cache=True)
+@nb.njit(cache=True, inline="always")
 def form(a, ties, m, events, par, key, month):
     """New partnerships on ties between active artisans of the same product (see the module)."""
     pr = par[0]
@@ -279,7 +279,7 @@ def _groups(keys, n_keys):
     return ptr, members
 
 
-@nb.njit(cache=True)
+@nb.njit(cache=True, inline="always")
 def proposals(a, ties, m, ptr, nbr, edge, n_products, n_stages, par, key, month, trust_between):
     """New ties met this month without a programme: through traders, shared buyers
     and partners' introductions (see the module). Returns (i, j, trust) arrays of

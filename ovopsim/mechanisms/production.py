@@ -62,7 +62,7 @@ def season(prod, par, rainy):
     return 1.0 - par.production_rainy_dip if (rainy and prod.dried) else 1.0
 
 
-@nb.njit(cache=True)
+@nb.njit(cache=True, inline="always")
 def plan(a, prods, par, festive):
     """Capacity, attractiveness to buyers and the production plan of every active artisan."""
     pr = par[0]
@@ -86,7 +86,7 @@ def plan(a, prods, par, festive):
         ai.plan = min(max(want - ai.inventory, 0.0), cap)
 
 
-@nb.njit(cache=True)
+@nb.njit(cache=True, inline="always")
 def expect(a, par, festive):
     """Expectations after the month's orders: normal months update expected orders,
     festive months the lift the artisan expects of its regular customers."""
@@ -103,7 +103,7 @@ def expect(a, par, festive):
             ai.expected = 0.7 * ai.expected + 0.3 * ai.orders
 
 
-@nb.njit(cache=True)
+@nb.njit(cache=True, inline="always")
 def adjust(a, vills, prods, flows, par, key, month):
     """Hiring, lay-offs and equipment after the month's accounts (see the module)."""
     pr = par[0]
