@@ -120,6 +120,14 @@ def ishigami_flaky(params: Mapping[str, float], seed: int) -> dict:
     return ishigami(params, seed)
 
 
+def ishigami_frozen(params: Mapping[str, float], seed: int) -> dict:
+    """:func:`ishigami` and how many objects the process keeps out of garbage
+    collection (``gc.get_freeze_count``)."""
+    import gc
+
+    return {**ishigami(params, seed), "frozen": float(gc.get_freeze_count())}
+
+
 def normal_sample(params: Mapping[str, float], seed: int, n: int = 40) -> dict:
     """Mean and standard deviation of ``n`` draws from N(mu, sigma): a stochastic model
     whose parameters calibration must recover. ``draw`` (ABC's simulation number) is

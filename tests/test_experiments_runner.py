@@ -52,6 +52,26 @@ def test_executors_give_identical_tables(tmp_path):
     assert row["y"] == expected
 
 
+def test_workers_keep_what_they_started_with_out_of_garbage_collection(tmp_path):
+    # a worker freezes what it holds after its first chunk (executors.worker_chunk_done);
+    # the process running a serial design, the user's, is left alone
+    import gc
+
+    design = latin_hypercube(BOUNDS, 24, seed=3)
+    before = gc.get_freeze_count()
+    serial = run_design(design, tf.ishigami_frozen, out_dir=tmp_path / "serial", executor="serial",
+                        progress=False, chunk_size=4)
+    assert gc.get_freeze_count() == before and (serial["frozen"] == before).all()
+    for executor, kw in (("process", {"workers": 2}), ("dask", {"dask_local": 2})):
+        out = run_design(design, tf.ishigami_frozen, out_dir=tmp_path / executor, executor=executor,
+                         progress=False, chunk_size=4, **kw)
+        frozen = out.sort_values("run_id")["frozen"]
+        # each worker's first chunk runs before it freezes; the later ones after, with
+        # everything it imported kept out (thousands of objects)
+        assert (frozen > 1000).sum() >= len(design.runs()) - 2 * 4 * 2, executor
+    assert gc.get_freeze_count() == before
+
+
 def test_failed_runs_are_recorded_and_others_complete(tmp_path):
     design = full_factorial({"x1": [0.0, 1.0, 2.5, 3.0], "x2": [0.5], "x3": [1.0]}, replicates=2)
     runs = run_design(design, tf.ishigami_failing, out_dir=tmp_path, executor="process",

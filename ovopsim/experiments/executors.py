@@ -30,6 +30,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import ctypes
+import gc
 import logging
 import math
 import multiprocessing
@@ -141,6 +142,24 @@ def die_with_parent() -> None:
 def _process_worker_init() -> None:
     ignore_interrupts()
     die_with_parent()
+    _WORKER["freeze"] = True
+
+
+#: whether this process is a worker whose start is still to be frozen (see worker_chunk_done)
+_WORKER = {"freeze": False}
+
+
+def worker_chunk_done() -> None:
+    """Called by a worker after each chunk of runs. After its first, what the worker
+    holds then (the modules imported, the compiled kernels loaded, the caches filled)
+    is kept out of Python's garbage collection (``gc.freeze``, after a collection):
+    it lives as long as the worker, and each full collection would walk all of it
+    again (some 0.1 ms a run of the default scenario, ~2% of it). Does nothing in
+    the process that runs a serial design, whose objects are the user's."""
+    if _WORKER["freeze"]:
+        _WORKER["freeze"] = False
+        gc.collect()
+        gc.freeze()
 
 
 class ProcessExecutor(Executor):
@@ -314,6 +333,7 @@ def _forked_worker(receive, sends, name: int | str) -> None:
     import dask
 
     ignore_interrupts()
+    _WORKER["freeze"] = True
     dask.config.set(_LOCAL_DASK_CONFIG)  # (a forked worker has it already, a replacement not)
     for pipe in sends:  # only the parent keeps the sending ends: EOF = parent gone
         pipe.close()

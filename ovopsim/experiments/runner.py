@@ -41,7 +41,14 @@ from ovopsim.errors import InputError
 
 from . import registry
 from .design import Design
-from .executors import DASK_WAIT, EXECUTORS, Executor, WorkerCrashed, make_executor
+from .executors import (
+    DASK_WAIT,
+    EXECUTORS,
+    Executor,
+    WorkerCrashed,
+    make_executor,
+    worker_chunk_done,
+)
 from .store import (
     MANIFEST,
     RESULT_COLUMNS,
@@ -123,6 +130,7 @@ def run_chunk(model_fn: Callable, chunk: list[tuple[int, int, dict]]):
         if frame is not None:
             frames.append(frame)
     series = pd.concat(frames, ignore_index=True) if frames else None
+    worker_chunk_done()
     return rows, series
 
 
