@@ -208,8 +208,7 @@ class OVOPModel(mesa.Model):
         warmup_max = 1 - world.first_month(w_spec)  # the warm-up's longest, in whole years
         self.calendar = market.Calendar(w_spec.start_year, w_spec.rainy_months, 1 - warmup_max,
                                         max(self.months, 1200))
-        self._festive, self._rainy = self.calendar.festive_.tolist(), self.calendar.rainy_.tolist()
-        self._year, self._calendar_month = self.calendar.year.tolist(), self.calendar.month.tolist()
+        self._year, self._calendar_month, self._festive, self._rainy = self.calendar.scalars()
         g = scenario.government
         self.government = Government(self, g.annual_budget, g.officers, g.knowledge_regrowth,
                                      g.newcomer_knowledge, g.plan_documented, g.replan_months)
@@ -235,8 +234,7 @@ class OVOPModel(mesa.Model):
         self._peers = None
         self.programmes, self.shocks = iv.build(scenario.interventions, self)
         self._rounds = iv.schedule(self.programmes, self.months)
-        for i in range(self.artisans.n):  # registered in record order (Agent.create_agents' order)
-            Artisan(self, i)
+        self._handles_made = False  # the artisans' Mesa agents: made when first asked for
         if warm is not None:
             self._start_from(warm)
         else:
@@ -248,6 +246,37 @@ class OVOPModel(mesa.Model):
                 WARM_STARTS.put(key, self._warm_state(built))
         self.totals[:] = 0.0
         self.running = True
+
+    # -- the artisans' Mesa agents ----------------------------------------------------
+    def _artisan_handles(self) -> None:
+        """Each artisan's Mesa agent (:class:`ovopsim.agents.Artisan`, a handle on her
+        record), made the first time Mesa's agent sets are asked for (``agents``,
+        ``agents_by_type``, ``agent_types``), in record order after the government, the
+        associations and the LJMPs, as they would be at the build: the model's months
+        read the records, so a run that never asks (a sweep, a search) makes none."""
+        if not self._handles_made:
+            self._handles_made = True
+            for i in range(self.artisans.n):
+                Artisan(self, i)
+
+    @property
+    def agents(self):
+        self._artisan_handles()
+        return super().agents
+
+    @property
+    def agents_by_type(self):
+        self._artisan_handles()
+        return super().agents_by_type
+
+    @property
+    def agent_types(self):
+        self._artisan_handles()
+        return super().agent_types
+
+    def remove_all_agents(self):
+        self._handles_made = True  # none to make after this
+        super().remove_all_agents()
 
     def _build(self, scenario: Scenario, seed) -> tuple[world.World, dict]:
         """The world as :func:`ovopsim.world.build` makes it from ``self.rng``, or a copy

@@ -85,6 +85,11 @@ def test_agents_are_mesa_agents_over_the_records():
     model = OVOPModel(load_scenario("rasau_jaya"), rng=5)
     artisans = model.agents_by_type[Artisan]
     assert len(artisans) == model.artisans.n >= 50
+    # made when first asked for, in record order after the other agents, as at the build
+    others = [x for x in model.agents if not isinstance(x, Artisan)]
+    assert [x.idx for x in artisans] == list(range(model.artisans.n))
+    assert [x.unique_id for x in artisans] == list(range(len(others) + 1, len(others) + 1 + model.artisans.n))
+    assert len(model.agents) == len(others) + model.artisans.n  # made once
     assert model.artisans.active.sum() >= 35  # the warm-up closes some that cannot pay their way
     assert len(model.agents_by_type[Government]) == 1
     model.step()

@@ -82,16 +82,27 @@ def _calendar(start_year: int, first: int, last: int, rainy: tuple[int, ...]):
     return year, cal, festive, np.isin(cal, list(rainy))
 
 
+@functools.lru_cache(maxsize=64)
+def _calendar_tuples(start_year: int, first: int, last: int, rainy: tuple[int, ...]):
+    return tuple(tuple(x.tolist()) for x in _calendar(start_year, first, last, rainy))
+
+
 class Calendar:
     """The model months ``first`` .. ``last`` (month 1 is January of ``start_year``;
     the warm-up months are 0 and below and repeat the year before): their calendar
     year and month, whether they are a festive peak and whether they fall in the
-    rainy season."""
+    rainy season. The arrays are shared by every calendar of the same months: not
+    to be changed."""
 
     def __init__(self, start_year: int, rainy_months, first: int, last: int):
         self.first, self.last = first, last
-        self.year, self.month, self.festive_, self.rainy_ = _calendar(
-            start_year, first, last, tuple(sorted(rainy_months)))
+        self._key = (start_year, first, last, tuple(sorted(rainy_months)))
+        self.year, self.month, self.festive_, self.rainy_ = _calendar(*self._key)
+
+    def scalars(self) -> tuple[tuple, tuple, tuple, tuple]:
+        """The year, month, festive and rainy of each month as tuples of Python values
+        (faster to read one at a time than the arrays)."""
+        return _calendar_tuples(*self._key)
 
     def _k(self, m: int) -> int:
         if not self.first <= m <= self.last:
