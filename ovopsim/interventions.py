@@ -264,18 +264,36 @@ class Equipment(Programme):
         in the government, awareness, peers), as for every programme; she pays her share
         of the next tier. The programme's share for those who do not take it is returned
         (for :meth:`Programme.deliver`: aid is paid to a buyer, unlike a booked seat)."""
-        a = model.artisans
-        cost = model.par[0]["production_equipment_cost"]
         went, _ = self.attend(model, chosen)
-        own = (1 - self.spec.share) * cost[a.tier[went] + 1]
-        a.cash[went] -= own
-        model.flows.invest[went] += own
-        declined = np.ones(a.n, np.bool_)
-        declined[went] = False
-        declined = np.sort(chosen[declined[chosen]])  # in index order
-        unused = self.spec.share * float(numpy_sum(cost[a.tier[declined] + 1]))
-        a.tier[went] += 1
-        return unused
+        return _equip(model.artisans.data, model.flows.artisans.data, went, np.asarray(chosen, np.int64),
+                      model.par[0]["production_equipment_cost"], float(self.spec.share))
+
+
+@nb.njit(cache=True)
+def _equip(a, flows, went, chosen, cost, share):
+    """Equipment aid taken by ``went`` of the offered ``chosen``: each pays her own
+    share of her next tier's ``cost`` and rises to it. Returns the programme's
+    ``share`` of the next tier of those who declined (summed in index order)."""
+    took = np.zeros(len(a), np.bool_)
+    for q in range(len(went)):
+        i = went[q]
+        own = (1 - share) * cost[a[i].tier + 1]
+        a[i].cash -= own
+        flows[i].invest += own
+        took[i] = True
+    declined = np.empty(len(chosen), np.int64)
+    k = 0
+    for q in range(len(chosen)):
+        if not took[chosen[q]]:
+            declined[k] = chosen[q]
+            k += 1
+    declined = np.sort(declined[:k])
+    price = np.empty(k)
+    for q in range(k):
+        price[q] = cost[a[declined[q]].tier + 1]
+    for q in range(len(went)):
+        a[went[q]].tier += 1
+    return share * numpy_sum(price)
 
 
 class _VillageProgramme(Programme):
