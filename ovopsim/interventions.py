@@ -80,7 +80,12 @@ class Programme:
         return month in self.rounds(month, month)
 
     def rounds_in(self, first: int, last: int) -> int:
-        return len(self.rounds(first, last))
+        """How many months from ``first`` to ``last`` have a round (``len(rounds(...))``)."""
+        s = self.spec
+        lo = max(first, s.start)
+        lo += -(lo - s.start) % s.every
+        hi = min(last, self.end)
+        return (hi - lo) // s.every + 1 if hi >= lo else 0
 
     # -- targeting ----------------------------------------------------------------
     #: what an artisan must need for the programme to help her (:data:`NEEDS`)

@@ -311,7 +311,7 @@ class OVOPModel(mesa.Model):
             t.rebind(ties)
             ledger.check(self.month, code, value)
             m += 12
-            years.append((np.mean(income), np.mean(jobs), np.mean(active)))
+            years.append((income.sum() / len(income), jobs.sum() / len(jobs), active.sum() / len(active)))  # = np.mean
             ran = m - first
             settled = len(years) >= 2 and all(
                 abs(now - before) <= tolerance * max(abs(before), 1e-9)
