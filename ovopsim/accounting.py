@@ -74,19 +74,23 @@ def close_books(before, after, flows, terms, f_before_fund, clusters, cflows, go
     the artisans' flows as a matrix (a row per artisan, a column per field of
     :data:`FLOW`); ``terms``: :data:`TERMS`."""
     n = len(after)
+    # terms come stock by stock (cash, debt, goods): where each stock's end
+    n_cash = 0
+    while n_cash < len(terms) and terms[n_cash, 0] == 0:
+        n_cash += 1
+    n_debt = n_cash
+    while n_debt < len(terms) and terms[n_debt, 0] == 1:
+        n_debt += 1
     for i in range(n):
         want_cash = before[i, 0]
+        for q in range(n_cash):
+            want_cash += terms[q, 2] * flows[i, terms[q, 1]]
         want_debt = before[i, 1]
+        for q in range(n_cash, n_debt):
+            want_debt += terms[q, 2] * flows[i, terms[q, 1]]
         want_goods = before[i, 2]
-        for q in range(len(terms)):
-            x = terms[q, 2] * flows[i, terms[q, 1]]
-            stock = terms[q, 0]
-            if stock == 0:
-                want_cash += x
-            elif stock == 1:
-                want_debt += x
-            else:
-                want_goods += x
+        for q in range(n_debt, len(terms)):
+            want_goods += terms[q, 2] * flows[i, terms[q, 1]]
         bad, d = _bad(after[i].cash, want_cash)
         if bad:
             return 1, d

@@ -378,10 +378,18 @@ class Brand(Programme):
         """Who of the offered registers a brand is her decision (:meth:`Programme.attend`);
         the fee of a brand not registered is returned (for :meth:`Programme.deliver`)."""
         went, _ = self.attend(model, chosen)
-        a = model.artisans
-        a.brand[went] = True
-        a.reputation[went] += REPUTATION_PER_BRAND * (1 - a.reputation[went])
+        _register_brands(model.artisans.data, went)
         return self.spec.cost * (len(chosen) - len(went))
+
+
+@nb.njit(cache=True)
+def _register_brands(a, went):
+    """``went`` register a brand: it closes ``REPUTATION_PER_BRAND`` of each one's
+    reputation gap."""
+    for q in range(len(went)):
+        ai = a[went[q]]
+        ai.brand = True
+        ai.reputation += REPUTATION_PER_BRAND * (1 - ai.reputation)
 
 
 class Forum(_VillageProgramme):
