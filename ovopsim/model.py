@@ -214,9 +214,6 @@ class OVOPModel(mesa.Model):
                                      g.newcomer_knowledge, g.plan_documented, g.replan_months)
         self.board_plan = False
         self.board_written = np.zeros(len(self.village_names))
-        self.associations = [Association(self, v) for v in range(len(self.village_names))]
-        self.ljmps = [LJMPAgent(self, c) for c in range(len(self.cluster_names))] if scenario.ljmp.enabled \
-            else []
         self.flows = accounting.Flows(self.artisans.n, len(self.cluster_names))
         self.events = np.zeros(1, EVENTS)
         # what each month starts from zero: the flows and the events (as bytes)
@@ -234,7 +231,7 @@ class OVOPModel(mesa.Model):
         self._peers = None
         self.programmes, self.shocks = iv.build(scenario.interventions, self)
         self._rounds = iv.schedule(self.programmes, self.months)
-        self._handles_made = False  # the artisans' Mesa agents: made when first asked for
+        self._handles: tuple[list, list] | None = None  # the handles' Mesa agents: made when first asked for
         if warm is not None:
             self._start_from(warm)
         else:
@@ -247,17 +244,33 @@ class OVOPModel(mesa.Model):
         self.totals[:] = 0.0
         self.running = True
 
-    # -- the artisans' Mesa agents ----------------------------------------------------
-    def _artisan_handles(self) -> None:
-        """Each artisan's Mesa agent (:class:`ovopsim.agents.Artisan`, a handle on her
-        record), made the first time Mesa's agent sets are asked for (``agents``,
-        ``agents_by_type``, ``agent_types``), in record order after the government, the
-        associations and the LJMPs, as they would be at the build: the model's months
-        read the records, so a run that never asks (a sweep, a search) makes none."""
-        if not self._handles_made:
-            self._handles_made = True
+    # -- the Mesa agents that are handles on records ----------------------------------
+    def _artisan_handles(self) -> tuple[list, list]:
+        """The Mesa agents that are handles on records: each village's association
+        (:class:`ovopsim.agents.Association`), each cluster's LJMP (when the scenario has
+        them) and each artisan (:class:`ovopsim.agents.Artisan`), made the first time
+        they or Mesa's agent sets are asked for (``associations``, ``ljmps``, ``agents``,
+        ``agents_by_type``, ``agent_types``), in that order after the government, as
+        they would be at the build (the same unique ids): the model's months read the
+        records, so a run that never asks (a sweep, a search) makes none.
+        Returns (associations, LJMPs)."""
+        if self._handles is None:
+            self._handles = ([Association(self, v) for v in range(len(self.village_names))],
+                             [LJMPAgent(self, c) for c in range(len(self.cluster_names))]
+                             if self.spec.ljmp.enabled else [])
             for i in range(self.artisans.n):
                 Artisan(self, i)
+        return self._handles
+
+    @property
+    def associations(self) -> list:
+        """One :class:`ovopsim.agents.Association` per village."""
+        return self._artisan_handles()[0]
+
+    @property
+    def ljmps(self) -> list:
+        """One :class:`ovopsim.agents.LJMPAgent` per cluster (none without LJMPs)."""
+        return self._artisan_handles()[1]
 
     @property
     def agents(self):
@@ -275,7 +288,8 @@ class OVOPModel(mesa.Model):
         return super().agent_types
 
     def remove_all_agents(self):
-        self._handles_made = True  # none to make after this
+        if self._handles is None:
+            self._handles = ([], [])  # none to make after this
         super().remove_all_agents()
 
     def _build(self, scenario: Scenario, seed) -> tuple[world.World, dict]:

@@ -90,6 +90,19 @@ def test_agents_are_mesa_agents_over_the_records():
     assert [x.idx for x in artisans] == list(range(model.artisans.n))
     assert [x.unique_id for x in artisans] == list(range(len(others) + 1, len(others) + 1 + model.artisans.n))
     assert len(model.agents) == len(others) + model.artisans.n  # made once
+    # the government first, then the associations (and the LJMPs), as at the build
+    assert [type(x).__name__ for x in others] == ["Government"] + ["Association"] * len(model.village_names)
+    assert [x.unique_id for x in others] == list(range(1, len(others) + 1))
+    assert [x.village for x in model.associations] == list(range(len(model.village_names)))
+    assert model.ljmps == []  # Rasau Jaya has no LJMP
+    # a scenario with LJMPs, asked for through them first or through Mesa: the same agents
+    sk = [OVOPModel(load_scenario("singkawang_ljmp"), rng=5) for _ in range(2)]
+    assert [x.cluster for x in sk[0].ljmps] == list(range(len(sk[0].cluster_names))) != []
+    kinds = [[(type(x).__name__, x.unique_id) for x in m.agents] for m in sk]
+    assert kinds[0] == kinds[1]
+    assert [k for k, _ in kinds[0][:1 + len(sk[0].village_names) + len(sk[0].cluster_names) + 1]] == (
+        ["Government"] + ["Association"] * len(sk[0].village_names) + ["LJMPAgent"] * len(sk[0].cluster_names)
+        + ["Artisan"])
     assert model.artisans.active.sum() >= 35  # the warm-up closes some that cannot pay their way
     assert len(model.agents_by_type[Government]) == 1
     model.step()
