@@ -62,13 +62,28 @@ def test_workers_keep_what_they_started_with_out_of_garbage_collection(tmp_path)
     serial = run_design(design, tf.ishigami_frozen, out_dir=tmp_path / "serial", executor="serial",
                         progress=False, chunk_size=4)
     assert gc.get_freeze_count() == before and (serial["frozen"] == before).all()
-    for executor, kw in (("process", {"workers": 2}), ("dask", {"dask_local": 2})):
-        out = run_design(design, tf.ishigami_frozen, out_dir=tmp_path / executor, executor=executor,
-                         progress=False, chunk_size=4, **kw)
+    import threading
+
+    idle = threading.Event()
+    for executor, kw, thread in (("process", {"workers": 2}, False), ("dask", {"dask_local": 2}, False),
+                                 ("dask", {"dask_local": 2}, True)):
+        # with another thread running, a local Dask cluster's workers are not forked
+        # from this process but started by Dask (executors.can_fork)
+        other = threading.Thread(target=idle.wait) if thread else None
+        if other:
+            other.start()
+        try:
+            out = run_design(design, tf.ishigami_frozen, out_dir=tmp_path / f"{executor}{thread}",
+                             executor=executor, progress=False, chunk_size=4, **kw)
+        finally:
+            idle.set()
+            if other:
+                other.join()
+            idle.clear()
         frozen = out.sort_values("run_id")["frozen"]
         # each worker's first chunk runs before it freezes; the later ones after, with
         # everything it imported kept out (thousands of objects)
-        assert (frozen > 1000).sum() >= len(design.runs()) - 2 * 4 * 2, executor
+        assert (frozen > 1000).sum() >= len(design.runs()) - 2 * 4 * 2, (executor, thread)
     assert gc.get_freeze_count() == before
 
 

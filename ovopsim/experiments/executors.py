@@ -142,11 +142,16 @@ def die_with_parent() -> None:
 def _process_worker_init() -> None:
     ignore_interrupts()
     die_with_parent()
-    _WORKER["freeze"] = True
+    _mark_worker()
 
 
 #: whether this process is a worker whose start is still to be frozen (see worker_chunk_done)
 _WORKER = {"freeze": False}
+
+
+def _mark_worker() -> None:
+    """In a worker process this package started: freeze after the first chunk."""
+    _WORKER["freeze"] = True
 
 
 def worker_chunk_done() -> None:
@@ -333,7 +338,7 @@ def _forked_worker(receive, sends, name: int | str) -> None:
     import dask
 
     ignore_interrupts()
-    _WORKER["freeze"] = True
+    _mark_worker()
     dask.config.set(_LOCAL_DASK_CONFIG)  # (a forked worker has it already, a replacement not)
     for pipe in sends:  # only the parent keeps the sending ends: EOF = parent gone
         pipe.close()
@@ -514,6 +519,7 @@ class DaskExecutor(Executor):
             self.local = LocalCluster(n_workers=int(self.local_n), threads_per_worker=1,
                                       processes=True, dashboard_address=None)
         self.client = Client(self.local)
+        self.client.run(_mark_worker)  # our own workers: see worker_chunk_done
 
     def map(self, fn, tasks):
         from distributed import wait
