@@ -176,3 +176,25 @@ def test_an_offer_is_the_targeting_rule(spec):
         planned = cost if s.type != "equipment" else s.share * eq[np.minimum(a.tier[idx[:k]] + 1, 2)]
         assert prog.planned(model) == float(planned.sum())
         assert 0 < k < len(idx)  # some offered, not all
+
+
+def test_rounds_in_counts_the_rounds_in_a_span():
+    # Programme.rounds_in counts by arithmetic what len(Programme.rounds(...)) counts
+    import itertools
+    import types
+
+    from ovopsim.interventions import Programme
+
+    class Plain(Programme):
+        def __init__(self, start, every, end):  # no model: only the round calendar
+            self.spec = types.SimpleNamespace(start=start, every=every)
+            self.end = end
+
+    checked = 0
+    for start, every, end in itertools.product(range(0, 8), (1, 2, 3, 6, 12), (0, 5, 13, 24, 10**9)):
+        p = Plain(start, every, end)
+        for first, last in itertools.product(range(-3, 30, 2), range(-3, 40, 3)):
+            assert p.rounds_in(first, last) == len(p.rounds(first, last)), (start, every, end, first, last)
+            checked += 1
+    assert checked > 10_000
+    assert Plain(6, 6, 24).rounds_in(1, 12) == 2 and Plain(6, 6, 24).rounds_in(13, 24) == 2
