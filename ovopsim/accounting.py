@@ -47,6 +47,8 @@ _BETWEEN = (1, 2, 4, 7, 8, 9, 13, 14)
 #: for each, stock by stock, each stock's fields in FLOW's order
 TERMS = np.array([(s, k, int(EFFECT[s, k])) for s in range(3) for k in range(len(FLOW.names)) if EFFECT[s, k]],
                  np.int64)
+if np.any(np.diff(TERMS[:, 0]) < 0):  # close_books adds each stock's terms as one run
+    raise RuntimeError("accounting.TERMS must come stock by stock")
 
 FAILURES = {1: "artisan cash", 2: "artisan debt", 3: "artisan stock of goods", 4: "LJMP funds",
             5: "government budget", 6: "inputs paid between partners", 7: "commissions",

@@ -280,6 +280,9 @@ def _equip(a, flows, went, chosen, cost, share):
     share of her next tier's ``cost`` and rises to it. Returns the programme's
     ``share`` of the next tier of those who declined (summed in index order)."""
     took = np.zeros(len(a), np.bool_)
+    for q in range(len(chosen)):
+        if a[chosen[q]].tier >= len(cost) - 1:
+            raise ValueError("equipment aid offered to an artisan at the top tier")
     for q in range(len(went)):
         i = went[q]
         own = (1 - share) * cost[a[i].tier + 1]
