@@ -143,7 +143,7 @@ def task_throughput(mode: str, n_runs: int) -> dict:
     from ovopsim.experiments import run_design
     from ovopsim.outcomes import OUTCOMES
 
-    design = w.design(LONG_FACTOR * n_runs if mode == "process2_long" else n_runs)  # (target: n_runs)
+    design = w.design(LONG_FACTOR * n_runs if mode == "process2_long" else n_runs)
     simulate = w.simulate_design
     if mode.startswith("search"):
         design = w.search_design(n_runs)

@@ -68,24 +68,27 @@ class Programme:
         self._offer_terms = self.terms(model)
         self._order = government.TARGET_ORDERS.index(t.order)
 
+    def _round_span(self, first: int, last: int) -> tuple[int, int]:
+        """The first month from ``first`` with a round (every ``every`` months from
+        ``start``), and the last month it may have one (``last`` or ``end``)."""
+        s = self.spec
+        lo = max(first, s.start)
+        return lo + -(lo - s.start) % s.every, min(last, self.end)
+
     def rounds(self, first: int, last: int) -> range:
         """The months from ``first`` to ``last`` with a round: every ``every`` months from
         ``start`` to ``end``."""
-        s = self.spec
-        lo = max(first, s.start)
-        lo += -(lo - s.start) % s.every  # the first round month from lo on
-        return range(lo, min(last, self.end) + 1, s.every)
+        lo, hi = self._round_span(first, last)
+        return range(lo, hi + 1, self.spec.every)
 
     def active(self, month: int) -> bool:
         return month in self.rounds(month, month)
 
     def rounds_in(self, first: int, last: int) -> int:
-        """How many months from ``first`` to ``last`` have a round (``len(rounds(...))``)."""
-        s = self.spec
-        lo = max(first, s.start)
-        lo += -(lo - s.start) % s.every
-        hi = min(last, self.end)
-        return (hi - lo) // s.every + 1 if hi >= lo else 0
+        """How many months from ``first`` to ``last`` have a round (``len(rounds(...))``,
+        counted without making the range)."""
+        lo, hi = self._round_span(first, last)
+        return (hi - lo) // self.spec.every + 1 if hi >= lo else 0
 
     # -- targeting ----------------------------------------------------------------
     #: what an artisan must need for the programme to help her (:data:`NEEDS`)

@@ -245,7 +245,7 @@ class OVOPModel(mesa.Model):
         self.running = True
 
     # -- the Mesa agents that are handles on records ----------------------------------
-    def _artisan_handles(self) -> tuple[list, list]:
+    def _handle_agents(self) -> tuple[list, list]:
         """The Mesa agents that are handles on records: each village's association
         (:class:`ovopsim.agents.Association`), each cluster's LJMP (when the scenario has
         them) and each artisan (:class:`ovopsim.agents.Artisan`), made the first time
@@ -265,26 +265,26 @@ class OVOPModel(mesa.Model):
     @property
     def associations(self) -> list:
         """One :class:`ovopsim.agents.Association` per village."""
-        return self._artisan_handles()[0]
+        return self._handle_agents()[0]
 
     @property
     def ljmps(self) -> list:
         """One :class:`ovopsim.agents.LJMPAgent` per cluster (none without LJMPs)."""
-        return self._artisan_handles()[1]
+        return self._handle_agents()[1]
 
     @property
     def agents(self):
-        self._artisan_handles()
+        self._handle_agents()
         return super().agents
 
     @property
     def agents_by_type(self):
-        self._artisan_handles()
+        self._handle_agents()
         return super().agents_by_type
 
     @property
     def agent_types(self):
-        self._artisan_handles()
+        self._handle_agents()
         return super().agent_types
 
     def remove_all_agents(self):
